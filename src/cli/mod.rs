@@ -1,0 +1,155 @@
+//! Command line: arguments (clap) are resolved into engine calls here; the engine never sees clap.
+//!
+//! `seed --profile NAME` cleans and fills; `seed plan` prints what would happen; `seed clean`
+//! empties the profile's tables. Errors go to stderr as one paragraph, and the exit code says what
+//! kind of failure it was (see `seed::error::exit` and README.md). The target is checked (a remote
+//! host, a database other than the profile's) before any connection attempt, and Ctrl-C drops the
+//! work, and with it the connection, so the server rolls the run's transaction back.
+
+mod args;
+mod report;
+
+use clap::Parser;
+use seed::clean::CleanOptions;
+use seed::connect::{self, Guard, Target};
+use seed::error::{Error, exit};
+use seed::load::LoadOptions;
+use seed::plan::PlanOptions;
+use seed::profile::{self, Profile};
+use seed::run;
+use sqlx::PgConnection;
+
+use args::{Cli, Command, CommonArgs};
+use report::Console;
+
+pub fn main() -> i32 {
+    // `.env` is read before parsing so DATABASE_URL from it fills `--database-url`.
+    let _ = dotenvy::dotenv();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { exit::USAGE } else { exit::OK };
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("seed: cannot start the async runtime: {error}");
+            return exit::INTERNAL;
+        }
+    };
+    runtime.block_on(run_interruptible(cli))
+}
+
+async fn run_interruptible(cli: Cli) -> i32 {
+    // `--jobs` > 1 commits its cleanup first; dropping its work empties the tables again (load::parallel).
+    let parallel = cli.common.jobs > 1 && !cli.common.no_bulk && matches!(cli.command, None | Some(Command::Run));
+    tokio::select! {
+        // Biased: a run that finished as Ctrl-C came in reports its own outcome.
+        biased;
+        code = dispatch(cli) => code,
+        _ = tokio::signal::ctrl_c() => {
+            // Dropping the work closes the connection before COMMIT was sent: the server rolls the
+            // transaction back.
+            if parallel {
+                eprintln!("seed: interrupted: with --jobs the cleanup may have been committed; if it was, the profile's tables were emptied again with their indexes and foreign keys in place, never left half-loaded");
+            } else {
+                eprintln!("seed: interrupted: nothing was committed, the database is as it was before the run");
+            }
+            exit::INTERRUPTED
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> i32 {
+    match execute(cli).await {
+        Ok(()) => exit::OK,
+        Err(error) => {
+            eprintln!("seed: {error}");
+            error.exit_code()
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> Result<(), Error> {
+    let command = cli.command.unwrap_or(Command::Run);
+    let common = cli.common;
+    let profile = load_profile(&common)?;
+    let target = Target::resolve(common.database_url.as_deref())?;
+    let load = LoadOptions { bulk: common.bulk_mode(), jobs: common.jobs, target: Some(target.clone()) };
+    let options = PlanOptions {
+        seed: common.seed,
+        scale: common.scale,
+        rows: common.rows,
+        load,
+        strict: common.strict,
+        skip: vec![],
+    };
+    // Before any connection attempt: a refused target is never contacted.
+    target.check(&guard(command, &common, profile.as_ref()))?;
+    let reporter = report::for_terminal(common.quiet, matches!(command, Command::Plan));
+    let mut conn = target.connect().await?;
+    reporter.connected(&target);
+    let job = Job {
+        profile: profile.as_ref(),
+        options: &options,
+        cleaning: CleanOptions { cascade: common.cascade },
+        json: common.json,
+    };
+    match perform(command, &mut conn, &job, &reporter).await {
+        Ok(()) => Ok(()),
+        Err(error) => Err(connect::diagnose(&mut conn, error).await),
+    }
+}
+
+/// What the command works on, resolved from the flags.
+struct Job<'a> {
+    profile: Option<&'a Profile>,
+    options: &'a PlanOptions,
+    cleaning: CleanOptions,
+    /// `seed plan --json`.
+    json: bool,
+}
+
+async fn perform(command: Command, conn: &mut PgConnection, job: &Job<'_>, reporter: &Console) -> Result<(), Error> {
+    match command {
+        Command::Run => {
+            run::seed_with(conn, job.profile, job.options, job.cleaning, reporter).await?;
+        }
+        Command::Plan => {
+            let plan = run::plan_only(conn, job.profile, job.options, reporter).await?;
+            if job.json {
+                println!("{}", serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default());
+            } else {
+                println!("{plan}");
+            }
+        }
+        Command::Clean => {
+            run::clean_only(conn, job.profile, job.options, job.cleaning, reporter).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The target checks: runs that write need a local host unless allowed; the profile may pin the
+/// database name.
+fn guard<'a>(command: Command, common: &CommonArgs, profile: Option<&'a Profile>) -> Guard<'a> {
+    Guard {
+        writes: !matches!(command, Command::Plan),
+        allow_remote: common.allow_remote || profile.and_then(|p| p.allow_remote).unwrap_or(false),
+        expected_database: profile.and_then(|p| Some((p.database.as_deref()?, p.path.as_path()))),
+    }
+}
+
+/// The profile, read before connecting so a bad profile fails without touching the database.
+fn load_profile(common: &CommonArgs) -> Result<Option<Profile>, Error> {
+    match (&common.profile, common.rows) {
+        (Some(name), _) => Ok(Some(profile::load(&profile::resolve_path(name)?)?)),
+        (None, Some(_)) => Ok(None),
+        (None, None) => Err(Error::Plan(seed::plan::PlanError {
+            where_: None,
+            message: "say what to load: `--profile NAME` (a file in profiles/ or a path) or `--rows N` (every table, about N rows each)".into(),
+        })),
+    }
+}

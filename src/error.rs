@@ -1,0 +1,187 @@
+//! The library's error type, and the exit code each kind maps to (a documented contract).
+//!
+//! Every message is one paragraph a user can act on: it names the file and line or the object,
+//! says what went wrong in the server's own words (without sqlx's "at line N", which is a line of
+//! the server's C source, not of the user's file), and, where the cause is usual, what to do.
+
+use std::path::{Path, PathBuf};
+
+use sqlx::postgres::{PgDatabaseError, PgErrorPosition};
+
+use crate::plan::PlanError;
+use crate::profile::ProfileError;
+use crate::schema::introspect::IntrospectError;
+
+/// Exit codes of the `seed` binary, documented in README.md.
+pub mod exit {
+    pub const OK: i32 = 0;
+    /// Something unexpected inside seed.
+    pub const INTERNAL: i32 = 1;
+    /// Bad usage, profile, fixture or plan: nothing was written.
+    pub const USAGE: i32 = 2;
+    /// The database refused or failed (connection, DDL, load): the transaction was rolled back.
+    pub const DATABASE: i32 = 3;
+    /// Refused for safety (rows outside the profile would be lost, a remote host, a database other
+    /// than the profile's): nothing was written, and for a target refusal nothing was connected to.
+    pub const REFUSED: i32 = 4;
+    /// Interrupted (Ctrl-C): the transaction was rolled back.
+    pub const INTERRUPTED: i32 = 130;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// `reason` is already free of the password.
+    #[error("cannot connect to {target}: {reason}")]
+    Connect { target: String, reason: String },
+    #[error(transparent)]
+    Introspect(#[from] IntrospectError),
+    #[error(
+        "{}: applying the DDL for schema `{schema}` failed: {}. Nothing was written: fix the file (or create the schema yourself) and run seed again",
+        at(file, *line),
+        explain(source)
+    )]
+    Ddl { schema: String, file: PathBuf, line: Option<(usize, usize)>, source: sqlx::Error },
+    #[error(
+        "cannot read {}: {source}. Paths in a profile are relative to the profile's folder; nothing was written",
+        file.display()
+    )]
+    ReadFile { file: PathBuf, source: std::io::Error },
+    #[error("loading table {table} failed: {message}")]
+    Load { table: String, message: String },
+    #[error("{0}")]
+    Refused(String),
+    #[error("{context}: {}", explain(source))]
+    Database { context: String, source: sqlx::Error },
+    /// The connection died under a run (server restart, `pg_terminate_backend`, network).
+    #[error("{}", lost(during, *committing))]
+    ConnectionLost { during: Box<Error>, committing: bool },
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Profile(_) | Error::Plan(_) | Error::ReadFile { .. } => exit::USAGE,
+            Error::Refused(_) => exit::REFUSED,
+            Error::Connect { .. }
+            | Error::Introspect(_)
+            | Error::Ddl { .. }
+            | Error::Load { .. }
+            | Error::Database { .. }
+            | Error::ConnectionLost { .. } => exit::DATABASE,
+        }
+    }
+
+    pub(crate) fn database(context: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Error {
+        let context = context.into();
+        move |source| Error::Database { context, source }
+    }
+
+    /// A failed DDL file, located at the line and column the server points at.
+    pub fn ddl(schema: &str, file: &Path, sql: &str, source: sqlx::Error) -> Error {
+        let line = server_position(&source).map(|chars| line_and_column(sql, chars));
+        Error::Ddl { schema: schema.to_string(), file: file.to_path_buf(), line, source }
+    }
+
+    /// Whether the run failed while committing (then whether it committed is unknown).
+    pub fn is_commit(&self) -> bool {
+        matches!(self, Error::Database { context, .. } if context.starts_with("committing"))
+    }
+}
+
+/// The server's words for a failure: message, detail and hint, then advice for usual causes.
+pub fn explain(error: &sqlx::Error) -> String {
+    let Some(pg) = error.as_database_error().and_then(|db| db.try_downcast_ref::<PgDatabaseError>()) else {
+        return error.to_string();
+    };
+    let mut text = pg.message().to_string();
+    if let Some(detail) = pg.detail() {
+        text.push_str(&format!(" ({detail})"));
+    }
+    if let Some(hint) = pg.hint() {
+        text.push_str(&format!(". {}", hint.trim_end_matches('.')));
+    }
+    if let Some(advice) = advice(pg.code()) {
+        text.push_str(&format!(". {advice}"));
+    }
+    text
+}
+
+/// What to do about the usual SQLSTATEs.
+fn advice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "42501" => {
+            "The connecting user lacks a privilege this run needs: connect as the tables' owner, or GRANT it (seed needs to read the catalog, create missing schemas, TRUNCATE and COPY)"
+        }
+        "3D000" => "Create it (`createdb NAME`) or name an existing database in the URL",
+        "28P01" | "28000" => {
+            "Check the user name and password (from the URL, PGPASSWORD or ~/.pgpass; the password is never shown)"
+        }
+        "53300" => "The server has no free connection slot: try again when fewer clients are connected",
+        "57P03" => "The server is starting up or shutting down: try again in a moment",
+        _ => return None,
+    })
+}
+
+fn lost(during: &Error, committing: bool) -> String {
+    if committing {
+        format!(
+            "the connection to the server was lost while committing ({during}): the server may or may not have committed. Check the tables; running seed again gives the same data either way"
+        )
+    } else {
+        format!(
+            "the connection to the server was lost ({during}). Nothing was committed: the server rolls back a transaction whose connection ends, so every table is as it was before the run. Check the server (its log says why the connection ended) and run seed again"
+        )
+    }
+}
+
+fn at(file: &Path, line: Option<(usize, usize)>) -> String {
+    match line {
+        Some((line, column)) => format!("{}:{line}:{column}", file.display()),
+        None => file.display().to_string(),
+    }
+}
+
+/// The character position (from 1) the server gives for an error in the statement text.
+fn server_position(error: &sqlx::Error) -> Option<usize> {
+    let pg = error.as_database_error()?.try_downcast_ref::<PgDatabaseError>()?;
+    match pg.position()? {
+        PgErrorPosition::Original(chars) => Some(chars),
+        PgErrorPosition::Internal { .. } => None,
+    }
+}
+
+/// Line and column (from 1) of the `chars`-th character (from 1) of `text`.
+fn line_and_column(text: &str, chars: usize) -> (usize, usize) {
+    let before: String = text.chars().take(chars.saturating_sub(1)).collect();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_become_lines_and_columns() {
+        assert_eq!(line_and_column("abc", 1), (1, 1));
+        assert_eq!(line_and_column("ab\ncd\nef", 5), (2, 2));
+        assert_eq!(line_and_column("é\nx", 3), (2, 1));
+        assert_eq!(line_and_column("", 9), (1, 1));
+    }
+
+    #[test]
+    fn exit_codes_follow_the_kind() {
+        let refused = Error::Refused("no".into());
+        assert_eq!(refused.exit_code(), exit::REFUSED);
+        let lost = Error::ConnectionLost { during: Box::new(refused), committing: false };
+        assert_eq!(lost.exit_code(), exit::DATABASE);
+        assert!(lost.to_string().contains("Nothing was committed"), "{lost}");
+    }
+}

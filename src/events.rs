@@ -1,0 +1,68 @@
+//! What the engine reports while it works. The library never prints: the binary subscribes a
+//! [`Reporter`] that draws progress bars on a terminal and plain lines elsewhere.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::plan::Plan;
+use crate::schema::QualifiedName;
+
+#[derive(Debug)]
+pub enum Event<'a> {
+    Connected {
+        target: &'a str,
+    },
+    /// A profile's DDL file was applied because its schema had no tables.
+    SchemaApplied {
+        schema: &'a str,
+        file: &'a PathBuf,
+    },
+    PlanReady {
+        plan: &'a Plan,
+    },
+    Cleaned {
+        tables: usize,
+    },
+    /// `--cascade`: tables outside the profile that reference its tables and held rows, emptied
+    /// with them (only reported when there are some).
+    CascadeEmptied {
+        tables: &'a [QualifiedName],
+    },
+    TableStarted {
+        table: &'a QualifiedName,
+        rows: u64,
+    },
+    /// Rows sent so far for the current table (about every MiB of COPY data).
+    RowsWritten {
+        table: &'a QualifiedName,
+        rows: u64,
+    },
+    TableDone {
+        table: &'a QualifiedName,
+        rows: u64,
+        bytes: u64,
+        elapsed: Duration,
+    },
+    /// Deferred and re-added constraints validated, sequences moved: about to commit.
+    Finishing,
+    Finished {
+        rows: u64,
+        elapsed: Duration,
+    },
+    /// A table left out of the run, with why (`--rows` mode, or `skip = true` in the profile).
+    TableSkipped {
+        table: &'a QualifiedName,
+        reason: &'a str,
+    },
+}
+
+pub trait Reporter: Send + Sync {
+    fn report(&self, event: Event<'_>);
+}
+
+/// A reporter that ignores everything (library use, tests).
+pub struct Silent;
+
+impl Reporter for Silent {
+    fn report(&self, _event: Event<'_>) {}
+}

@@ -1,0 +1,839 @@
+//! Column generators: how one column's value is made from its row's randomness.
+//!
+//! A [`ColumnGen`] is chosen by the planner (from type, name, CHECK restrictions and the profile)
+//! and is plain data, so plans print and compare. [`ColumnGen::fill`] writes one value given the
+//! row's [`RowRng`], an optional *injective index* (for unique keys: distinct indexes must give
+//! distinct values) and the values already generated for this row (for `b > a` comparisons).
+
+use std::fmt::Write;
+
+use super::rng::RowRng;
+use super::text::{self, TextKind};
+use super::value::{MICROS_PER_DAY, Value};
+use crate::encode;
+use crate::schema::PgType;
+
+/// The reference moment all generated times are relative to: 2026-01-01 00:00:00 UTC, as days
+/// since 2000-01-01. Fixed so that a seed gives the same data whenever it runs.
+pub const REFERENCE_DAY: i32 = 9497;
+pub const REFERENCE_MICROS: i64 = REFERENCE_DAY as i64 * MICROS_PER_DAY;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MomentUnit {
+    /// `Value::Timestamp`, micros since 2000-01-01.
+    Timestamp,
+    /// `Value::Date`, days since 2000-01-01.
+    Date,
+    /// `Value::Time`, micros since midnight.
+    Time,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnGen {
+    Null,
+    Fixed(Value),
+    /// `start + index`: integer keys (ids, positions).
+    Sequence {
+        start: i64,
+    },
+    Int {
+        lo: i64,
+        hi: i64,
+        small: bool,
+    },
+    /// Decimal numbers with `scale` digits after the point, between `lo` and `hi` (scaled).
+    Decimal {
+        lo: i128,
+        hi: i128,
+        scale: u16,
+    },
+    Float {
+        lo: f64,
+        hi: f64,
+    },
+    Bool {
+        p_true: f64,
+    },
+    /// One of `values`; `cumulative` holds running weight totals (empty: uniform).
+    Choice {
+        values: Vec<Value>,
+        cumulative: Vec<f64>,
+    },
+    /// A moment between `lo` and `hi` in `unit`s (micros for times, days for dates).
+    Moment {
+        lo: i64,
+        hi: i64,
+        unit: MomentUnit,
+    },
+    /// A moment or number after another column's value by `min_gap..=max_gap` (same units).
+    After {
+        column: usize,
+        min_gap: i64,
+        max_gap: i64,
+        fallback: Box<ColumnGen>,
+    },
+    Interval {
+        max_days: i32,
+    },
+    /// Text of a kind (or filler words), `min..=max` characters.
+    Text {
+        kind: Option<TextKind>,
+        min: u32,
+        max: u32,
+    },
+    /// Text matching a simple regular expression from a CHECK.
+    Pattern {
+        regex: String,
+        max: u32,
+    },
+    Uuid,
+    Json {
+        array: bool,
+    },
+    Bytes {
+        max: u32,
+    },
+    /// `min..=max` elements along the first dimension; further dimensions (`int[][]`) have 2.
+    Array {
+        element: Box<ColumnGen>,
+        min: u32,
+        max: u32,
+        dimensions: u8,
+    },
+    /// A literal of a type known only by its text syntax (inet, macaddr, point, ranges...).
+    Literal(LiteralKind),
+    /// A composite type's literal, `(12,"some text",2024-01-01)`: one generator per field, the
+    /// fields rendered and quoted by the text COPY encoder's own rules ([`encode::write_record`]).
+    /// An injective index goes to the first field, so distinct indexes give distinct values when
+    /// that field's generator is injective.
+    Composite {
+        fields: Vec<CompositeField>,
+    },
+    /// A multirange literal, `{[1,5),[10,20)}`: 1 to `max` ranges of `range`'s kind, in
+    /// increasing order with gaps between them (so the server keeps them apart).
+    MultiRange {
+        range: LiteralKind,
+        max: u32,
+    },
+}
+
+/// One field of a composite type: its type (to render the value) and its generator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompositeField {
+    pub name: String,
+    pub ty: PgType,
+    pub generator: ColumnGen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiteralKind {
+    Inet,
+    Cidr,
+    MacAddr,
+    MacAddr8,
+    Bit(u32),
+    TsVector,
+    TsQuery,
+    Point,
+    Box,
+    Circle,
+    Line,
+    Lseg,
+    Path,
+    Polygon,
+    Xml,
+    Int4Range,
+    Int8Range,
+    NumRange,
+    DateRange,
+    TsRange,
+    TsTzRange,
+    /// A user-defined range over float4/float8 (`CREATE TYPE floatrange AS RANGE (subtype = float8)`).
+    FloatRange,
+    /// A user-defined range over `time`.
+    TimeRange,
+    Money,
+    Ltree,
+    Hstore,
+    Cube,
+    /// EAN-13 family numbers (isn extension) with a valid check digit.
+    Isn(IsnKind),
+    /// PostGIS geometry/geography as EWKT: `SRID=4326;POINT(x y)`.
+    Geometry {
+        srid: u32,
+        shape: GeoShape,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsnKind {
+    Ean13,
+    Isbn,
+    Issn,
+    Ismn,
+    Upc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeoShape {
+    Point,
+    LineString,
+    Polygon,
+    MultiPoint,
+    MultiLineString,
+    MultiPolygon,
+}
+
+impl ColumnGen {
+    /// The other column of this row this generator reads, if any (ordering within a row).
+    pub fn depends_on(&self) -> Option<usize> {
+        match self {
+            ColumnGen::After { column, .. } => Some(*column),
+            _ => None,
+        }
+    }
+
+    /// How many distinct values this generator can produce when given injective indexes, if bounded.
+    pub fn capacity(&self) -> Option<u64> {
+        match self {
+            ColumnGen::Null | ColumnGen::Fixed(_) => Some(1),
+            ColumnGen::Bool { .. } => Some(2),
+            ColumnGen::Choice { values, .. } => Some(values.len() as u64),
+            ColumnGen::Int { lo, hi, .. } => Some((*hi as i128 - *lo as i128 + 1).max(0) as u64),
+            ColumnGen::Decimal { lo, hi, .. } => Some(u64::try_from((hi - lo + 1).max(0)).unwrap_or(u64::MAX)),
+            ColumnGen::Moment { lo, hi, unit } => {
+                let step = moment_step(*unit);
+                Some(((hi - lo) / step + 1).max(0) as u64)
+            }
+            ColumnGen::Text { max, .. } | ColumnGen::Pattern { max, .. } => {
+                Some(36u64.checked_pow(*max).unwrap_or(u64::MAX))
+            }
+            ColumnGen::Composite { fields } => fields.first().map_or(Some(1), |f| f.generator.capacity()),
+            _ => None,
+        }
+    }
+
+    /// Writes one value into `out`.
+    pub fn fill(&self, rng: &mut RowRng, unique: Option<u64>, row: &[Value], out: &mut Value) {
+        match self {
+            ColumnGen::Null => *out = Value::Null,
+            ColumnGen::Fixed(value) => out.clone_from(value),
+            ColumnGen::Sequence { start } => *out = Value::Int(start + unique.unwrap_or(0) as i64),
+            ColumnGen::Int { lo, hi, small } => *out = Value::Int(int_value(rng, unique, *lo, *hi, *small)),
+            ColumnGen::Decimal { lo, hi, scale } => *out = decimal_value(rng, unique, *lo, *hi, *scale),
+            ColumnGen::Float { lo, hi } => *out = Value::Float(float_value(rng, unique, *lo, *hi)),
+            ColumnGen::Bool { p_true } => {
+                *out = Value::Bool(unique.map_or_else(|| rng.chance(*p_true), |k| k % 2 == 1))
+            }
+            ColumnGen::Choice { values, cumulative } => {
+                let index = unique.map_or_else(|| choose(rng, values.len(), cumulative), |k| k as usize);
+                out.clone_from(&values[index % values.len()]);
+            }
+            ColumnGen::Moment { lo, hi, unit } => *out = moment_value(rng, unique, *lo, *hi, *unit),
+            ColumnGen::After { column, min_gap, max_gap, fallback } => {
+                fill_after(&row[*column], rng, *min_gap, *max_gap, fallback, unique, row, out)
+            }
+            ColumnGen::Interval { max_days } => {
+                let micros = rng.range_i64(0, i64::from(*max_days) * MICROS_PER_DAY) / 1_000_000 * 1_000_000;
+                *out = Value::Interval { months: 0, days: 0, micros };
+            }
+            ColumnGen::Text { kind, min, max } => fill_text(rng, unique, *kind, *min, *max, out.text_mut()),
+            ColumnGen::Pattern { regex, max } => fill_pattern(rng, unique, regex, *max, out),
+            ColumnGen::Uuid => *out = Value::Uuid(uuid_value(rng, unique)),
+            ColumnGen::Json { array } => fill_json(rng, unique, *array, out.text_mut()),
+            ColumnGen::Bytes { max } => *out = Value::Bytes(bytes_value(rng, unique, *max)),
+            ColumnGen::Array { element, min, max, dimensions } => {
+                fill_array(rng, element, (*min, *max), *dimensions, row, out)
+            }
+            ColumnGen::Literal(kind) => kind.write(rng, unique, out.text_mut()),
+            ColumnGen::Composite { fields } => fill_composite(rng, unique, fields, out),
+            ColumnGen::MultiRange { range, max } => fill_multirange(rng, *range, *max, out.text_mut()),
+        }
+    }
+}
+
+fn moment_step(unit: MomentUnit) -> i64 {
+    match unit {
+        MomentUnit::Date => 1,
+        MomentUnit::Timestamp | MomentUnit::Time => 1_000_000,
+    }
+}
+
+fn int_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, small: bool) -> i64 {
+    if let Some(k) = unique {
+        return lo.saturating_add(k as i64);
+    }
+    if small {
+        // Counts and sizes: mostly small, a long tail (squared uniform).
+        let u = rng.unit();
+        let span = (hi as f64 - lo as f64).min(10_000.0);
+        return lo + (u * u * span) as i64;
+    }
+    rng.range_i64(lo, hi)
+}
+
+fn decimal_value(rng: &mut RowRng, unique: Option<u64>, lo: i128, hi: i128, scale: u16) -> Value {
+    let digits = match unique {
+        Some(k) => lo + i128::from(k),
+        None => {
+            let span = (hi - lo).max(0) as f64;
+            lo + (rng.unit() * span).round() as i128
+        }
+    };
+    Value::Decimal { digits: digits.min(hi.max(lo)), scale }
+}
+
+fn float_value(rng: &mut RowRng, unique: Option<u64>, lo: f64, hi: f64) -> f64 {
+    match unique {
+        Some(k) => lo + k as f64,
+        None => {
+            let x = lo + rng.unit() * (hi - lo);
+            (x * 1000.0).round() / 1000.0
+        }
+    }
+}
+
+fn choose(rng: &mut RowRng, len: usize, cumulative: &[f64]) -> usize {
+    match cumulative.last() {
+        Some(total) if *total > 0.0 => {
+            let target = rng.unit() * total;
+            cumulative.partition_point(|c| *c <= target).min(len - 1)
+        }
+        _ => rng.below(len as u64) as usize,
+    }
+}
+
+fn moment_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, unit: MomentUnit) -> Value {
+    let step = moment_step(unit);
+    let x = match unique {
+        Some(k) => lo + k as i64 * step,
+        None => lo + rng.range_i64(0, (hi - lo) / step) * step,
+    };
+    match unit {
+        MomentUnit::Timestamp => Value::Timestamp(x),
+        MomentUnit::Date => Value::Date(x as i32),
+        MomentUnit::Time => Value::Time(x),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn fill_after(
+    base: &Value,
+    rng: &mut RowRng,
+    min_gap: i64,
+    max_gap: i64,
+    fallback: &ColumnGen,
+    unique: Option<u64>,
+    row: &[Value],
+    out: &mut Value,
+) {
+    let gap = rng.range_i64(min_gap, max_gap);
+    *out = match base {
+        Value::Timestamp(t) => Value::Timestamp(t + gap),
+        Value::Date(d) => Value::Date(d + gap as i32),
+        Value::Time(t) => Value::Time((t + gap).min(MICROS_PER_DAY - 1)),
+        Value::Int(i) => Value::Int(i + gap),
+        Value::Decimal { digits, scale } => Value::Decimal { digits: digits + i128::from(gap), scale: *scale },
+        Value::Float(f) => Value::Float(f + gap as f64),
+        _ => return fallback.fill(rng, unique, row, out),
+    };
+}
+
+fn fill_text(rng: &mut RowRng, unique: Option<u64>, kind: Option<TextKind>, min: u32, max: u32, out: &mut String) {
+    match kind {
+        Some(kind) => kind.write(rng, unique, out),
+        None => {
+            let target = rng.range_i64(i64::from(min.max(1)), i64::from(max.clamp(1, 40))) as usize;
+            text::write_filler(rng, target, out);
+            if let Some(k) = unique {
+                let _ = write!(out, " {}", k + 1);
+            }
+        }
+    }
+    fit_length(rng, unique, min as usize, max as usize, out);
+}
+
+/// Makes text fit `min..=max` characters. A unique value in a short column (under
+/// [`COMPACT_BELOW`] characters, or cut to fit) ends in its index in base36, zero-padded to a width
+/// fixed by `max`: the same width for every row, so distinct indexes stay distinct after the cut.
+fn fit_length(rng: &mut RowRng, unique: Option<u64>, min: usize, max: usize, out: &mut String) {
+    match unique {
+        Some(k) if max < COMPACT_BELOW || out.chars().count() > max => {
+            let width = max.min(8);
+            let suffix = format!("{:0>width$}", base36(k));
+            text::truncate_chars(out, max.saturating_sub(suffix.len()));
+            while out.chars().count() + suffix.len() > max {
+                out.pop();
+            }
+            out.push_str(&suffix);
+        }
+        Some(_) => {}
+        None => text::truncate_chars(out, max),
+    }
+    while out.chars().count() < min {
+        out.push(char::from(b'a' + rng.below(26) as u8));
+    }
+}
+
+/// Unique text columns shorter than this always use the fixed-width index form.
+const COMPACT_BELOW: usize = 40;
+
+pub fn base36(mut k: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(k % 36) as usize]);
+        k /= 36;
+        if k == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Text matching a CHECK's regex, within `max` characters. A unique column needs distinct values:
+/// the index is appended (base36, then `-` base36, then `_`) in the first form the regex accepts.
+fn fill_pattern(rng: &mut RowRng, unique: Option<u64>, regex: &str, max: u32, out: &mut Value) {
+    const ATTEMPTS: usize = 8;
+    let max = max as usize;
+    let mut sample = None;
+    for _ in 0..ATTEMPTS {
+        let mut pick = |n: u32| rng.below(u64::from(n.max(1))) as u32;
+        match crate::schema::check::sample_matching(regex, &mut pick) {
+            Some(text) if text.chars().count() <= max => {
+                sample = Some(text);
+                break;
+            }
+            Some(_) => continue,
+            None => break,
+        }
+    }
+    let text = match (sample, unique) {
+        (Some(text), None) => text,
+        (Some(text), Some(k)) => unique_variant(regex, text, k, max),
+        (None, k) => base36(k.unwrap_or_else(|| rng.below(1 << 40))),
+    };
+    *out = Value::Text(text);
+}
+
+fn unique_variant(regex: &str, text: String, k: u64, max: usize) -> String {
+    let suffix = base36(k);
+    for separator in ["", "-", "_"] {
+        let keep = max.saturating_sub(suffix.len() + separator.len());
+        let head: String = text.chars().take(keep).collect();
+        let candidate = format!("{head}{separator}{suffix}");
+        if crate::schema::check::regex_matches(regex, &candidate) == Some(true) {
+            return candidate;
+        }
+    }
+    text
+}
+
+/// A version-4-shaped UUID. With a unique index, the low 56 bits are a bijection of the index,
+/// so distinct indexes give distinct UUIDs by construction.
+fn uuid_value(rng: &mut RowRng, unique: Option<u64>) -> [u8; 16] {
+    let high = rng.next_word();
+    let low = match unique {
+        Some(k) => (rng.next_word() & 0xff00_0000_0000_0000) | permute56(k),
+        None => rng.next_word(),
+    };
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&high.to_be_bytes());
+    bytes[8..].copy_from_slice(&low.to_be_bytes());
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    // The variant bits live in byte 8, above the 56 injective bits.
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    bytes
+}
+
+/// A bijection on 56-bit numbers (xorshift-multiply steps, each invertible modulo 2^56).
+fn permute56(k: u64) -> u64 {
+    const MASK: u64 = (1 << 56) - 1;
+    let mut x = k & MASK;
+    x ^= x >> 29;
+    x = x.wrapping_mul(0x00bf_5847_6d1c_e4e5) & MASK;
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x0094_d049_bb13_3111) & MASK;
+    x ^ (x >> 31)
+}
+
+fn fill_json(rng: &mut RowRng, unique: Option<u64>, array: bool, out: &mut String) {
+    if array {
+        out.push('[');
+        for i in 0..rng.below(4) {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "\"{}\"", text::word(rng));
+        }
+        out.push(']');
+        return;
+    }
+    let _ = write!(
+        out,
+        "{{\"source\":\"{}\",\"score\":{},\"tags\":[\"{}\",\"{}\"]",
+        text::word(rng),
+        rng.below(100),
+        text::word(rng),
+        text::word(rng)
+    );
+    if let Some(k) = unique {
+        let _ = write!(out, ",\"n\":{k}");
+    }
+    out.push('}');
+}
+
+fn bytes_value(rng: &mut RowRng, unique: Option<u64>, max: u32) -> Vec<u8> {
+    match unique {
+        Some(k) => k.to_be_bytes().to_vec(),
+        None => (0..rng.range_i64(1, i64::from(max.clamp(1, 64)))).map(|_| rng.below(256) as u8).collect(),
+    }
+}
+
+fn fill_array(
+    rng: &mut RowRng,
+    element: &ColumnGen,
+    (min, max): (u32, u32),
+    dimensions: u8,
+    row: &[Value],
+    out: &mut Value,
+) {
+    let outer = rng.range_i64(i64::from(min), i64::from(max)) as u32;
+    // PostgreSQL needs every sub-array of a multi-dimensional array to have the same length.
+    let mut dims = vec![outer];
+    if outer > 0 {
+        dims.extend(std::iter::repeat_n(2, usize::from(dimensions.max(1)) - 1));
+    }
+    let len = dims.iter().product::<u32>() as usize;
+    let mut items = match std::mem::take(out) {
+        Value::Array { mut items, .. } => {
+            items.truncate(len);
+            items
+        }
+        _ => Vec::with_capacity(len),
+    };
+    items.resize(len, Value::Null);
+    for item in &mut items {
+        element.fill(rng, None, row, item);
+    }
+    *out = Value::Array { dims, items };
+}
+
+impl LiteralKind {
+    fn write(self, rng: &mut RowRng, unique: Option<u64>, out: &mut String) {
+        let n = unique.unwrap_or_else(|| rng.next_word() >> 8);
+        let small = |rng: &mut RowRng| rng.below(100);
+        let _ = match self {
+            LiteralKind::Inet => {
+                write!(out, "10.{}.{}.{}", (n >> 16) & 255, (n >> 8) & 255, n & 255)
+            }
+            LiteralKind::Cidr => write!(out, "10.{}.{}.0/24", (n >> 8) & 255, n & 255),
+            LiteralKind::MacAddr => write_mac(out, n, 6),
+            LiteralKind::MacAddr8 => write_mac(out, n, 8),
+            LiteralKind::Bit(len) => {
+                (0..len.max(1)).for_each(|i| out.push(if (n >> (i % 64)) & 1 == 1 { '1' } else { '0' }));
+                Ok(())
+            }
+            LiteralKind::TsVector => write!(out, "{} {}", text::word(rng), text::word(rng)),
+            LiteralKind::TsQuery => write!(out, "{} & {}", text::word(rng), text::word(rng)),
+            LiteralKind::Point => write!(out, "({},{})", small(rng), small(rng)),
+            LiteralKind::Box => write!(out, "(({},{}),(0,0))", small(rng) + 1, small(rng) + 1),
+            LiteralKind::Circle => {
+                write!(out, "<({},{}),{}>", small(rng), small(rng), small(rng) + 1)
+            }
+            LiteralKind::Line => write!(out, "{{1,{},{}}}", small(rng) + 1, small(rng)),
+            LiteralKind::Lseg => write!(out, "[(0,0),({},{})]", small(rng) + 1, small(rng)),
+            LiteralKind::Path => write!(out, "[(0,0),({},{}),(1,1)]", small(rng), small(rng) + 2),
+            LiteralKind::Polygon => {
+                write!(out, "((0,0),({},0),(0,{}))", small(rng) + 1, small(rng) + 1)
+            }
+            LiteralKind::Xml => write!(out, "<item n=\"{}\">{}</item>", n % 1000, text::word(rng)),
+            LiteralKind::Int4Range
+            | LiteralKind::Int8Range
+            | LiteralKind::NumRange
+            | LiteralKind::DateRange
+            | LiteralKind::TsRange
+            | LiteralKind::TsTzRange
+            | LiteralKind::FloatRange
+            | LiteralKind::TimeRange => {
+                self.write_range(rng, None, out);
+                Ok(())
+            }
+            LiteralKind::Money => write!(out, "{}.{:02}", rng.below(10_000), rng.below(100)),
+            LiteralKind::Ltree => {
+                // Materialized paths of ids (`0.12.345`), ltree's most common use.
+                out.push('0');
+                for _ in 0..rng.range_i64(0, 3) {
+                    let _ = write!(out, ".{}", rng.below(1000) + 1);
+                }
+                if let Some(k) = unique {
+                    let _ = write!(out, ".{}", k + 1);
+                }
+                Ok(())
+            }
+            LiteralKind::Hstore => {
+                write!(out, "\"{}\"=>\"{}\", \"n\"=>\"{}\"", text::word(rng), text::word(rng), n % 1000)
+            }
+            LiteralKind::Cube => write!(out, "({}, {}, {})", small(rng), small(rng), small(rng)),
+            LiteralKind::Isn(kind) => write_isn(out, kind, n),
+            LiteralKind::Geometry { srid, shape } => write_geometry(out, rng, srid, shape),
+        };
+    }
+    /// Writes one range of this kind starting after `after` (the previous range's upper end, in
+    /// the kind's units: integers, days, hours), with a gap so that ranges of a multirange never
+    /// touch. Returns this range's upper end. Other kinds write nothing.
+    fn write_range(self, rng: &mut RowRng, after: Option<i64>, out: &mut String) -> i64 {
+        let start = after.map_or(0, |end| end + 1);
+        let small = |rng: &mut RowRng| rng.below(100) as i64;
+        let (written, end) = match self {
+            LiteralKind::Int4Range | LiteralKind::Int8Range | LiteralKind::NumRange => {
+                let lo = start + small(rng);
+                let hi = lo + 1 + small(rng);
+                (write!(out, "[{lo},{hi})"), hi)
+            }
+            LiteralKind::FloatRange => {
+                let lo = start + small(rng);
+                let hi = lo + 1 + small(rng);
+                (write!(out, "[{lo}.5,{hi}.25)"), hi)
+            }
+            LiteralKind::DateRange => {
+                let lo = start + rng.below(300) as i64;
+                let hi = lo + 1 + small(rng);
+                (write!(out, "[{},{})", date_literal(lo as i32), date_literal(hi as i32)), hi)
+            }
+            LiteralKind::TsRange | LiteralKind::TsTzRange => {
+                let lo = start + rng.below(300) as i64;
+                let hi = lo + small(rng);
+                (write!(out, "[{} 09:00,{} 17:00)", date_literal(lo as i32), date_literal(hi as i32)), hi)
+            }
+            LiteralKind::TimeRange => {
+                // Hours of one day: up to MAX_MULTIRANGE ranges of 1 to 3 hours, with gaps.
+                let lo = (start + rng.below(3) as i64).min(22);
+                let hi = (lo + 1 + rng.below(3) as i64).min(23);
+                (write!(out, "[{lo:02}:00,{hi:02}:30)"), hi)
+            }
+            _ => (Ok(()), start),
+        };
+        debug_assert!(written.is_ok());
+        end
+    }
+}
+
+/// Ranges in a generated multirange, at most.
+pub const MAX_MULTIRANGE: u32 = 3;
+
+/// `{[1,5),[10,20)}`: 1 to `max` ranges in increasing order, never touching.
+fn fill_multirange(rng: &mut RowRng, range: LiteralKind, max: u32, out: &mut String) {
+    let count = rng.range_i64(1, i64::from(max.clamp(1, MAX_MULTIRANGE)));
+    out.push('{');
+    let mut end = None;
+    for i in 0..count {
+        if i > 0 {
+            out.push(',');
+        }
+        end = Some(range.write_range(rng, end, out));
+    }
+    out.push('}');
+}
+
+/// A composite literal from one value per field. A field whose value its type refuses (which
+/// its generator should never produce) is left NULL rather than losing the row.
+fn fill_composite(rng: &mut RowRng, unique: Option<u64>, fields: &[CompositeField], out: &mut Value) {
+    let mut values: Vec<Value> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, field)| {
+            let mut value = Value::Null;
+            field.generator.fill(rng, if i == 0 { unique } else { None }, &[], &mut value);
+            value
+        })
+        .collect();
+    let mut bytes = Vec::new();
+    if encode::write_record(fields.iter().zip(&values).map(|(f, v)| (v, &f.ty)), &mut bytes).is_err() {
+        for (field, value) in fields.iter().zip(values.iter_mut()) {
+            if encode::write_record([(&*value, &field.ty)], &mut Vec::new()).is_err() {
+                *value = Value::Null;
+            }
+        }
+        bytes.clear();
+        let _ = encode::write_record(fields.iter().zip(&values).map(|(f, v)| (v, &f.ty)), &mut bytes);
+    }
+    let text = out.text_mut();
+    text.push_str(&String::from_utf8_lossy(&bytes));
+}
+
+/// An EAN-13 with the family's prefix and a valid check digit (the isn extension checks it).
+fn write_isn(out: &mut String, kind: IsnKind, n: u64) -> std::fmt::Result {
+    let (prefix, free) = match kind {
+        IsnKind::Ean13 => ("20", 10),
+        IsnKind::Isbn => ("978", 9),
+        IsnKind::Issn => ("977", 9),
+        IsnKind::Ismn => ("9790", 8),
+        IsnKind::Upc => ("0", 11),
+    };
+    let body = format!("{prefix}{:0width$}", n % 10u64.pow(free), width = free as usize);
+    let sum: u32 = body.bytes().enumerate().map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 }).sum();
+    let check = (10 - sum % 10) % 10;
+    match kind {
+        // UPC-A is the EAN-13 without its leading 0.
+        IsnKind::Upc => write!(out, "{}{check}", &body[1..]),
+        _ => write!(out, "{body}{check}"),
+    }
+}
+
+fn write_geometry(out: &mut String, rng: &mut RowRng, srid: u32, shape: GeoShape) -> std::fmt::Result {
+    if srid != 0 {
+        write!(out, "SRID={srid};")?;
+    }
+    let point = |rng: &mut RowRng| format!("{:.5} {:.5}", rng.unit() * 360.0 - 180.0, rng.unit() * 170.0 - 85.0);
+    let (x, y) = (rng.unit() * 300.0 - 150.0, rng.unit() * 140.0 - 70.0);
+    let ring = format!("{x:.5} {y:.5},{:.5} {y:.5},{:.5} {:.5},{x:.5} {y:.5}", x + 1.0, x + 1.0, y + 1.0);
+    match shape {
+        GeoShape::Point => write!(out, "POINT({})", point(rng)),
+        GeoShape::MultiPoint => write!(out, "MULTIPOINT(({}),({}))", point(rng), point(rng)),
+        GeoShape::LineString => write!(out, "LINESTRING({},{})", point(rng), point(rng)),
+        GeoShape::MultiLineString => write!(out, "MULTILINESTRING(({},{}))", point(rng), point(rng)),
+        GeoShape::Polygon => write!(out, "POLYGON(({ring}))"),
+        GeoShape::MultiPolygon => write!(out, "MULTIPOLYGON((({ring})))"),
+    }
+}
+
+fn write_mac(out: &mut String, n: u64, bytes: u32) -> std::fmt::Result {
+    for i in 0..bytes {
+        if i > 0 {
+            out.push(':');
+        }
+        write!(out, "{:02x}", (n >> ((i * 8) % 64)) & 255)?;
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD` for a day counted from 2025-01-01 (for range literals).
+fn date_literal(day_offset: i32) -> String {
+    let date = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+        .and_then(|d| d.checked_add_signed(chrono::TimeDelta::days(i64::from(day_offset))));
+    date.map_or_else(|| "2025-01-01".to_string(), |d| d.format("%Y-%m-%d").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::rng::StreamKey;
+
+    fn values(generator: &ColumnGen, n: u64, unique: bool) -> Vec<Value> {
+        let key = StreamKey::new(3, "t", "c");
+        (0..n)
+            .map(|i| {
+                let mut out = Value::Null;
+                generator.fill(&mut RowRng::at(key, i), unique.then_some(i), &[], &mut out);
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn injective_generators_never_repeat() {
+        let generators = [
+            ColumnGen::Uuid,
+            ColumnGen::Text { kind: Some(TextKind::Email), min: 5, max: 254 },
+            ColumnGen::Text { kind: None, min: 1, max: 6 },
+            // A char(3) key: values are cut to fit, and must stay distinct (adventureworks).
+            ColumnGen::Text { kind: None, min: 3, max: 3 },
+            ColumnGen::Int { lo: -5, hi: 100_000, small: false },
+            ColumnGen::Moment { lo: 0, hi: REFERENCE_MICROS, unit: MomentUnit::Timestamp },
+        ];
+        for generator in generators {
+            let vals = values(&generator, 5000, true);
+            let mut texts: Vec<String> = vals.iter().map(|v| format!("{v:?}")).collect();
+            texts.sort();
+            texts.dedup();
+            assert_eq!(texts.len(), 5000, "{generator:?} repeated a value");
+        }
+    }
+
+    #[test]
+    fn text_respects_length_bounds() {
+        for v in values(&ColumnGen::Text { kind: Some(TextKind::Paragraph), min: 3, max: 20 }, 500, false) {
+            let n = v.as_text().map_or(0, |t| t.chars().count());
+            assert!((3..=20).contains(&n), "{v:?}");
+        }
+        for v in values(&ColumnGen::Text { kind: Some(TextKind::Email), min: 1, max: 8 }, 500, true) {
+            assert!(v.as_text().map_or(0, |t| t.chars().count()) <= 8, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn after_orders_two_columns() {
+        let generator = ColumnGen::After { column: 0, min_gap: 1, max_gap: 10, fallback: Box::new(ColumnGen::Null) };
+        let row = [Value::Timestamp(100)];
+        let mut out = Value::Null;
+        generator.fill(&mut RowRng::at(StreamKey(1), 0), None, &row, &mut out);
+        assert!(matches!(out, Value::Timestamp(t) if t > 100 && t <= 110));
+    }
+
+    #[test]
+    fn weighted_choice_follows_weights() {
+        let generator = ColumnGen::Choice { values: vec![Value::Int(0), Value::Int(1)], cumulative: vec![9.0, 10.0] };
+        let ones = values(&generator, 10_000, false).iter().filter(|v| **v == Value::Int(1)).count();
+        assert!((700..1300).contains(&ones), "{ones}");
+    }
+
+    fn field(name: &str, ty: PgType, value: Value) -> CompositeField {
+        CompositeField { name: name.into(), ty, generator: ColumnGen::Fixed(value) }
+    }
+
+    #[test]
+    fn composite_fields_are_quoted_by_record_rules() {
+        use crate::schema::TypeKind;
+        let text = PgType::new(25, "text", TypeKind::Text);
+        let int = PgType::new(23, "integer", TypeKind::Int4);
+        let date = PgType::new(1082, "date", TypeKind::Date);
+        let tags = PgType::new(1009, "text[]", TypeKind::Array { element: Box::new(text.clone()), dimensions: 1 });
+        let inner = ColumnGen::Composite {
+            fields: vec![field("n", int.clone(), Value::Int(1)), field("s", text.clone(), Value::Text("x y".into()))],
+        };
+        let inner_ty = PgType::new(0, "pair", TypeKind::Composite { fields: vec![] });
+        let generator = ColumnGen::Composite {
+            fields: vec![
+                field("n", int, Value::Int(12)),
+                field("s", text.clone(), Value::Text("some text".into())),
+                field("d", date, Value::Date(0)),
+                field("quote", text.clone(), Value::Text(r#"a"b\c"#.into())),
+                field("empty", text.clone(), Value::Text(String::new())),
+                field("null", text.clone(), Value::Null),
+                field("parens", text, Value::Text("(x,y)".into())),
+                field(
+                    "tags",
+                    tags,
+                    Value::Array { dims: vec![2], items: vec![Value::Text("a b".into()), Value::Null] },
+                ),
+                CompositeField { name: "pair".into(), ty: inner_ty, generator: inner },
+            ],
+        };
+        let literal = values(&generator, 1, false).remove(0);
+        let expected = r#"(12,"some text",2000-01-01,"a""b\\c","",,"(x,y)","{""a b"",NULL}","(1,""x y"")")"#;
+        assert_eq!(literal.as_text(), Some(expected));
+    }
+
+    #[test]
+    fn multiranges_hold_ordered_ranges_that_never_touch() {
+        let generator = ColumnGen::MultiRange { range: LiteralKind::Int4Range, max: MAX_MULTIRANGE };
+        let mut counts = [0usize; 4];
+        for value in values(&generator, 500, false) {
+            let text = value.as_text().expect("text").to_string();
+            let inner = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')).expect("braces");
+            let bounds: Vec<i64> = inner
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|part| !part.is_empty())
+                .map(|part| part.parse().expect("bound"))
+                .collect();
+            // Strictly increasing bounds: `[a,b),[c,d)` has a < b < c < d, so ranges never touch
+            // (touching ranges would be merged into one by the server).
+            assert!(bounds.len().is_multiple_of(2) && bounds.windows(2).all(|w| w[0] < w[1]), "{text}");
+            counts[bounds.len() / 2] += 1;
+        }
+        assert_eq!(counts[0], 0, "an empty multirange");
+        assert!(counts[1] > 0 && counts[2] > 0 && counts[3] > 0, "{counts:?}");
+    }
+}

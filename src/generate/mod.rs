@@ -1,0 +1,16 @@
+//! Row generation: every value is a pure function of (seed, table, column, row index).
+//!
+//! Fourth stage of the pipeline. The planner builds a [`Dataset`] (one [`TableGen`] per table);
+//! the loader asks it for rows in any order and any chunking. [`rng`] makes the randomness
+//! index-addressable, [`column`] turns it into values, [`text`] makes them look real, and
+//! [`table`] computes keys and foreign keys without remembering anything.
+
+pub mod column;
+pub mod rng;
+pub mod table;
+pub mod text;
+pub mod value;
+
+pub use column::ColumnGen;
+pub use table::{Dataset, TableGen};
+pub use value::Value;

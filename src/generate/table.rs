@@ -1,0 +1,508 @@
+//! Whole rows: keys computed from the row index, foreign keys recomputed from a parent index.
+//!
+//! A [`Dataset`] holds one [`TableGen`] per planned table. A row is filled in three steps:
+//! foreign keys (pick a parent *index* by the relationship's [`Picker`], then recompute that
+//! parent's key columns: no key pools, no lookups), then the other columns in dependency order.
+//! Unique keys over several columns are satisfied by [`UniqueDriver`]: a keyed permutation of the
+//! row index decomposed in mixed radix, one digit per key part (a join table's pairs).
+
+use rand::distr::Distribution;
+use rand_distr::Zipf;
+
+use super::column::ColumnGen;
+use super::rng::{Permutation, RowRng, StreamKey};
+use super::value::Value;
+use crate::profile::Count;
+
+/// Parents per block of the fan-out prefix sums: memory is `parents / BLOCK` words.
+const BLOCK: u64 = 256;
+
+#[derive(Debug, Clone)]
+pub struct TableGen {
+    pub rows: u64,
+    pub columns: Vec<ColumnSlot>,
+    /// Indexes of the columns not filled by a foreign key, in the order they are generated.
+    pub order: Vec<usize>,
+    pub fks: Vec<FkGen>,
+    pub fan_out: Option<FanOut>,
+    pub drivers: Vec<UniqueDriver>,
+    /// Rows given as they are (fixture files): values by row, then column.
+    pub fixed_rows: Option<Vec<Vec<Value>>>,
+    /// CHECKs that construction does not guarantee: each row is verified, and regenerated from
+    /// other random streams (up to [`MAX_ATTEMPTS`]) when it fails.
+    pub checks: Vec<RowCheck>,
+}
+
+/// Attempts at a row that satisfies the table's [`RowCheck`]s; the last one is kept regardless
+/// and the server's CHECK has the final word.
+pub const MAX_ATTEMPTS: u32 = 32;
+
+#[derive(Debug, Clone)]
+pub struct RowCheck {
+    pub name: String,
+    pub expr: crate::schema::check::Expr,
+    /// Column names the expression may read, with their slots.
+    pub columns: Vec<(String, usize)>,
+}
+
+impl RowCheck {
+    /// `false` only when the check surely fails on this row (unknown functions count as passing).
+    fn passes(&self, row: &[Value]) -> bool {
+        let lookup = |name: &str| self.columns.iter().find(|(c, _)| c == name).map(|(_, slot)| row[*slot].clone());
+        crate::schema::check::passes(&self.expr, &lookup) != Some(false)
+    }
+}
+
+/// The stream for attempt `n` at a row: attempt 0 is the key itself.
+fn attempt_key(key: StreamKey, attempt: u32) -> StreamKey {
+    if attempt == 0 { key } else { StreamKey(super::rng::combine(key.0, 0xa77e_0000 + u64::from(attempt))) }
+}
+
+#[derive(Debug, Clone)]
+pub struct ColumnSlot {
+    pub name: String,
+    pub generator: ColumnGen,
+    pub null_rate: f64,
+    pub unique: Option<UniqueSource>,
+    pub key: StreamKey,
+}
+
+/// Where a unique column's injective index comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UniqueSource {
+    Row,
+    Digit { driver: usize, position: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct FkGen {
+    /// The parent's position in the dataset.
+    pub parent: usize,
+    /// (child column, parent column) pairs.
+    pub pairs: Vec<(usize, usize)>,
+    pub picker: Picker,
+    pub null_rate: f64,
+    pub key: StreamKey,
+}
+
+#[derive(Debug, Clone)]
+pub enum Picker {
+    /// Any of the parent's rows, uniformly.
+    Uniform { parents: u64 },
+    /// A self-reference: an earlier row of the same table. The first row gets NULL, or itself
+    /// when `root_is_self` (NOT NULL trees whose root points at itself).
+    Earlier { root_is_self: bool },
+    /// The table's fan-out parent (`rows = { per = ... }`).
+    FanOut,
+    /// One-to-one: distinct rows get distinct parents.
+    Injective(Permutation),
+    /// A digit of a unique driver (one part of a composite unique key).
+    Digit { driver: usize, position: usize },
+    /// A parent whose `shared` columns equal what a wider FK already wrote into this row:
+    /// (child slot, parent column) pairs. Probed deterministically from a random start; for a
+    /// self-reference only earlier rows are probed, and a row with none is its own parent (or NULL).
+    Matching { shared: Vec<(usize, usize)>, parents: u64, earlier: bool },
+}
+
+/// Parents probed for a [`Picker::Matching`] before giving up (the server then reports the row).
+const MATCH_PROBES: u64 = 20_000;
+
+/// A unique key over several parts, satisfied by decomposing a permuted index in mixed radix.
+#[derive(Debug, Clone)]
+pub struct UniqueDriver {
+    pub radices: Vec<u64>,
+    pub permutation: Permutation,
+    /// Index by the row's position under its fan-out parent (the parent is the key's other part).
+    pub per_parent: bool,
+}
+
+impl UniqueDriver {
+    pub fn new(radices: Vec<u64>, per_parent: bool, key: StreamKey) -> Self {
+        let capacity = radices.iter().try_fold(1u64, |acc, r| acc.checked_mul(*r)).unwrap_or(u64::MAX);
+        UniqueDriver { radices, permutation: Permutation::new(capacity, key), per_parent }
+    }
+
+    pub fn capacity(&self) -> u64 {
+        self.permutation.len()
+    }
+
+    fn digits(&self, index: u64, out: &mut Vec<u64>) {
+        out.clear();
+        let mut x = self.permutation.apply(index % self.capacity().max(1));
+        for radix in &self.radices {
+            out.push(x % radix);
+            x /= radix;
+        }
+    }
+}
+
+/// Rows laid out parent by parent: parent `p` owns `count(p)` consecutive rows.
+#[derive(Debug, Clone)]
+pub struct FanOut {
+    pub parents: u64,
+    pub count: Count,
+    key: StreamKey,
+    zipf: Option<Zipf<f64>>,
+    block_starts: Vec<u64>,
+    pub total: u64,
+}
+
+impl FanOut {
+    pub fn new(parents: u64, count: Count, key: StreamKey) -> Self {
+        let zipf = match count {
+            Count::Zipf { exponent, min, max } => Zipf::new((max - min + 1) as f64, exponent).ok(),
+            _ => None,
+        };
+        let mut fan = FanOut { parents, count, key, zipf, block_starts: Vec::new(), total: 0 };
+        let mut total = 0u64;
+        for p in 0..parents {
+            if p % BLOCK == 0 {
+                fan.block_starts.push(total);
+            }
+            total += fan.count_for(p);
+        }
+        fan.total = total;
+        fan
+    }
+
+    /// How many rows parent `p` owns: a pure function of (key, p).
+    pub fn count_for(&self, p: u64) -> u64 {
+        let mut rng = RowRng::at(self.key, p);
+        match (&self.count, &self.zipf) {
+            (Count::Exact(n), _) => *n,
+            (Count::Range { min, max }, _) => rng.range_i64(*min as i64, *max as i64) as u64,
+            (Count::Zipf { min, .. }, Some(zipf)) => min + (zipf.sample(&mut rng) as u64).saturating_sub(1),
+            (Count::Zipf { min, .. }, None) => *min,
+        }
+    }
+
+    /// The (parent, position under the parent) of `row`, by random access.
+    pub fn locate(&self, row: u64) -> (u64, u64) {
+        let block = self.block_starts.partition_point(|start| *start <= row).saturating_sub(1);
+        let mut start = self.block_starts.get(block).copied().unwrap_or(0);
+        let mut parent = block as u64 * BLOCK;
+        loop {
+            let count = self.count_for(parent);
+            if row < start + count || parent + 1 >= self.parents {
+                return (parent, row - start);
+            }
+            start += count;
+            parent += 1;
+        }
+    }
+
+    /// A sequential walker from `row`: the cheap way to lay out a chunk.
+    pub fn cursor(&self, row: u64) -> FanCursor<'_> {
+        let (parent, local) = self.locate(row);
+        FanCursor { fan: self, parent, local, count: self.count_for(parent) }
+    }
+}
+
+pub struct FanCursor<'a> {
+    fan: &'a FanOut,
+    parent: u64,
+    local: u64,
+    count: u64,
+}
+
+impl FanCursor<'_> {
+    /// The position of the current row; advances to the next.
+    pub fn next_position(&mut self) -> (u64, u64) {
+        while self.local >= self.count && self.parent + 1 < self.fan.parents {
+            self.parent += 1;
+            self.local = 0;
+            self.count = self.fan.count_for(self.parent);
+        }
+        let position = (self.parent, self.local);
+        self.local += 1;
+        position
+    }
+}
+
+/// Reused per-row scratch: driver digits.
+#[derive(Debug, Default)]
+pub struct RowScratch {
+    digits: Vec<Vec<u64>>,
+}
+
+/// Every planned table's generator, addressable by position: what a foreign key recomputes from.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub tables: Vec<TableGen>,
+}
+
+impl Dataset {
+    /// Fills `out` (one slot per column) with row `row` of table `t`. `position` is the row's
+    /// fan-out position when the caller walks a cursor; otherwise it is located.
+    pub fn fill_row(
+        &self,
+        t: usize,
+        row: u64,
+        position: Option<(u64, u64)>,
+        scratch: &mut RowScratch,
+        out: &mut [Value],
+    ) {
+        let table = &self.tables[t];
+        if let Some(rows) = &table.fixed_rows {
+            if let Some(fixed) = rows.get(row as usize) {
+                out.clone_from_slice(fixed);
+            }
+            return;
+        }
+        let position = position.or_else(|| table.fan_out.as_ref().map(|f| f.locate(row)));
+        self.compute_digits(table, row, position, scratch);
+        for attempt in 0..MAX_ATTEMPTS {
+            let complete = self.fill_attempt(t, row, position, scratch, out, attempt);
+            if complete && table.checks.iter().all(|check| check.passes(out)) {
+                return;
+            }
+        }
+    }
+
+    fn fill_attempt(
+        &self,
+        t: usize,
+        row: u64,
+        position: Option<(u64, u64)>,
+        scratch: &RowScratch,
+        out: &mut [Value],
+        attempt: u32,
+    ) -> bool {
+        let table = &self.tables[t];
+        let mut complete = true;
+        for fk in &table.fks {
+            complete &= self.fill_foreign_key(t, fk, RowAt { row, position, attempt }, scratch, out);
+        }
+        for &c in &table.order {
+            let slot = &table.columns[c];
+            let mut value = std::mem::take(&mut out[c]);
+            fill_slot(slot, row, scratch, out, &mut value, attempt);
+            out[c] = value;
+        }
+        complete
+    }
+
+    /// One column of one row of table `t` (a parent key a child needs).
+    pub fn value_into(&self, t: usize, row: u64, column: usize, out: &mut Value) {
+        let table = &self.tables[t];
+        if let Some(rows) = &table.fixed_rows {
+            *out = rows.get(row as usize).and_then(|r| r.get(column)).cloned().unwrap_or(Value::Null);
+            return;
+        }
+        let slot = &table.columns[column];
+        if table.order.contains(&column) && slot.generator.depends_on().is_none() {
+            // Key columns are attempt-independent (see fill_slot), so attempt 0 gives the value
+            // the row was written with; no need to build the whole row (or recurse through it).
+            let mut scratch = RowScratch::default();
+            if matches!(slot.unique, Some(UniqueSource::Digit { .. })) {
+                let position = table.fan_out.as_ref().map(|f| f.locate(row));
+                self.compute_digits(table, row, position, &mut scratch);
+            }
+            fill_slot(slot, row, &scratch, &[], out, 0);
+            return;
+        }
+        if self.foreign_key_value(t, row, column, out) {
+            return;
+        }
+        let mut scratch = RowScratch::default();
+        let mut values = vec![Value::Null; table.columns.len()];
+        self.fill_row(t, row, None, &mut scratch, &mut values);
+        *out = std::mem::take(&mut values[column]);
+    }
+
+    /// A column an FK fills, from that FK's pick alone, when the table's rows are always made at
+    /// the first attempt (no row checks, no match that can fail): what was written is what attempt
+    /// 0 picks. Building the whole row instead can recurse through self-references exponentially.
+    fn foreign_key_value(&self, t: usize, row: u64, column: usize, out: &mut Value) -> bool {
+        let table = &self.tables[t];
+        let first_attempt_only = table.checks.is_empty()
+            && table.fks.iter().all(|fk| !matches!(fk.picker, Picker::Matching { earlier: false, .. }));
+        let Some(fk) = table.fks.iter().find(|fk| fk.pairs.iter().any(|(child, _)| *child == column)) else {
+            return false;
+        };
+        if !first_attempt_only || matches!(fk.picker, Picker::Matching { .. }) {
+            return false;
+        }
+        let position = table.fan_out.as_ref().map(|f| f.locate(row));
+        let mut scratch = RowScratch::default();
+        self.compute_digits(table, row, position, &mut scratch);
+        let parent_column = fk.pairs.iter().find(|(child, _)| *child == column).map(|(_, p)| *p);
+        match (pick_parent(fk, row, position, &scratch, 0), parent_column) {
+            (Some(p), Some(parent_column)) if !(fk.parent == t && p == row) => {
+                self.value_into(fk.parent, p, parent_column, out)
+            }
+            (None, _) => *out = Value::Null,
+            _ => return false,
+        }
+        true
+    }
+
+    fn compute_digits(&self, table: &TableGen, row: u64, position: Option<(u64, u64)>, scratch: &mut RowScratch) {
+        scratch.digits.resize_with(table.drivers.len(), Vec::new);
+        for (driver, digits) in table.drivers.iter().zip(scratch.digits.iter_mut()) {
+            let index = match (driver.per_parent, position) {
+                (true, Some((_, local))) => local,
+                _ => row,
+            };
+            driver.digits(index, digits);
+        }
+    }
+
+    fn fill_foreign_key(&self, t: usize, fk: &FkGen, at: RowAt, scratch: &RowScratch, out: &mut [Value]) -> bool {
+        let RowAt { row, position, attempt } = at;
+        let parent_row = match &fk.picker {
+            Picker::Matching { shared, parents, earlier } => {
+                match self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out) {
+                    Ok(parent) => parent,
+                    // No parent agrees with what the wider FK chose: the row is tried again.
+                    Err(NoMatch) => return false,
+                }
+            }
+            _ => pick_parent(fk, row, position, scratch, attempt),
+        };
+        for &(child, parent_column) in &fk.pairs {
+            match parent_row {
+                Some(p) if fk.parent == t && p == row => {
+                    // A root pointing at itself: its own key, computed before this call.
+                    self.value_into(t, p, parent_column, &mut out[child]);
+                }
+                Some(p) => self.value_into(fk.parent, p, parent_column, &mut out[child]),
+                None => out[child] = Value::Null,
+            }
+        }
+        true
+    }
+}
+
+/// Which row, where under its fan-out parent, and which attempt at it.
+#[derive(Debug, Clone, Copy)]
+struct RowAt {
+    row: u64,
+    position: Option<(u64, u64)>,
+    attempt: u32,
+}
+
+/// No parent agrees with the row's shared key columns.
+struct NoMatch;
+
+impl Dataset {
+    /// The first parent, probing from a random start, whose shared columns equal this row's.
+    #[allow(clippy::too_many_arguments)]
+    fn matching_parent(
+        &self,
+        fk: &FkGen,
+        shared: &[(usize, usize)],
+        parents: u64,
+        earlier: bool,
+        row: u64,
+        attempt: u32,
+        out: &[Value],
+    ) -> Result<Option<u64>, NoMatch> {
+        let key = attempt_key(fk.key, attempt);
+        if parents == 0 || (fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate) {
+            return Ok(None);
+        }
+        // A self-reference looks among earlier rows only, so chains of parents end.
+        let candidates = if earlier { row.min(parents) } else { parents };
+        if candidates == 0 {
+            return if earlier { Ok(Some(row)) } else { Err(NoMatch) };
+        }
+        let start = key.below(row, candidates);
+        if shared.iter().any(|&(child, _)| out[child].is_null()) {
+            // MATCH SIMPLE: a NULL in the key switches the constraint off; any parent will do.
+            return Ok(Some(start));
+        }
+        let mut candidate = Value::Null;
+        let found = (0..candidates.min(MATCH_PROBES)).map(|offset| (start + offset) % candidates).find(|&p| {
+            shared.iter().all(|&(child, parent_column)| {
+                self.value_into(fk.parent, p, parent_column, &mut candidate);
+                candidate == out[child]
+            })
+        });
+        match (found, earlier) {
+            (Some(p), _) => Ok(Some(p)),
+            // The first row of its group in a tree: the root, pointing at itself.
+            (None, true) => Ok(Some(row)),
+            (None, false) => Err(NoMatch),
+        }
+    }
+}
+
+fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &RowScratch, attempt: u32) -> Option<u64> {
+    let key = attempt_key(fk.key, attempt);
+    if fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate {
+        return None;
+    }
+    match &fk.picker {
+        Picker::Uniform { parents } => (*parents > 0).then(|| key.below(row, *parents)),
+        Picker::Earlier { root_is_self } => match row {
+            0 => root_is_self.then_some(0),
+            _ => Some(key.below(row, row)),
+        },
+        Picker::FanOut => position.map(|(parent, _)| parent),
+        Picker::Injective(permutation) => Some(permutation.apply(row % permutation.len().max(1))),
+        Picker::Digit { driver, position } => scratch.digits.get(*driver).and_then(|d| d.get(*position)).copied(),
+        Picker::Matching { .. } => None,
+    }
+}
+
+fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value], out: &mut Value, attempt: u32) {
+    // Unique (key) columns never change between attempts: children recompute them at attempt 0.
+    let key = if slot.unique.is_some() { slot.key } else { attempt_key(slot.key, attempt) };
+    if slot.null_rate > 0.0 && key.derive("null").unit(row) < slot.null_rate {
+        *out = Value::Null;
+        return;
+    }
+    let unique = slot.unique.map(|source| match source {
+        UniqueSource::Row => row,
+        UniqueSource::Digit { driver, position } => {
+            scratch.digits.get(driver).and_then(|d| d.get(position)).copied().unwrap_or(row)
+        }
+    });
+    let mut rng = RowRng::at(key, row);
+    slot.generator.fill(&mut rng, unique, values, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fan_out_cursor_and_random_access_agree() {
+        let fan = FanOut::new(1000, Count::Range { min: 0, max: 7 }, StreamKey(9));
+        let mut cursor = fan.cursor(0);
+        let mut per_parent = vec![0u64; 1000];
+        for row in 0..fan.total {
+            let position = cursor.next_position();
+            assert_eq!(position, fan.locate(row), "row {row}");
+            per_parent[position.0 as usize] += 1;
+        }
+        for (p, n) in per_parent.iter().enumerate() {
+            assert_eq!(*n, fan.count_for(p as u64));
+            assert!(*n <= 7);
+        }
+        let mut mid = fan.cursor(fan.total / 2);
+        assert_eq!(mid.next_position(), fan.locate(fan.total / 2));
+    }
+
+    #[test]
+    fn zipf_counts_stay_in_bounds_and_skew() {
+        let fan = FanOut::new(2000, Count::Zipf { exponent: 1.1, min: 1, max: 200 }, StreamKey(4));
+        let counts: Vec<u64> = (0..2000).map(|p| fan.count_for(p)).collect();
+        assert!(counts.iter().all(|c| (1..=200).contains(c)));
+        let ones = counts.iter().filter(|c| **c == 1).count();
+        assert!(ones > 400, "zipf should favour small counts: {ones}");
+    }
+
+    #[test]
+    fn driver_digits_cover_every_pair_once() {
+        let driver = UniqueDriver::new(vec![7, 11], false, StreamKey(5));
+        let mut seen = std::collections::HashSet::new();
+        let mut digits = Vec::new();
+        for i in 0..77 {
+            driver.digits(i, &mut digits);
+            assert!(digits[0] < 7 && digits[1] < 11);
+            assert!(seen.insert(digits.clone()));
+        }
+    }
+}

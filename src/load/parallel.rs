@@ -1,0 +1,268 @@
+//! Bulk mode over several connections (`--jobs N`), and what it does when it fails midway.
+//!
+//! A transaction belongs to one connection, so a parallel load cannot be one transaction. The
+//! run's transaction empties the tables and drops their indexes and foreign keys ([`bulk::prepare`])
+//! and commits; then `N` connections copy at once, each chunk in its own transaction: a whole
+//! table is truncated again in that transaction and copied with `FREEZE`, a table bigger than
+//! one connection's share is split into `N` row ranges (rows are pure functions of their index, so
+//! any range can be generated alone) copied without `FREEZE`, which needs the truncating
+//! transaction. Then the indexes are rebuilt on `N` connections (biggest tables first), the
+//! foreign keys re-added and sequences moved on one, and statistics gathered on `N` again.
+//!
+//! If anything fails after the cleanup was committed (a load error, a foreign key that does not
+//! hold, Ctrl-C, a dropped future), [`super::recovery`] empties the tables again and re-creates
+//! every missing index and foreign key: no half-load remains, and the error says so.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sqlx::{Acquire, Postgres, Transaction};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+use super::copy::{self, Chunk, TableStats};
+use super::recovery::{Guard, Pids, Recovery, connect, with_state};
+use super::saved::{Definition, Saved};
+use super::{bulk, execute, fix_sequences};
+use crate::clean::CleanOptions;
+use crate::connect::Target;
+use crate::error::{Error, Result};
+use crate::events::{Event, Reporter};
+use crate::plan::Plan;
+use crate::schema::QualifiedName;
+
+/// Tables smaller than this are never split: a chunk has a fixed cost (a connection round, a COPY).
+const MIN_SPLIT_ROWS: u64 = 100_000;
+
+/// Cleans, loads and restores on `jobs` connections; the run's transaction commits the cleanup.
+pub async fn run(
+    mut tx: Transaction<'_, Postgres>,
+    plan: &Plan,
+    jobs: usize,
+    target: &Target,
+    cleaning: CleanOptions,
+    reporter: &dyn Reporter,
+) -> Result<u64> {
+    let started = Instant::now();
+    let saved = bulk::prepare(&mut tx, plan, cleaning, reporter).await?;
+    tx.commit().await.map_err(Error::database("committing the cleanup before the parallel load"))?;
+    let mut guard = Guard { recovery: Some(Recovery::new(target, plan, &saved)) };
+    let outcome = load_and_restore(plan, &saved, jobs, target, reporter, &guard.pids()).await;
+    let recovery = guard.recovery.take().expect("the guard is armed until here");
+    match outcome {
+        Ok(total) => {
+            reporter.report(Event::Finished { rows: total, elapsed: started.elapsed() });
+            Ok(total)
+        }
+        Err(error) => Err(with_state(error, &recovery.run().await)),
+    }
+}
+
+async fn load_and_restore(
+    plan: &Plan,
+    saved: &Saved,
+    jobs: usize,
+    target: &Target,
+    reporter: &dyn Reporter,
+    pids: &Pids,
+) -> Result<u64> {
+    let total = load_chunks(plan, saved, jobs, target, reporter, pids).await?;
+    reporter.report(Event::Finishing);
+    let rows = |table: &QualifiedName| plan.tables.iter().find(|t| &t.name == table).map_or(0, |t| t.rows);
+    // Biggest tables' indexes first, so the longest builds do not start last.
+    let mut indexes = saved.indexes.clone();
+    indexes.sort_by_key(|d| std::cmp::Reverse(rows(&d.table)));
+    in_parallel(indexes.into_iter().map(Task::Restore).collect(), jobs, target, pids).await?;
+    let mut conn = target.connect().await?;
+    // One connection: two foreign keys between the same tables, added at once, can deadlock.
+    for definition in &saved.foreign_keys {
+        bulk::restore(&mut conn, definition).await?;
+    }
+    fix_sequences(&mut conn, plan).await?;
+    let mut tables: Vec<QualifiedName> = plan.tables.iter().map(|t| t.name.clone()).collect();
+    tables.sort_by_key(|t| std::cmp::Reverse(rows(t)));
+    in_parallel(tables.into_iter().map(Task::Analyze).collect(), jobs, target, pids).await?;
+    Ok(total)
+}
+
+/// Chunks of work, biggest first: whole tables (frozen) and the ranges of the big ones.
+fn chunks(plan: &Plan, saved: &Saved, jobs: usize) -> Vec<Chunk> {
+    let total: u64 = plan.tables.iter().map(|t| t.rows).sum();
+    let share = total.div_ceil(jobs as u64);
+    let mut chunks = Vec::new();
+    for (index, table) in plan.tables.iter().enumerate() {
+        if table.fixture.is_none() && table.rows > share && table.rows >= MIN_SPLIT_ROWS {
+            let n = jobs as u64;
+            let bound = |k: u64| table.rows * k / n;
+            chunks.extend((0..n).map(|k| Chunk { table: index, rows: bound(k)..bound(k + 1), freeze: false }));
+        } else {
+            chunks.push(Chunk::whole(plan, index, saved.is_ordinary(&table.name)));
+        }
+    }
+    chunks.sort_by_key(|c| std::cmp::Reverse(c.rows.end - c.rows.start));
+    chunks
+}
+
+/// One finished chunk, sent to the coordinator.
+struct Done {
+    table: usize,
+    stats: TableStats,
+    started: Instant,
+    finished: Instant,
+}
+
+/// Per table: chunks still running, rows and bytes so far, first start and last end.
+struct Tally {
+    remaining: usize,
+    stats: TableStats,
+    span: Option<(Instant, Instant)>,
+}
+
+async fn load_chunks(
+    plan: &Plan,
+    saved: &Saved,
+    jobs: usize,
+    target: &Target,
+    reporter: &dyn Reporter,
+    pids: &Pids,
+) -> Result<u64> {
+    let chunks = chunks(plan, saved, jobs);
+    let mut tallies: Vec<Tally> = plan
+        .tables
+        .iter()
+        .map(|_| Tally { remaining: 0, stats: TableStats { rows: 0, bytes: 0 }, span: None })
+        .collect();
+    for chunk in &chunks {
+        tallies[chunk.table].remaining += 1;
+    }
+    let shared = Arc::new(plan.clone());
+    let queue = Arc::new(Mutex::new(VecDeque::from(chunks)));
+    let (sender, mut receiver) = mpsc::unbounded_channel();
+    let mut workers = JoinSet::new();
+    for _ in 0..jobs {
+        let work =
+            copy_worker(Arc::clone(&shared), Arc::clone(&queue), target.clone(), sender.clone(), Arc::clone(pids));
+        workers.spawn(work);
+    }
+    drop(sender);
+    let mut total = 0;
+    loop {
+        tokio::select! {
+            Some(done) = receiver.recv() => total += record(plan, &mut tallies, done, reporter),
+            joined = workers.join_next() => match joined {
+                None => break,
+                Some(result) => {
+                    if let Err(error) = flatten(result) {
+                        workers.abort_all();
+                        while workers.join_next().await.is_some() {}
+                        return Err(error);
+                    }
+                }
+            },
+        }
+    }
+    while let Ok(done) = receiver.try_recv() {
+        total += record(plan, &mut tallies, done, reporter);
+    }
+    Ok(total)
+}
+
+/// Adds a finished chunk to its table's tally; reports the table when its last chunk is in.
+fn record(plan: &Plan, tallies: &mut [Tally], done: Done, reporter: &dyn Reporter) -> u64 {
+    let tally = &mut tallies[done.table];
+    tally.remaining -= 1;
+    tally.stats.rows += done.stats.rows;
+    tally.stats.bytes += done.stats.bytes;
+    tally.span = Some(match tally.span {
+        None => (done.started, done.finished),
+        Some((first, last)) => (first.min(done.started), last.max(done.finished)),
+    });
+    if tally.remaining == 0 {
+        let elapsed = tally.span.map_or(Duration::ZERO, |(first, last)| last - first);
+        let table = &plan.tables[done.table].name;
+        reporter.report(Event::TableDone { table, rows: tally.stats.rows, bytes: tally.stats.bytes, elapsed });
+    }
+    done.stats.rows
+}
+
+async fn copy_worker(
+    plan: Arc<Plan>,
+    queue: Arc<Mutex<VecDeque<Chunk>>>,
+    target: Target,
+    done: mpsc::UnboundedSender<Done>,
+    pids: Pids,
+) -> Result<()> {
+    let mut conn = connect(&target, &pids).await?;
+    while let Some(chunk) = pop(&queue) {
+        let started = Instant::now();
+        let stats = if chunk.freeze {
+            // FREEZE needs the table truncated in the copying transaction: truncate it (again).
+            let mut tx = conn.begin().await.map_err(Error::database("starting a chunk's transaction"))?;
+            let name = &plan.tables[chunk.table].name;
+            execute(&mut tx, &format!("TRUNCATE {name}"), "emptying a table before its frozen COPY").await?;
+            let stats = copy::copy_rows(&mut tx, &plan, &chunk, None).await?;
+            tx.commit().await.map_err(Error::database(format!("committing the rows of {}", name.plain())))?;
+            stats
+        } else {
+            copy::copy_rows(&mut conn, &plan, &chunk, None).await?
+        };
+        let _ = done.send(Done { table: chunk.table, stats, started, finished: Instant::now() });
+    }
+    Ok(())
+}
+
+/// A statement of the restore phase that may run beside others of its kind.
+enum Task {
+    /// Re-create an index or key constraint (different tables' builds do not block each other).
+    Restore(Definition),
+    /// Gather one table's statistics.
+    Analyze(QualifiedName),
+}
+
+/// Runs `tasks` on `jobs` connections, each taking the next task when it is free.
+async fn in_parallel(tasks: Vec<Task>, jobs: usize, target: &Target, pids: &Pids) -> Result<()> {
+    let workers = jobs.min(tasks.len());
+    let queue = Arc::new(Mutex::new(VecDeque::from(tasks)));
+    let mut set = JoinSet::new();
+    for _ in 0..workers {
+        set.spawn(task_worker(Arc::clone(&queue), target.clone(), Arc::clone(pids)));
+    }
+    join(set).await
+}
+
+async fn task_worker(queue: Arc<Mutex<VecDeque<Task>>>, target: Target, pids: Pids) -> Result<()> {
+    let mut conn = connect(&target, &pids).await?;
+    while let Some(task) = pop(&queue) {
+        match task {
+            Task::Restore(definition) => bulk::restore(&mut conn, &definition).await?,
+            Task::Analyze(table) => {
+                execute(&mut conn, &format!("ANALYZE {table}"), "analyzing the loaded tables").await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn pop<T>(queue: &Mutex<VecDeque<T>>) -> Option<T> {
+    queue.lock().map_or(None, |mut q| q.pop_front())
+}
+
+/// Waits for every task; on the first error, stops the others (closing their connections rolls
+/// their transactions back) and returns it.
+async fn join(mut set: JoinSet<Result<()>>) -> Result<()> {
+    while let Some(result) = set.join_next().await {
+        if let Err(error) = flatten(result) {
+            set.abort_all();
+            while set.join_next().await.is_some() {}
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
+fn flatten(result: std::result::Result<Result<()>, tokio::task::JoinError>) -> Result<()> {
+    result.unwrap_or_else(|error| {
+        Err(Error::Load { table: "(parallel load)".into(), message: format!("a loading task stopped: {error}") })
+    })
+}

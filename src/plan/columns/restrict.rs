@@ -1,0 +1,462 @@
+//! CHECK constraints shape generators: satisfied by construction, not by retrying rows.
+//!
+//! `schema::check` turns each constraint (and each domain's checks, where the column is `VALUE`)
+//! into restrictions; this module narrows the column generators accordingly: an `IN` list becomes a
+//! choice, bounds intersect the numeric or time range, `length()` bounds the text, a regex becomes
+//! a pattern generator, `b > a` makes `b` follow `a`. What is not understood is noted in the plan.
+
+use crate::generate::column::{ColumnGen, MomentUnit, REFERENCE_DAY, REFERENCE_MICROS};
+use crate::generate::table::ColumnSlot;
+use crate::generate::value::{MICROS_PER_DAY, Value};
+use crate::schema::check::{self, Bound, CompareOp, Restriction};
+use crate::schema::{Table, TypeKind};
+
+use super::value_for_column;
+
+/// Narrows `slots` (aligned with `written`) by every CHECK of the table and its columns' domains.
+pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], notes: &mut Vec<String>) {
+    let slot_of = |name: &str| written.iter().position(|&c| table.columns[c].name == name);
+    let mut found: Vec<(Restriction, Option<usize>)> = Vec::new();
+    for constraint in &table.checks {
+        let applied = analyze_into(&constraint.definition, None, &mut found);
+        note_understanding(notes, &constraint.name, &constraint.definition, applied);
+    }
+    for (slot, &c) in written.iter().enumerate() {
+        let column = &table.columns[c];
+        for (domain, checks) in domain_checks(&column.ty) {
+            for definition in checks {
+                let applied = analyze_into(definition, Some(slot), &mut found);
+                note_understanding(notes, &format!("domain {domain} of {}", column.name), definition, applied);
+            }
+        }
+    }
+    // Bounds from several CHECKs on one column (`stock >= -3`, `stock < 0`) are intersected
+    // first, then meet the generator's default range once.
+    let mut ranges: Vec<(usize, Option<Bound>, Option<Bound>)> = Vec::new();
+    for (restriction, domain_slot) in &found {
+        let resolve = |name: &str| match domain_slot {
+            Some(slot) if name.eq_ignore_ascii_case("value") => Some(*slot),
+            _ => slot_of(name),
+        };
+        match restriction {
+            Restriction::Range { column, min, max, .. } => {
+                if let Some(slot) = resolve(column) {
+                    merge_range(&mut ranges, slot, min.as_ref(), max.as_ref());
+                }
+            }
+            _ => apply(restriction, table, written, slots, &resolve),
+        }
+    }
+    for (slot, min, max) in ranges {
+        narrow_range(&mut slots[slot].generator, min.as_ref(), max.as_ref());
+    }
+}
+
+/// Parses and analyses one CHECK (or domain check, with its column's slot); `None` when it does
+/// not parse, else whether it is fully understood.
+fn analyze_into(
+    definition: &str,
+    domain_slot: Option<usize>,
+    found: &mut Vec<(Restriction, Option<usize>)>,
+) -> Option<bool> {
+    let analysis = check::restrictions(&check::parse(definition).ok()?);
+    found.extend(analysis.restrictions.into_iter().map(|r| (r, domain_slot)));
+    Some(analysis.fully_understood)
+}
+
+fn merge_range(
+    ranges: &mut Vec<(usize, Option<Bound>, Option<Bound>)>,
+    slot: usize,
+    min: Option<&Bound>,
+    max: Option<&Bound>,
+) {
+    let at = match ranges.iter().position(|(s, _, _)| *s == slot) {
+        Some(at) => at,
+        None => {
+            ranges.push((slot, None, None));
+            ranges.len() - 1
+        }
+    };
+    let entry = &mut ranges[at];
+    entry.1 = tighter(entry.1.take(), min, true);
+    entry.2 = tighter(entry.2.take(), max, false);
+}
+
+/// The tighter of two bounds: the larger minimum or the smaller maximum (exclusive wins a tie).
+fn tighter(current: Option<Bound>, new: Option<&Bound>, lower: bool) -> Option<Bound> {
+    let Some(new) = new else { return current };
+    let Some(old) = current else { return Some(new.clone()) };
+    let (Some(a), Some(b)) = (bound_number(&old.value), bound_number(&new.value)) else { return Some(old) };
+    let new_wins = if lower { b > a } else { b < a } || (a == b && !new.inclusive);
+    Some(if new_wins { new.clone() } else { old })
+}
+
+fn bound_number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Decimal { digits, scale } => Some(*digits as f64 / 10f64.powi(i32::from(*scale))),
+        Value::Date(d) => Some(f64::from(*d)),
+        Value::Timestamp(t) | Value::Time(t) => Some(*t as f64),
+        _ => None,
+    }
+}
+
+/// The checks of a column's domain and of the domains it is built on, outermost first.
+pub fn domain_checks(ty: &crate::schema::PgType) -> Vec<(&str, &[String])> {
+    match &ty.kind {
+        TypeKind::Domain { base, checks, .. } => {
+            let mut all = vec![(ty.name.as_str(), checks.as_slice())];
+            all.extend(domain_checks(base));
+            all
+        }
+        _ => vec![],
+    }
+}
+
+fn note_understanding(notes: &mut Vec<String>, name: &str, definition: &str, applied: Option<bool>) {
+    match applied {
+        Some(true) => {}
+        Some(false) => notes.push(format!("CHECK {name} is partly understood: {definition}")),
+        None => notes.push(format!("CHECK {name} is not understood: {definition}")),
+    }
+}
+
+fn apply(
+    restriction: &Restriction,
+    table: &Table,
+    written: &[usize],
+    slots: &mut [ColumnSlot],
+    resolve: &dyn Fn(&str) -> Option<usize>,
+) {
+    use Restriction::*;
+    match restriction {
+        OneOf { column, values, .. } => with_slot(resolve, column, |s| {
+            let ty = &table.columns[written[s]].ty;
+            let values = values.iter().map(|v| value_for_column(ty, v)).collect();
+            slots[s].generator = ColumnGen::Choice { values, cumulative: vec![] };
+        }),
+        Range { column, min, max, .. } => {
+            with_slot(resolve, column, |s| narrow_range(&mut slots[s].generator, min.as_ref(), max.as_ref()))
+        }
+        Length { column, min, max, .. } => {
+            with_slot(resolve, column, |s| narrow_length(&mut slots[s].generator, *min, *max))
+        }
+        Pattern { column, regex, .. } => with_slot(resolve, column, |s| {
+            if !matches!(slots[s].generator, ColumnGen::Choice { .. } | ColumnGen::Fixed(_)) {
+                let max = text_max(&slots[s].generator);
+                slots[s].generator = ColumnGen::Pattern { regex: regex.clone(), max };
+            }
+        }),
+        NotEqual { column, value, .. } => with_slot(resolve, column, |s| exclude(&mut slots[s].generator, value)),
+        NotBlank { column, .. } => {
+            with_slot(resolve, column, |s| narrow_length(&mut slots[s].generator, Some(1), None))
+        }
+        Compare { left, op, right, .. } => order_columns(resolve, slots, left, *op, right),
+        NonNulls { columns, min, max } => {
+            let keep = (*min).max(1).min(*max);
+            for (i, column) in columns.iter().enumerate() {
+                with_slot(resolve, column, |s| slots[s].null_rate = if i < keep { 0.0 } else { 1.0 });
+            }
+        }
+        NullPatterns { columns, allowed } => {
+            if let Some(pattern) = allowed.iter().max_by_key(|p| p.iter().filter(|b| **b).count()) {
+                for (column, present) in columns.iter().zip(pattern) {
+                    with_slot(resolve, column, |s| slots[s].null_rate = if *present { 0.0 } else { 1.0 });
+                }
+            }
+        }
+        NotNull { column } => with_slot(resolve, column, |s| slots[s].null_rate = 0.0),
+        MaxCardinality { column, max, .. } => with_slot(resolve, column, |s| {
+            if let ColumnGen::Array { max: m, min, .. } = &mut slots[s].generator {
+                *m = (*m).min(*max);
+                *min = (*min).min(*m);
+            }
+        }),
+        MinCardinality { column, min, .. } => with_slot(resolve, column, |s| {
+            if let ColumnGen::Array { min: m, max, .. } = &mut slots[s].generator {
+                *m = (*m).max(*min);
+                *max = (*max).max(*m);
+            }
+        }),
+        JsonType { column, kind, .. } => with_slot(resolve, column, |s| {
+            if let ColumnGen::Json { array } = &mut slots[s].generator {
+                *array = kind == "array";
+            }
+        }),
+        AnyOf { branches } => {
+            if let Some(branch) = easiest_branch(branches) {
+                for restriction in branch {
+                    apply(restriction, table, written, slots, resolve);
+                }
+            }
+        }
+        NotAfterNow { column, .. } => with_slot(resolve, column, |s| clamp_to_past(&mut slots[s].generator)),
+        NotBeforeNow { column, .. } => with_slot(resolve, column, |s| push_to_future(&mut slots[s].generator)),
+        // Case, NotPattern, AnyOf: our generators produce lowercase ASCII words and ids, which
+        // satisfy the common forms; the plan notes the constraint when it is not fully understood.
+        _ => {}
+    }
+}
+
+/// The branch of a disjunction to satisfy on every row: one that only asks for non-NULL values
+/// leaves the other columns' distributions whole; otherwise the one with the fewest demands.
+fn easiest_branch(branches: &[Vec<Restriction>]) -> Option<&Vec<Restriction>> {
+    branches.iter().min_by_key(|branch| {
+        let only_not_null = branch.iter().all(|r| matches!(r, Restriction::NotNull { .. }));
+        (!only_not_null, branch.len())
+    })
+}
+
+fn with_slot(resolve: &dyn Fn(&str) -> Option<usize>, column: &str, mut f: impl FnMut(usize)) {
+    if let Some(slot) = resolve(column) {
+        f(slot);
+    }
+}
+
+fn narrow_range(generator: &mut ColumnGen, min: Option<&Bound>, max: Option<&Bound>) {
+    match generator {
+        ColumnGen::Int { lo, hi, .. } => {
+            let new_lo = min.and_then(|b| int_bound(b, true)).map_or(*lo, |b| b.max(*lo));
+            let new_hi = max.and_then(|b| int_bound(b, false)).map_or(*hi, |b| b.min(*hi));
+            (*lo, *hi) =
+                reconcile(new_lo, new_hi, min.and_then(|b| int_bound(b, true)), max.and_then(|b| int_bound(b, false)));
+        }
+        ColumnGen::Decimal { lo, hi, scale } => {
+            let unit_bound = |b: &Bound, lower: bool| decimal_bound(b, *scale, lower);
+            let bmin = min.and_then(|b| unit_bound(b, true));
+            let bmax = max.and_then(|b| unit_bound(b, false));
+            let new_lo = bmin.map_or(*lo, |b| b.max(*lo));
+            let new_hi = bmax.map_or(*hi, |b| b.min(*hi));
+            (*lo, *hi) =
+                if new_lo <= new_hi { (new_lo, new_hi) } else { (bmin.unwrap_or(new_hi), bmax.unwrap_or(new_lo)) };
+        }
+        ColumnGen::Float { lo, hi } => {
+            let bmin = min.and_then(float_bound).map(|(v, inclusive)| if inclusive { v } else { v + 1e-3 });
+            let bmax = max.and_then(float_bound).map(|(v, inclusive)| if inclusive { v } else { v - 1e-3 });
+            let (new_lo, new_hi) = (bmin.map_or(*lo, |b| b.max(*lo)), bmax.map_or(*hi, |b| b.min(*hi)));
+            (*lo, *hi) =
+                if new_lo <= new_hi { (new_lo, new_hi) } else { (bmin.unwrap_or(new_hi), bmax.unwrap_or(new_lo)) };
+        }
+        ColumnGen::Moment { lo, hi, unit } => {
+            let bmin = min.and_then(|b| moment_bound(b, *unit, true));
+            let bmax = max.and_then(|b| moment_bound(b, *unit, false));
+            let (new_lo, new_hi) = (bmin.map_or(*lo, |b| b.max(*lo)), bmax.map_or(*hi, |b| b.min(*hi)));
+            (*lo, *hi) = reconcile(new_lo, new_hi, bmin, bmax);
+        }
+        ColumnGen::Choice { values, .. } => values.retain(|v| within(v, min, max)),
+        _ => {}
+    }
+}
+
+/// The intersection if it is not empty; otherwise the CHECK's own bounds win over our defaults.
+fn reconcile(lo: i64, hi: i64, bound_lo: Option<i64>, bound_hi: Option<i64>) -> (i64, i64) {
+    if lo <= hi {
+        return (lo, hi);
+    }
+    match (bound_lo, bound_hi) {
+        (Some(a), Some(b)) => (a, b),
+        (Some(a), None) => (a, a.saturating_add(1000)),
+        (None, Some(b)) => (b.saturating_sub(1000), b),
+        (None, None) => (hi, lo),
+    }
+}
+
+fn int_bound(bound: &Bound, lower: bool) -> Option<i64> {
+    let step = if bound.inclusive {
+        0
+    } else if lower {
+        1
+    } else {
+        -1
+    };
+    match &bound.value {
+        Value::Int(i) => Some(i + step),
+        Value::Decimal { digits, scale } => {
+            let unit = 10i128.pow(u32::from(*scale));
+            let whole = if lower { div_ceil(*digits, unit) } else { digits.div_euclid(unit) };
+            let exact = digits % unit == 0;
+            i64::try_from(whole + if exact { i128::from(step) } else { 0 }).ok()
+        }
+        Value::Float(f) => {
+            let whole = if lower { f.ceil() } else { f.floor() } as i64;
+            Some(if whole as f64 == *f { whole + step } else { whole })
+        }
+        _ => None,
+    }
+}
+
+fn div_ceil(a: i128, b: i128) -> i128 {
+    -((-a).div_euclid(b))
+}
+
+fn decimal_bound(bound: &Bound, scale: u16, lower: bool) -> Option<i128> {
+    let target = 10i128.pow(u32::from(scale));
+    let digits = match &bound.value {
+        Value::Int(i) => i128::from(*i) * target,
+        Value::Decimal { digits, scale: s } => {
+            let from = 10i128.pow(u32::from(*s));
+            if *s <= scale {
+                digits * (target / from)
+            } else if lower {
+                div_ceil(*digits, from / target)
+            } else {
+                digits.div_euclid(from / target)
+            }
+        }
+        Value::Float(f) => (f * target as f64).round() as i128,
+        _ => return None,
+    };
+    let step = if bound.inclusive {
+        0
+    } else if lower {
+        1
+    } else {
+        -1
+    };
+    Some(digits + step)
+}
+
+fn float_bound(bound: &Bound) -> Option<(f64, bool)> {
+    let value = match &bound.value {
+        Value::Int(i) => *i as f64,
+        Value::Decimal { digits, scale } => *digits as f64 / 10f64.powi(i32::from(*scale)),
+        Value::Float(f) => *f,
+        _ => return None,
+    };
+    Some((value, bound.inclusive))
+}
+
+fn moment_bound(bound: &Bound, unit: MomentUnit, lower: bool) -> Option<i64> {
+    let (value, step) = match (&bound.value, unit) {
+        (Value::Date(d), MomentUnit::Date) => (i64::from(*d), 1),
+        (Value::Date(d), MomentUnit::Timestamp) => (i64::from(*d) * MICROS_PER_DAY, 1_000_000),
+        (Value::Timestamp(t), MomentUnit::Timestamp) => (*t, 1_000_000),
+        (Value::Timestamp(t), MomentUnit::Date) => (t.div_euclid(MICROS_PER_DAY), 1),
+        (Value::Time(t), MomentUnit::Time) => (*t, 1_000_000),
+        _ => return None,
+    };
+    let offset = if bound.inclusive {
+        0
+    } else if lower {
+        step
+    } else {
+        -step
+    };
+    Some(value + offset)
+}
+
+fn within(value: &Value, min: Option<&Bound>, max: Option<&Bound>) -> bool {
+    let as_f64 = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Decimal { digits, scale } => Some(*digits as f64 / 10f64.powi(i32::from(*scale))),
+        _ => None,
+    };
+    let Some(x) = as_f64(value) else { return true };
+    let ok_min = min.is_none_or(|b| as_f64(&b.value).is_none_or(|m| if b.inclusive { x >= m } else { x > m }));
+    let ok_max = max.is_none_or(|b| as_f64(&b.value).is_none_or(|m| if b.inclusive { x <= m } else { x < m }));
+    ok_min && ok_max
+}
+
+fn narrow_length(generator: &mut ColumnGen, min: Option<u32>, max: Option<u32>) {
+    match generator {
+        ColumnGen::Text { min: lo, max: hi, .. } => {
+            if let Some(max) = max {
+                *hi = (*hi).min(max);
+            }
+            if let Some(min) = min {
+                *lo = (*lo).max(min);
+            }
+            if *lo > *hi {
+                *hi = max.unwrap_or(*lo).max(*lo);
+            }
+        }
+        ColumnGen::Pattern { max: hi, .. } => {
+            if let Some(max) = max {
+                *hi = (*hi).min(max);
+            }
+        }
+        ColumnGen::Choice { values, .. } => values.retain(|v| {
+            let n = v.as_text().map_or(0, |t| t.chars().count()) as u32;
+            min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)
+        }),
+        _ => {}
+    }
+}
+
+fn text_max(generator: &ColumnGen) -> u32 {
+    match generator {
+        ColumnGen::Text { max, .. } => *max,
+        _ => 255,
+    }
+}
+
+fn exclude(generator: &mut ColumnGen, value: &Value) {
+    match generator {
+        ColumnGen::Choice { values, cumulative } => {
+            values.retain(|v| v != value);
+            cumulative.clear();
+        }
+        ColumnGen::Text { min, .. } if value.as_text() == Some("") => *min = (*min).max(1),
+        _ => {}
+    }
+}
+
+/// `later op earlier`: the later column follows the earlier one by a positive gap.
+fn order_columns(
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    slots: &mut [ColumnSlot],
+    left: &str,
+    op: CompareOp,
+    right: &str,
+) {
+    let (later, earlier, strict) = match op {
+        CompareOp::Gt => (left, right, true),
+        CompareOp::Ge => (left, right, false),
+        CompareOp::Lt => (right, left, true),
+        CompareOp::Le => (right, left, false),
+        CompareOp::Eq => (left, right, false),
+        CompareOp::Ne => (left, right, true),
+    };
+    let (Some(later), Some(earlier)) = (resolve(later), resolve(earlier)) else {
+        return;
+    };
+    if later == earlier || slots[earlier].generator.depends_on() == Some(later) {
+        return;
+    }
+    let (min_gap, max_gap) = match (&slots[earlier].generator, op) {
+        (_, CompareOp::Eq) => (0, 0),
+        (ColumnGen::Moment { unit: MomentUnit::Date, .. }, _) => (i64::from(strict), 30),
+        (ColumnGen::Moment { .. } | ColumnGen::After { .. }, _) => {
+            (if strict { 1_000_000 } else { 0 }, 30 * MICROS_PER_DAY)
+        }
+        (ColumnGen::Decimal { scale, .. }, _) => (i64::from(strict), 100 * 10i64.pow(u32::from(*scale))),
+        _ => (i64::from(strict), 100),
+    };
+    let fallback = Box::new(slots[later].generator.clone());
+    slots[later].generator = ColumnGen::After { column: earlier, min_gap, max_gap, fallback };
+}
+
+fn clamp_to_past(generator: &mut ColumnGen) {
+    if let ColumnGen::Moment { lo, hi, unit } = generator {
+        let now = match unit {
+            MomentUnit::Date => i64::from(REFERENCE_DAY),
+            _ => REFERENCE_MICROS,
+        };
+        *hi = (*hi).min(now);
+        *lo = (*lo).min(*hi);
+    }
+}
+
+/// "After now" cannot be pure: we aim ten years past the reference date so it holds for years.
+fn push_to_future(generator: &mut ColumnGen) {
+    if let ColumnGen::Moment { lo, hi, unit } = generator {
+        let (start, year) = match unit {
+            MomentUnit::Date => (i64::from(REFERENCE_DAY) + 3650, 365),
+            _ => (REFERENCE_MICROS + 3650 * MICROS_PER_DAY, 365 * MICROS_PER_DAY),
+        };
+        *lo = start;
+        *hi = start + year;
+    }
+}

@@ -1,0 +1,624 @@
+//! One table's generator: its columns, how each foreign key picks a parent, how each unique key holds.
+//!
+//! Foreign keys are assigned widest first, so an FK whose columns another FK already fills (the
+//! `organization_id` of `(organization_id, project_id) -> projects`) is implied, and the parents
+//! agree. Unique keys are then satisfied by construction, cheapest way first: a column that is
+//! already injective settles every key that contains it; a single part becomes injective (a
+//! sequence, an index suffix, a permutation of parents); several parts share a
+//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::generate::column::ColumnGen;
+use crate::generate::rng::{Permutation, StreamKey};
+use crate::generate::table::{ColumnSlot, FkGen, Picker, RowCheck, TableGen, UniqueDriver, UniqueSource};
+use crate::profile::Profile;
+use crate::schema::check;
+use crate::schema::{QualifiedName, Table, TypeKind, UniqueKey};
+
+use super::fixture::Fixture;
+use super::volume::Volumes;
+use super::{PlanError, Scoped, TablePlan, columns};
+
+pub struct TableContext<'a> {
+    pub schema: &'a crate::schema::Schema,
+    pub scoped: &'a [Scoped<'a>],
+    pub position: &'a HashMap<&'a QualifiedName, usize>,
+    pub volumes: &'a Volumes,
+    pub seed: u64,
+    pub profile: Option<&'a Profile>,
+}
+
+/// Builds the generator and the printable plan of the table at load position `i`.
+pub fn build_table(context: &TableContext, i: usize) -> Result<Built, PlanError> {
+    let table = context.scoped[i].table;
+    match &context.volumes.fixtures[i] {
+        Some(fixture) => {
+            let (generator, plan) = fixture_table(table, fixture);
+            Ok(Built::Table(Box::new((generator, plan))))
+        }
+        None => Builder::new(context, i).build(),
+    }
+}
+
+/// A built table, or the lower volume its unique keys can hold (only for volumes the user did not
+/// set: an explicit volume a key cannot hold is an error).
+pub enum Built {
+    Table(Box<(TableGen, TablePlan)>),
+    Clamp { rows: u64, reason: String },
+}
+
+fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
+    let types = fixture.columns.iter().filter_map(|c| table.column(c)).map(|c| c.ty.clone()).collect();
+    let generator = TableGen {
+        rows: fixture.rows.len() as u64,
+        columns: fixture
+            .columns
+            .iter()
+            .map(|name| ColumnSlot {
+                name: name.clone(),
+                generator: ColumnGen::Null,
+                null_rate: 0.0,
+                unique: None,
+                key: StreamKey(0),
+            })
+            .collect(),
+        order: vec![],
+        fks: vec![],
+        fan_out: None,
+        drivers: vec![],
+        fixed_rows: Some(fixture.rows.clone()),
+        checks: vec![],
+    };
+    let plan = TablePlan {
+        name: table.name.clone(),
+        rows: fixture.rows.len() as u64,
+        columns: fixture.columns.clone(),
+        types,
+        binary: false,
+        fixture: Some(fixture.path.clone()),
+        sequences: sequences(table, &fixture.columns),
+        volume: format!("{} (fixture {})", fixture.rows.len(), fixture.path.display()),
+        relationships: vec![],
+        notes: vec![],
+    };
+    (generator, plan)
+}
+
+fn sequences(table: &Table, written: &[String]) -> Vec<(String, QualifiedName)> {
+    table
+        .columns
+        .iter()
+        .filter(|c| written.contains(&c.name))
+        .filter_map(|c| c.sequence.clone().map(|s| (c.name.clone(), s)))
+        .collect()
+}
+
+struct Builder<'a> {
+    context: &'a TableContext<'a>,
+    i: usize,
+    table: &'a Table,
+    rows: u64,
+    /// Schema column index of each written column (slot).
+    written: Vec<usize>,
+    slots: Vec<ColumnSlot>,
+    fks: Vec<FkGen>,
+    drivers: Vec<UniqueDriver>,
+    /// Which FK fills each slot.
+    filled_by: HashMap<usize, usize>,
+    /// Sets of slots known to be unique together.
+    unique_sets: Vec<BTreeSet<usize>>,
+    relationships: Vec<String>,
+    notes: Vec<String>,
+    /// The most rows the unique keys can hold, when below a default volume.
+    clamp: Option<(u64, String)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(context: &'a TableContext<'a>, i: usize) -> Self {
+        let table = context.scoped[i].table;
+        let written: Vec<usize> = (0..table.columns.len()).filter(|&c| !table.columns[c].generated).collect();
+        Builder {
+            context,
+            i,
+            table,
+            rows: context.volumes.rows[i],
+            written,
+            slots: vec![],
+            fks: vec![],
+            drivers: vec![],
+            filled_by: HashMap::new(),
+            unique_sets: vec![],
+            relationships: vec![],
+            notes: vec![],
+            clamp: None,
+        }
+    }
+
+    fn build(mut self) -> Result<Built, PlanError> {
+        let choice = columns::choose_all(
+            self.table,
+            &self.written,
+            &self.context.schema.partitions_of(&self.table.name),
+            self.context.scoped[self.i].settings,
+            self.context.profile,
+            self.context.seed,
+        )?;
+        self.slots = choice.slots;
+        self.notes.extend(choice.notes);
+        let referencing: Vec<&Table> = self.context.scoped.iter().map(|s| s.table).collect();
+        columns::keep_referenced_columns(self.table, &referencing, &self.written, &mut self.slots);
+        self.assign_foreign_keys()?;
+        self.assign_unique_keys()?;
+        if let Some((rows, reason)) = self.clamp.take() {
+            return Ok(Built::Clamp { rows, reason });
+        }
+        self.apply_null_rules_to_foreign_keys();
+        self.describe_foreign_keys();
+        let order = self.generation_order();
+        let names: Vec<String> = self.slots.iter().map(|s| s.name.clone()).collect();
+        let types: Vec<_> = self.written.iter().map(|&c| self.table.columns[c].ty.clone()).collect();
+        let binary = types.iter().all(|t| t.binary_supported()) && !self.reads_fixture_literals();
+        let checks = self.row_checks();
+        let plan = TablePlan {
+            name: self.table.name.clone(),
+            rows: self.rows,
+            sequences: sequences(self.table, &names),
+            columns: names,
+            types,
+            binary,
+            fixture: None,
+            volume: self.context.volumes.described[self.i].clone(),
+            relationships: self.relationships,
+            notes: self.notes,
+        };
+        let generator = TableGen {
+            rows: self.rows,
+            columns: self.slots,
+            order,
+            fks: self.fks,
+            fan_out: self.context.volumes.fan_outs[self.i].as_ref().map(|(_, fan)| fan.clone()),
+            drivers: self.drivers,
+            fixed_rows: None,
+            checks,
+        };
+        Ok(Built::Table(Box::new((generator, plan))))
+    }
+
+    fn slot_of(&self, column: &str) -> Option<usize> {
+        self.written.iter().position(|&c| self.table.columns[c].name == column)
+    }
+
+    fn assign_foreign_keys(&mut self) -> Result<(), PlanError> {
+        let mut fks: Vec<_> = self.table.foreign_keys.iter().collect();
+        // Widest first, self-references last: columns a self-reference shares with another FK
+        // come from that FK, and the self-reference picks an earlier row that agrees.
+        fks.sort_by_key(|fk| (fk.referenced_table == self.table.name, std::cmp::Reverse(fk.columns.len())));
+        let fan_parent = self.context.volumes.fan_outs[self.i].as_ref().map(|(p, _)| *p);
+        let mut fan_used = false;
+        for fk in fks {
+            let child: Vec<usize> = fk.columns.iter().filter_map(|c| self.slot_of(c)).collect();
+            if child.iter().all(|s| self.filled_by.contains_key(s)) {
+                self.relationships.push(format!(
+                    "{} -> {}: implied by a wider foreign key",
+                    fk.columns.join(", "),
+                    fk.referenced_table.plain()
+                ));
+                continue;
+            }
+            let Some(&parent) = self.context.position.get(&fk.referenced_table) else {
+                // The parent is skipped (`--rows` mode): a nullable foreign key stays NULL.
+                let slots: Vec<usize> = fk.columns.iter().filter_map(|c| self.slot_of(c)).collect();
+                for slot in slots {
+                    self.slots[slot].generator = ColumnGen::Null;
+                    self.slots[slot].null_rate = 1.0;
+                }
+                let parent = fk.referenced_table.plain();
+                self.notes.push(format!("{} -> {parent}: always NULL, `{parent}` is skipped", fk.columns.join(", ")));
+                continue;
+            };
+            let parent_columns = self.parent_columns(parent, &fk.referenced_columns, &fk.name)?;
+            // NULL only when every column may be NULL: with MATCH SIMPLE one NULL would do, but the
+            // NOT NULL columns of a composite key still need the parent's values.
+            let nullable = fk.columns.iter().all(|c| self.table.column(c).is_some_and(|c| !c.not_null));
+            let parent_rows = self.context.volumes.rows[parent];
+            let picker = if parent == self.i {
+                Picker::Earlier { root_is_self: !nullable }
+            } else if fan_parent == Some(parent) && !fan_used {
+                fan_used = true;
+                Picker::FanOut
+            } else {
+                Picker::Uniform { parents: parent_rows }
+            };
+            if parent_rows == 0 && !nullable && self.rows > 0 && parent != self.i {
+                return Err(PlanError::table(
+                    &self.table.name,
+                    format!(
+                        "foreign key {} needs rows in `{}`, which gets 0 rows: give it rows or give `{}` rows = 0",
+                        fk.name,
+                        fk.referenced_table.plain(),
+                        self.table.name.plain()
+                    ),
+                ));
+            }
+            // A fan-out child belongs to its parent: never NULL.
+            let null_rate = match (nullable, parent_rows, &picker) {
+                (_, _, Picker::FanOut) => 0.0,
+                (true, 0, _) => 1.0,
+                (true, _, _) => self.default_null_rate(),
+                _ => 0.0,
+            };
+            let fk_index = self.fks.len();
+            let pairs: Vec<(usize, usize)> =
+                fk.columns.iter().zip(&parent_columns).filter_map(|(c, &p)| self.slot_of(c).map(|s| (s, p))).collect();
+            for (slot, _) in &pairs {
+                self.filled_by.entry(*slot).or_insert(fk_index);
+            }
+            // Columns an earlier (wider) FK fills keep that FK's value; this FK then picks a parent
+            // that agrees with them (`(y_id, tenant_id)` after `(x_id, tenant_id)`).
+            let (pairs, shared): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(s, _)| self.filled_by[s] == fk_index);
+            let picker = match shared.is_empty() {
+                true => picker,
+                false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },
+            };
+            let key = StreamKey::new(self.context.seed, &self.table.name.plain(), &format!("fk:{}", fk.name));
+            self.fks.push(FkGen { parent, pairs, picker, null_rate, key });
+        }
+        Ok(())
+    }
+
+    /// A CHECK or the profile can force an FK column's NULLs (`parent_id IS NOT NULL AND level >= 1`),
+    /// but an FK's NULLs are decided by its picker: carry forced rates (0 or 1) over. A nullable
+    /// column whose slot rate is exactly 0 or 1 was forced: defaults lie strictly between. A parent
+    /// with no rows leaves the FK always NULL.
+    fn apply_null_rules_to_foreign_keys(&mut self) {
+        for fk in &mut self.fks {
+            let nullable = |slot: usize| !self.table.columns[self.written[slot]].not_null;
+            if !fk.pairs.iter().all(|(s, _)| nullable(*s)) {
+                continue;
+            }
+            let rates: Vec<f64> =
+                fk.pairs.iter().filter(|(s, _)| nullable(*s)).map(|(s, _)| self.slots[*s].null_rate).collect();
+            if matches!(fk.picker, Picker::FanOut | Picker::Injective(_) | Picker::Digit { .. }) || fk.null_rate == 1.0
+            {
+                continue;
+            }
+            if rates.contains(&1.0) {
+                fk.null_rate = 1.0;
+            } else if rates.contains(&0.0) {
+                fk.null_rate = 0.0;
+            } else if let Some(rate) = rates.iter().copied().reduce(f64::max) {
+                // Name rules (a `deleted_by` is mostly NULL) apply to FK columns too.
+                fk.null_rate = rate;
+            }
+        }
+    }
+
+    /// CHECKs whose hold construction cannot promise: partly understood ones, and those reading a
+    /// column an FK fills (`productassemblyid <> componentid`). Rows are verified against them.
+    fn row_checks(&self) -> Vec<RowCheck> {
+        self.table
+            .checks
+            .iter()
+            .filter_map(|constraint| {
+                let expr = check::parse(&constraint.definition).ok()?;
+                let understood = check::restrictions(&expr).fully_understood;
+                let columns: Vec<(String, usize)> = self
+                    .written
+                    .iter()
+                    .enumerate()
+                    .map(|(slot, &c)| (self.table.columns[c].name.clone(), slot))
+                    .filter(|(name, _)| mentions(&constraint.definition, name))
+                    .collect();
+                let reads_foreign_key = columns.iter().any(|(_, slot)| self.filled_by.contains_key(slot));
+                (!understood || reads_foreign_key).then(|| RowCheck { name: constraint.name.clone(), expr, columns })
+            })
+            .chain(self.domain_row_checks())
+            .collect()
+    }
+
+    /// Domain checks not fully understood, verified per row with `VALUE` bound to the column.
+    fn domain_row_checks(&self) -> Vec<RowCheck> {
+        let mut found = Vec::new();
+        for (slot, &c) in self.written.iter().enumerate() {
+            for (domain, checks) in columns::domain_checks(&self.table.columns[c].ty) {
+                for definition in checks {
+                    let Ok(expr) = check::parse(definition) else { continue };
+                    if check::restrictions(&expr).fully_understood {
+                        continue;
+                    }
+                    let columns = vec![("VALUE".to_string(), slot), ("value".to_string(), slot)];
+                    found.push(RowCheck { name: format!("domain {domain}"), expr, columns });
+                }
+            }
+        }
+        found
+    }
+
+    /// One line per FK for `seed plan`, once unique keys have settled how parents are picked.
+    fn describe_foreign_keys(&mut self) {
+        for fk in &self.fks {
+            let parent = self.context.scoped[fk.parent].table.name.plain();
+            let columns: Vec<&str> = fk.pairs.iter().map(|(slot, _)| self.slots[*slot].name.as_str()).collect();
+            let rows = self.context.volumes.rows[fk.parent];
+            let how = match &fk.picker {
+                Picker::Uniform { parents } => format!("uniform over {parents} rows"),
+                Picker::Earlier { root_is_self: true } => {
+                    "an earlier row of the same table; the first row points at itself".into()
+                }
+                Picker::Earlier { root_is_self: false } => {
+                    "an earlier row of the same table; the first row is NULL".into()
+                }
+                Picker::FanOut => "the fan-out parent: each parent row owns its own rows".into(),
+                Picker::Injective(_) => format!("one-to-one: each of the {rows} parent rows at most once"),
+                Picker::Digit { .. } => "a part of a composite unique key: combinations never repeat".into(),
+                Picker::Matching { .. } => "a row that agrees on the columns it shares with a wider foreign key".into(),
+            };
+            let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
+            self.relationships.push(format!("{} -> {parent}: {how}{nulls}", columns.join(", ")));
+        }
+    }
+
+    fn default_null_rate(&self) -> f64 {
+        self.context.profile.and_then(|p| p.default_null_rate).unwrap_or(columns::DEFAULT_NULL_RATE)
+    }
+
+    /// The parent's generator slots holding the referenced columns.
+    fn parent_columns(&self, parent: usize, referenced: &[String], fk: &str) -> Result<Vec<usize>, PlanError> {
+        let parent_table = self.context.scoped[parent].table;
+        let names: Vec<String> = match &self.context.volumes.fixtures[parent] {
+            Some(fixture) => fixture.columns.clone(),
+            None => parent_table.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect(),
+        };
+        referenced
+            .iter()
+            .map(|r| {
+                names.iter().position(|n| n == r).ok_or_else(|| {
+                    PlanError::table(&parent_table.name, format!(
+                        "foreign key {fk} of `{}` references column `{r}`, which the fixture of `{}` does not give: add it to the file",
+                        self.table.name.plain(),
+                        parent_table.name.plain()
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a key taken from a fixture stays a literal (`Value::Text`) that only text COPY can
+    /// carry into this column: fixture cells are typed for integers, UUIDs, booleans and text.
+    fn reads_fixture_literals(&self) -> bool {
+        self.fks.iter().filter(|fk| self.context.volumes.fixtures[fk.parent].is_some()).any(|fk| {
+            fk.pairs.iter().any(|(slot, _)| {
+                let ty = &self.table.columns[self.written[*slot]].ty;
+                let typed = matches!(
+                    ty.base_kind(),
+                    TypeKind::Int2 | TypeKind::Int4 | TypeKind::Int8 | TypeKind::Uuid | TypeKind::Bool
+                );
+                !(typed || ty.is_textual())
+            })
+        })
+    }
+
+    fn assign_unique_keys(&mut self) -> Result<(), PlanError> {
+        let keys: Vec<UniqueKey> = self.table.unique_keys().cloned().collect();
+        for key in &keys {
+            let columns = self.key_slots(key);
+            if columns.is_empty() {
+                self.notes.push(format!("unique index {} is on expressions only: not guaranteed", key.name));
+                continue;
+            }
+            if self.unique_sets.iter().any(|set| set.is_subset(&columns)) {
+                continue;
+            }
+            self.satisfy(key, &columns)?;
+            self.unique_sets.push(columns);
+        }
+        Ok(())
+    }
+
+    /// The key's columns, plus the columns its expressions mention (`lower(email)` -> email).
+    fn key_slots(&self, key: &UniqueKey) -> BTreeSet<usize> {
+        let mut slots: BTreeSet<usize> = key.columns.iter().filter_map(|c| self.slot_of(c)).collect();
+        for expression in &key.expressions {
+            for (slot, &c) in self.written.iter().enumerate() {
+                if mentions(expression, &self.table.columns[c].name) {
+                    slots.insert(slot);
+                }
+            }
+        }
+        slots
+    }
+
+    fn satisfy(&mut self, key: &UniqueKey, columns: &BTreeSet<usize>) -> Result<(), PlanError> {
+        if key.nulls_not_distinct {
+            // NULLs count as equal here: keep them out of the key rather than allow one.
+            for &slot in columns {
+                self.slots[slot].null_rate = 0.0;
+                if let Some(&fk) = self.filled_by.get(&slot) {
+                    self.fks[fk].null_rate = 0.0;
+                }
+            }
+        }
+        let mut parts: Vec<Part> = Vec::new();
+        for &slot in columns {
+            let part = match self.filled_by.get(&slot) {
+                Some(&fk) => Part::Fk(fk),
+                None => Part::Column(slot),
+            };
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        if let [single] = parts.as_slice() {
+            return self.make_injective(key, *single);
+        }
+        self.drive(key, parts)
+    }
+
+    fn make_injective(&mut self, key: &UniqueKey, part: Part) -> Result<(), PlanError> {
+        match part {
+            Part::Fk(f) => {
+                let parents = self.context.volumes.rows[self.fks[f].parent];
+                self.check_capacity(key, parents, format!("each of the {parents} parent rows can be used once"))?;
+                let key_stream = self.fks[f].key.derive("one-to-one");
+                self.fks[f].picker = Picker::Injective(Permutation::new(parents, key_stream));
+                self.fks[f].null_rate = 0.0;
+            }
+            Part::Column(slot) => {
+                if let Some(capacity) = self.slots[slot].generator.capacity() {
+                    self.check_capacity(
+                        key,
+                        capacity,
+                        format!("column `{}` has {capacity} distinct values", self.slots[slot].name),
+                    )?;
+                }
+                self.slots[slot].unique = Some(UniqueSource::Row);
+            }
+        }
+        Ok(())
+    }
+
+    fn drive(&mut self, key: &UniqueKey, parts: Vec<Part>) -> Result<(), PlanError> {
+        let fan = parts.iter().position(|p| matches!(p, Part::Fk(f) if matches!(self.fks[*f].picker, Picker::FanOut)));
+        let per_parent = fan.is_some();
+        let needed = match (fan, &self.context.volumes.fan_outs[self.i]) {
+            (Some(_), Some((_, layout))) => layout.count.max(),
+            _ => self.rows,
+        };
+        let parts: Vec<Part> = parts.into_iter().enumerate().filter(|(i, _)| Some(*i) != fan).map(|(_, p)| p).collect();
+        let mut radices: Vec<Option<u64>> = parts.iter().map(|p| self.closed_radix(*p, needed)).collect();
+        let closed: u64 = radices.iter().flatten().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
+        if let Some(open) = radices.iter().position(Option::is_none) {
+            radices[open] = Some(needed.div_ceil(closed.max(1)).max(1));
+        }
+        let radices: Vec<u64> = radices.into_iter().map(|r| r.unwrap_or(1)).collect();
+        let capacity = radices.iter().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
+        let arithmetic = self.describe_parts(&parts, &radices);
+        let scope = if per_parent { "per parent" } else { "in all" };
+        let why = format!("{arithmetic} = {capacity} distinct combinations {scope}");
+        self.check_capacity_of(key, needed, capacity, why, !per_parent)?;
+        let driver = self.drivers.len();
+        let stream = StreamKey::new(self.context.seed, &self.table.name.plain(), &format!("unique:{}", key.name));
+        self.drivers.push(UniqueDriver::new(radices, per_parent, stream));
+        for (position, part) in parts.iter().enumerate() {
+            match *part {
+                Part::Fk(f) => {
+                    self.fks[f].picker = Picker::Digit { driver, position };
+                    self.fks[f].null_rate = 0.0;
+                }
+                Part::Column(slot) => self.slots[slot].unique = Some(UniqueSource::Digit { driver, position }),
+            }
+        }
+        Ok(())
+    }
+
+    /// A part's fixed number of values, or `None` when it can take as many as needed.
+    fn closed_radix(&self, part: Part, needed: u64) -> Option<u64> {
+        match part {
+            Part::Fk(f) => Some(self.context.volumes.rows[self.fks[f].parent]),
+            Part::Column(slot) => self.slots[slot].generator.capacity().filter(|c| *c < needed),
+        }
+    }
+
+    fn describe_parts(&self, parts: &[Part], radices: &[u64]) -> String {
+        let names: Vec<String> = parts
+            .iter()
+            .zip(radices)
+            .map(|(part, radix)| match part {
+                Part::Fk(f) => format!("{} {}", radix, self.context.scoped[self.fks[*f].parent].table.name.plain()),
+                Part::Column(slot) => format!("{} values of {}", radix, self.slots[*slot].name),
+            })
+            .collect();
+        names.join(" x ")
+    }
+
+    fn check_capacity(&mut self, key: &UniqueKey, capacity: u64, why: String) -> Result<(), PlanError> {
+        self.check_capacity_of(key, self.rows, capacity, why, true)
+    }
+
+    fn check_capacity_of(
+        &mut self,
+        key: &UniqueKey,
+        needed: u64,
+        capacity: u64,
+        why: String,
+        clampable: bool,
+    ) -> Result<(), PlanError> {
+        if needed <= capacity {
+            return Ok(());
+        }
+        let explicit = self.context.scoped[self.i].settings.is_some_and(|s| s.rows.is_some());
+        if clampable && !explicit {
+            let reason = format!("unique key {} holds at most {capacity} rows ({why})", key.name);
+            if self.clamp.as_ref().is_none_or(|(rows, _)| capacity < *rows) {
+                self.clamp = Some((capacity, reason));
+            }
+            return Ok(());
+        }
+        let message = format!(
+            "unique key {} cannot hold {needed} rows: {why}. Lower the table's rows (at most {capacity}) or raise its parents' rows",
+            key.name
+        );
+        let location = self.context.scoped[self.i].settings.and_then(|s| s.rows_location.clone());
+        Err(match location {
+            Some(l) => PlanError::at(&l, format!("table `{}`: {message}", self.table.name.plain())),
+            None => PlanError::table(&self.table.name, message),
+        })
+    }
+
+    /// Generated columns (non-FK) ordered so a column comes after the one it reads.
+    fn generation_order(&self) -> Vec<usize> {
+        let own: Vec<usize> = (0..self.slots.len()).filter(|s| !self.filled_by.contains_key(s)).collect();
+        let mut ordered: Vec<usize> = Vec::with_capacity(own.len());
+        let mut pending = own;
+        while !pending.is_empty() {
+            let before = pending.len();
+            pending.retain(|&s| {
+                let ready = match self.slots[s].generator.depends_on() {
+                    Some(d) => ordered.contains(&d) || self.filled_by.contains_key(&d),
+                    None => true,
+                };
+                if ready {
+                    ordered.push(s);
+                }
+                !ready
+            });
+            if pending.len() == before {
+                ordered.append(&mut pending);
+            }
+        }
+        ordered
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    Fk(usize),
+    Column(usize),
+}
+
+/// Whether `expression` mentions `column` as an identifier (not as part of a longer name).
+fn mentions(expression: &str, column: &str) -> bool {
+    let quoted = crate::schema::quote_ident(column);
+    if expression.contains(&quoted) {
+        return true;
+    }
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    expression.match_indices(column).any(|(at, _)| {
+        let before = expression[..at].chars().next_back();
+        let after = expression[at + column.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentions;
+
+    #[test]
+    fn expression_columns_are_found_by_whole_name() {
+        assert!(mentions("lower((email)::text)", "email"));
+        assert!(!mentions("lower((email_2)::text)", "email"));
+        assert!(mentions("lower(\"Email\")", "Email"));
+    }
+}

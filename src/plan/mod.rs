@@ -1,0 +1,382 @@
+//! The plan: what a run will do, decided before anything is written.
+//!
+//! Third stage of the pipeline, and pure: `build(schema, profile, options)` resolves the profile
+//! against the introspected schema, orders tables by foreign keys ([`order`]), computes volumes
+//! ([`volume`]), chooses a generator per column ([`columns`]) and a way to satisfy every key
+//! ([`keys`]), and checks capacities. Every mistake is reported here with the profile's file and line
+//! or the table and column, never as a failed load. `seed plan` prints the result ([`display`]).
+
+mod columns;
+mod display;
+pub mod fixture;
+mod keys;
+pub mod order;
+mod scope;
+mod volume;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::generate::{Dataset, TableGen};
+use crate::profile::{Location, Profile, TableSettings};
+use crate::schema::{PgType, QualifiedName, Schema, Table, TableKind};
+
+/// A mistake found while planning: where it is, and what to do about it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}{message}", where_.as_ref().map(|w| format!("{w}: ")).unwrap_or_default())]
+pub struct PlanError {
+    /// `file:line:column` of a profile, a fixture file and line, or `table.column`.
+    pub where_: Option<String>,
+    pub message: String,
+}
+
+impl PlanError {
+    pub fn at(location: &Location, message: impl Into<String>) -> Self {
+        PlanError { where_: Some(location.to_string()), message: message.into() }
+    }
+
+    pub fn table(table: &QualifiedName, message: impl Into<String>) -> Self {
+        PlanError { where_: Some(format!("table {}", table.plain())), message: message.into() }
+    }
+}
+
+/// What the command line adds to a profile.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    /// Overrides the profile's seed.
+    pub seed: Option<u64>,
+    /// Multiplies every volume (after the profile's own `scale`).
+    pub scale: Option<f64>,
+    /// Without a profile: every table of every user schema, about this many rows each.
+    pub rows: Option<u64>,
+    /// How the run loads (bulk mode, `--jobs`); the planner does not read it.
+    pub load: crate::load::LoadOptions,
+    /// With `rows` (no profile): fail instead of skipping a table that cannot be filled.
+    pub strict: bool,
+    /// Tables to leave out, with why: found unfillable while loading (e.g. a trigger rejected
+    /// their rows). Only with `rows` and without `strict`.
+    pub skip: Vec<(QualifiedName, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub seed: u64,
+    /// Tables in load order; `dataset.tables` is aligned with it.
+    pub tables: Vec<TablePlan>,
+    pub dataset: Dataset,
+    /// Groups of tables that reference each other, by name.
+    pub cycles: Vec<Vec<QualifiedName>>,
+    /// FKs checked at commit instead of per statement (deferrable back edges).
+    pub deferred: Vec<ConstraintRef>,
+    /// FKs dropped before the load and re-added (so re-validated) after it.
+    pub dropped: Vec<ConstraintRef>,
+    /// Every table the run owns: emptied in one TRUNCATE before the load.
+    pub clean: Vec<QualifiedName>,
+    /// Tables left out, with why and what would include them.
+    pub skipped: Vec<(QualifiedName, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstraintRef {
+    pub table: QualifiedName,
+    pub name: String,
+    /// `pg_get_constraintdef`, to re-create it.
+    pub definition: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct TablePlan {
+    pub name: QualifiedName,
+    pub rows: u64,
+    /// The COPY column list, aligned with the table generator's columns.
+    pub columns: Vec<String>,
+    pub types: Vec<PgType>,
+    /// Binary COPY when every column's type has a binary encoder, text COPY otherwise.
+    pub binary: bool,
+    pub fixture: Option<PathBuf>,
+    /// Sequences to move past the written values: (column, sequence).
+    pub sequences: Vec<(String, QualifiedName)>,
+    /// How the volume was decided, for `seed plan`: `25`, `1..=5 per creator.users`.
+    pub volume: String,
+    /// One line per foreign key: how its parent is chosen.
+    pub relationships: Vec<String>,
+    /// Notes on columns: unique keys, understood and not understood CHECKs.
+    pub notes: Vec<String>,
+}
+
+/// One table in the run, with the profile's settings for it.
+struct Scoped<'a> {
+    table: &'a Table,
+    settings: Option<&'a TableSettings>,
+}
+
+/// Builds the plan. Pure: the same schema, profile and options always give the same plan.
+///
+/// With `--rows` and no profile, a table that cannot be filled is skipped with its reason (and so
+/// are the tables that need it through a NOT NULL foreign key) rather than failing the run, unless
+/// `strict`; the plan lists every skipped table and why.
+pub fn build(schema: &Schema, profile: Option<&Profile>, options: &PlanOptions) -> Result<Plan, PlanError> {
+    let skippable = options.rows.is_some() && profile.is_none() && !options.strict;
+    let mut excluded: Vec<(QualifiedName, String)> = if skippable { options.skip.clone() } else { vec![] };
+    loop {
+        match build_once(schema, profile, options, &excluded) {
+            Ok(plan) => return Ok(plan),
+            Err(Failure::Table(name, error)) if skippable && !excluded.iter().any(|(n, _)| *n == name) => {
+                excluded.push((name, error.message));
+            }
+            Err(Failure::Table(_, error) | Failure::Plan(error)) => return Err(error),
+        }
+    }
+}
+
+/// Why one planning pass failed: a table that could be skipped, or the plan as a whole.
+enum Failure {
+    Table(QualifiedName, PlanError),
+    Plan(PlanError),
+}
+
+impl From<PlanError> for Failure {
+    fn from(error: PlanError) -> Self {
+        Failure::Plan(error)
+    }
+}
+
+fn build_once(
+    schema: &Schema,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+    excluded: &[(QualifiedName, String)],
+) -> Result<Plan, Failure> {
+    let seed = options.seed.or(profile.map(|p| p.seed)).unwrap_or(crate::profile::DEFAULT_SEED);
+    let (mut scoped, mut skipped) = scope_tables(schema, profile)?;
+    let mut cleaned_only: Vec<QualifiedName> = Vec::new();
+    if options.rows.is_some() && profile.is_none() {
+        for (name, reason) in exclude(&mut scoped, excluded) {
+            cleaned_only.push(name.clone());
+            skipped.push((name, reason));
+        }
+    } else {
+        check_parents_in_scope(&scoped)?;
+    }
+    let filled_by_triggers = trigger_filled(schema, &scoped);
+    let refs: Vec<&Table> = scoped.iter().map(|s| s.table).collect();
+    let order = order::load_order(&refs);
+    let scoped: Vec<Scoped> = order.order.iter().map(|&i| Scoped { ..scoped[i].clone_ref() }).collect();
+    let position: HashMap<&QualifiedName, usize> = scoped.iter().enumerate().map(|(i, s)| (&s.table.name, i)).collect();
+    let (tables, generators) = build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
+    let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);
+    Ok(Plan {
+        seed,
+        clean: scoped.iter().map(|s| s.table.name.clone()).chain(cleaned_only).collect(),
+        cycles: order.cycles.iter().map(|c| c.iter().map(|&i| refs[i].name.clone()).collect()).collect(),
+        tables,
+        dataset: Dataset { tables: generators },
+        deferred,
+        dropped,
+        skipped,
+    })
+}
+
+/// Builds every table; where a default volume is more than a table's unique keys can hold, the
+/// volume is lowered to that capacity and the volumes (fan-out, parents' counts) are recomputed.
+fn build_tables(
+    schema: &Schema,
+    scoped: &[Scoped],
+    position: &HashMap<&QualifiedName, usize>,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+    seed: u64,
+    filled_by_triggers: &HashMap<QualifiedName, String>,
+) -> Result<(Vec<TablePlan>, Vec<TableGen>), Failure> {
+    let mut capped: HashMap<usize, (u64, String)> = HashMap::new();
+    for (i, entry) in scoped.iter().enumerate() {
+        let explicit = entry.settings.is_some_and(|s| s.rows.is_some() || s.fixture.is_some());
+        if let (false, Some(by)) = (explicit, filled_by_triggers.get(&entry.table.name)) {
+            capped.insert(i, (0, format!("filled by triggers of {by}: rows come from the loads that fire them")));
+        }
+    }
+    loop {
+        let volumes = volume::volumes(scoped, position, profile, options, seed, &capped)?;
+        let mut tables = Vec::with_capacity(scoped.len());
+        let mut generators = Vec::with_capacity(scoped.len());
+        let mut lowered = false;
+        for i in 0..scoped.len() {
+            let context = keys::TableContext { schema, scoped, position, volumes: &volumes, seed, profile };
+            let built = keys::build_table(&context, i).map_err(|e| Failure::Table(scoped[i].table.name.clone(), e))?;
+            match built {
+                keys::Built::Table(built) => {
+                    let (generator, plan) = *built;
+                    generators.push(generator);
+                    tables.push(plan);
+                }
+                keys::Built::Clamp { rows, reason } => {
+                    capped.insert(i, (rows, reason));
+                    lowered = true;
+                }
+            }
+        }
+        if !lowered {
+            return Ok((tables, generators));
+        }
+    }
+}
+
+impl Scoped<'_> {
+    fn clone_ref(&self) -> Self {
+        Scoped { table: self.table, settings: self.settings }
+    }
+}
+
+type ScopeResult<'a> = (Vec<Scoped<'a>>, Vec<(QualifiedName, String)>);
+
+/// The profile's schemas' tables plus the tables it names, minus skipped ones and partitions.
+fn scope_tables<'a>(schema: &'a Schema, profile: Option<&'a Profile>) -> Result<ScopeResult<'a>, PlanError> {
+    let mut scoped: Vec<Scoped> = Vec::new();
+    let mut skipped = Vec::new();
+    let preferred: Vec<String> =
+        profile.map(|p| p.schemas.iter().map(|s| s.name.clone()).collect()).unwrap_or_default();
+    if let Some(profile) = profile {
+        for space in &profile.schemas {
+            if !schema.tables.iter().any(|t| t.name.schema == space.name) {
+                let known = schema.schema_names().into_iter().map(str::to_string);
+                return Err(PlanError::at(
+                    &space.location,
+                    format!(
+                        "schema `{}` has no tables in the database{}",
+                        space.name,
+                        scope::suggestion(&space.name, known)
+                    ),
+                ));
+            }
+        }
+    }
+    let whole_database = profile.is_none();
+    for table in &schema.tables {
+        let in_schemas = whole_database || preferred.contains(&table.name.schema);
+        if in_schemas && !table.is_partition() {
+            scoped.push(Scoped { table, settings: None });
+        }
+    }
+    for settings in profile.map(|p| p.tables.as_slice()).unwrap_or_default() {
+        let table = scope::resolve_table(schema, &preferred, &settings.name)?;
+        // Every name the profile wrote is checked before anything else can fail.
+        for column in &settings.columns {
+            scope::resolve_column(table, &column.name)?;
+        }
+        if table.is_partition() {
+            return Err(PlanError::at(
+                &settings.name.location,
+                format!(
+                    "`{}` is a partition of `{}`: rows are routed through the partitioned table; configure that one instead",
+                    table.name.plain(),
+                    table.partition_of.as_ref().map(|p| p.plain()).unwrap_or_default()
+                ),
+            ));
+        }
+        match scoped.iter_mut().find(|s| s.table.name == table.name) {
+            Some(entry) => entry.settings = Some(settings),
+            None => scoped.push(Scoped { table, settings: Some(settings) }),
+        }
+    }
+    scoped.retain(|s| {
+        let skip = s.settings.is_some_and(|t| t.skip);
+        if skip {
+            skipped.push((s.table.name.clone(), "`skip = true` in the profile".to_string()));
+        }
+        !skip
+    });
+    Ok((scoped, skipped))
+}
+
+/// Removes the excluded tables from the scope, then every table that needs one of them through
+/// a NOT NULL foreign key, transitively. Returns what was removed, with why.
+fn exclude(scoped: &mut Vec<Scoped>, excluded: &[(QualifiedName, String)]) -> Vec<(QualifiedName, String)> {
+    let mut removed: Vec<(QualifiedName, String)> = Vec::new();
+    for (name, reason) in excluded {
+        if let Some(at) = scoped.iter().position(|s| &s.table.name == name) {
+            scoped.remove(at);
+            removed.push((name.clone(), reason.clone()));
+        }
+    }
+    loop {
+        let in_scope = |name: &QualifiedName| scoped.iter().any(|s| &s.table.name == name);
+        let needy = scoped.iter().enumerate().find_map(|(i, s)| {
+            s.table.foreign_keys.iter().find_map(|fk| {
+                let required = fk.columns.iter().any(|c| s.table.column(c).is_some_and(|c| c.not_null));
+                (required && fk.referenced_table != s.table.name && !in_scope(&fk.referenced_table)).then(|| {
+                    let why = format!(
+                        "its NOT NULL foreign key {} needs `{}`, which is skipped",
+                        fk.name,
+                        fk.referenced_table.plain()
+                    );
+                    (i, why)
+                })
+            })
+        });
+        let Some((i, why)) = needy else { return removed };
+        removed.push((scoped.remove(i).table.name.clone(), why));
+    }
+}
+
+/// Tables that in-scope tables' triggers insert into, with the table whose trigger does it.
+fn trigger_filled(schema: &Schema, scoped: &[Scoped]) -> HashMap<QualifiedName, String> {
+    let mut filled = HashMap::new();
+    for entry in scoped {
+        for target in schema.trigger_targets(entry.table) {
+            let in_scope = scoped.iter().any(|s| s.table.name == target.name);
+            if in_scope && target.name != entry.table.name {
+                filled.entry(target.name.clone()).or_insert_with(|| entry.table.name.plain());
+            }
+        }
+    }
+    filled
+}
+
+/// Keys are computed, not looked up: a parent outside the run has rows we cannot know.
+fn check_parents_in_scope(scoped: &[Scoped]) -> Result<(), PlanError> {
+    for entry in scoped {
+        for fk in &entry.table.foreign_keys {
+            let inside = scoped.iter().any(|s| s.table.name == fk.referenced_table);
+            if !inside {
+                let location = entry.settings.map(|s| s.name.location.clone());
+                let message = format!(
+                    "table `{}` references `{}` (constraint {}), which the profile does not include: add `{}` to the profile's tables or its schema to `schemas`",
+                    entry.table.name.plain(),
+                    fk.referenced_table.plain(),
+                    fk.name,
+                    fk.referenced_table.plain()
+                );
+                return Err(match location {
+                    Some(l) => PlanError::at(&l, message),
+                    None => PlanError::table(&entry.table.name, message),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn split_back_edges(
+    scoped: &[Scoped],
+    order: &order::LoadOrder,
+    refs: &[&Table],
+) -> (Vec<ConstraintRef>, Vec<ConstraintRef>) {
+    let mut deferred = Vec::new();
+    let mut dropped = Vec::new();
+    for (table_index, fk_name) in &order.back_edges {
+        let table = refs[*table_index];
+        let Some(fk) = table.foreign_keys.iter().find(|f| &f.name == fk_name) else {
+            continue;
+        };
+        let reference =
+            ConstraintRef { table: table.name.clone(), name: fk.name.clone(), definition: fk.definition.clone() };
+        if fk.deferrable { deferred.push(reference) } else { dropped.push(reference) }
+    }
+    debug_assert!(scoped.len() == refs.len());
+    (deferred, dropped)
+}
+
+/// Whether a table is loaded through COPY into itself (partitioned parents route to partitions).
+pub fn is_loadable(table: &Table) -> bool {
+    matches!(table.kind, TableKind::Ordinary | TableKind::Partitioned)
+}

@@ -1,0 +1,215 @@
+//! The syntax tree of a CHECK expression, as [`parse`](super::parse) builds it.
+//!
+//! Names are normalised the way PostgreSQL resolves them: unquoted identifiers are lowercased,
+//! quoted ones kept verbatim, qualifiers dropped. SQL-syntax forms (`SUBSTRING(x FROM 1 FOR 2)`,
+//! `CURRENT_DATE`, `AT TIME ZONE`) become ordinary [`Expr::Func`] calls, so the analysis
+//! ([`super::analyze`]) and the evaluator ([`super::eval`]) see one shape per idea.
+
+use crate::generate::Value;
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CompareOp {
+    /// The operator with its operands swapped: `a < b` is `b > a`.
+    pub fn flipped(self) -> CompareOp {
+        match self {
+            CompareOp::Lt => CompareOp::Gt,
+            CompareOp::Le => CompareOp::Ge,
+            CompareOp::Gt => CompareOp::Lt,
+            CompareOp::Ge => CompareOp::Le,
+            other => other,
+        }
+    }
+
+    /// The operator of the negated comparison: `NOT (a < b)` is `a >= b`.
+    pub fn negated(self) -> CompareOp {
+        match self {
+            CompareOp::Eq => CompareOp::Ne,
+            CompareOp::Ne => CompareOp::Eq,
+            CompareOp::Lt => CompareOp::Ge,
+            CompareOp::Le => CompareOp::Gt,
+            CompareOp::Gt => CompareOp::Le,
+            CompareOp::Ge => CompareOp::Lt,
+        }
+    }
+
+    /// The SQL spelling.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "<>",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
+/// A binary operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BinaryOp {
+    Compare(CompareOp),
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    /// `||`
+    Concat,
+    /// `~`, `~*`, `!~`, `!~*`: POSIX regular expressions.
+    Regex {
+        case_insensitive: bool,
+        negated: bool,
+    },
+    /// `~~`, `~~*`, `!~~`, `!~~*`: what `LIKE`, `ILIKE` and `NOT LIKE` are printed as.
+    Like {
+        case_insensitive: bool,
+        negated: bool,
+    },
+    /// Any other operator (`@>`, `^@`, `&&`...), kept by its symbol.
+    Other(String),
+}
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A column, unquoted and unqualified; `VALUE` in a domain check.
+    Column(String),
+    /// `NULL`, `TRUE`, `FALSE`, a number (`Int`, `Decimal`, or `Float` with an exponent) or a string
+    /// (`Text`, before any cast).
+    Literal(Value),
+    /// `expr::type`, with the type as PostgreSQL prints it (`character varying(20)[]`).
+    Cast {
+        expr: Box<Expr>,
+        ty: String,
+    },
+    /// A function call: the name lowercased and unqualified.
+    Func {
+        name: String,
+        args: Vec<Expr>,
+    },
+    /// `ARRAY[...]`
+    Array(Vec<Expr>),
+    Not(Box<Expr>),
+    /// Conjunction, flattened: `a AND b AND c` is one node.
+    And(Vec<Expr>),
+    /// Disjunction, flattened.
+    Or(Vec<Expr>),
+    /// Unary minus.
+    Neg(Box<Expr>),
+    Binary {
+        op: BinaryOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// `left op ANY (right)` or, when `all`, `left op ALL (right)`.
+    Quantified {
+        op: BinaryOp,
+        all: bool,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// `expr [NOT] IN (list)`
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
+    /// `expr [NOT] BETWEEN low AND high`
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    /// `expr IS [NOT] NULL`
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    /// `expr IS [NOT] TRUE` / `FALSE`
+    IsBool {
+        expr: Box<Expr>,
+        value: bool,
+        negated: bool,
+    },
+    /// `left IS [NOT] DISTINCT FROM right`
+    IsDistinct {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        negated: bool,
+    },
+    /// `expr COLLATE "name"`
+    Collate {
+        expr: Box<Expr>,
+        collation: String,
+    },
+}
+
+impl Expr {
+    pub(crate) fn boxed(self) -> Box<Expr> {
+        Box::new(self)
+    }
+
+    /// The column this expression reads, looking through casts and `COLLATE`: `(status)::text`
+    /// is `status`.
+    pub fn column_name(&self) -> Option<&str> {
+        match self {
+            Expr::Column(name) => Some(name),
+            Expr::Cast { expr, .. } | Expr::Collate { expr, .. } => expr.column_name(),
+            _ => None,
+        }
+    }
+
+    /// Every column the expression reads, in order of first appearance.
+    pub fn columns(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.visit(&mut |expr| {
+            if let Expr::Column(name) = expr
+                && !out.contains(name)
+            {
+                out.push(name.clone());
+            }
+        });
+        out
+    }
+
+    /// Calls `f` on this node and every node below it.
+    pub fn visit(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        for child in self.children() {
+            child.visit(f);
+        }
+    }
+
+    fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Column(_) | Expr::Literal(_) => Vec::new(),
+            Expr::Cast { expr, .. }
+            | Expr::Not(expr)
+            | Expr::Neg(expr)
+            | Expr::IsNull { expr, .. }
+            | Expr::IsBool { expr, .. }
+            | Expr::Collate { expr, .. } => vec![expr],
+            Expr::Func { args: items, .. } | Expr::Array(items) | Expr::And(items) | Expr::Or(items) => {
+                items.iter().collect()
+            }
+            Expr::Binary { left, right, .. }
+            | Expr::Quantified { left, right, .. }
+            | Expr::IsDistinct { left, right, .. } => vec![left, right],
+            Expr::InList { expr, list, .. } => std::iter::once(&**expr).chain(list).collect(),
+            Expr::Between { expr, low, high, .. } => vec![expr, low, high],
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The database as `seed` sees it: tables, columns, exact types, keys and constraints.
+//!
+//! This is the first stage of the pipeline (schema -> profile -> plan -> generate -> load). The model
+//! is filled by [`introspect`] from `pg_catalog` and is never restated by hand: everything the planner
+//! decides (order, generators, capacities) is derived from it. CHECK constraint texts are understood by
+//! [`check`]. The model is plain data so that planning stays pure and testable without a server.
+
+pub mod check;
+pub mod introspect;
+mod types;
+
+use std::fmt;
+
+pub use types::{PgType, TypeKind};
+
+/// A schema-qualified name (`creator.users`), displayed quoted for SQL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QualifiedName {
+    pub schema: String,
+    pub name: String,
+}
+
+impl QualifiedName {
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        QualifiedName { schema: schema.into(), name: name.into() }
+    }
+
+    /// The name as a user writes it: `schema.table`, unquoted.
+    pub fn plain(&self) -> String {
+        format!("{}.{}", self.schema, self.name)
+    }
+}
+
+/// SQL form: both parts quoted, so any identifier (`"teamMembers"`, spaces, quotes) is safe.
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", quote_ident(&self.schema), quote_ident(&self.name))
+    }
+}
+
+/// Quotes an identifier the way PostgreSQL's `quote_ident` does, but always: `a"b` -> `"a""b"`.
+pub fn quote_ident(ident: &str) -> String {
+    let mut out = String::with_capacity(ident.len() + 2);
+    out.push('"');
+    for ch in ident.chars() {
+        if ch == '"' {
+            out.push('"');
+        }
+        out.push(ch);
+    }
+    out.push('"');
+    out
+}
+
+/// Quotes a string literal for SQL: `it's` -> `'it''s'`. Used only for catalog values we echo back.
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// Every user table of the database, in a stable order (schema, name).
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    pub tables: Vec<Table>,
+}
+
+impl Schema {
+    pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.tables.iter().find(|t| &t.name == name)
+    }
+
+    pub fn table_index(&self, name: &QualifiedName) -> Option<usize> {
+        self.tables.iter().position(|t| &t.name == name)
+    }
+
+    /// The tables `table`'s triggers insert into, resolved like PostgreSQL's search path would
+    /// mostly do: a qualified name exactly, else the trigger table's schema, then `public`, then
+    /// the only table of that name.
+    pub fn trigger_targets(&self, table: &Table) -> Vec<&Table> {
+        table
+            .trigger_inserts
+            .iter()
+            .filter_map(|written| match written.split_once('.') {
+                Some((space, name)) => self.table(&QualifiedName::new(space, name)),
+                None => self
+                    .table(&QualifiedName::new(table.name.schema.clone(), written.clone()))
+                    .or_else(|| self.table(&QualifiedName::new("public", written.clone())))
+                    .or_else(|| {
+                        let mut named = self.tables.iter().filter(|t| &t.name.name == written);
+                        named.next().filter(|_| named.next().is_none())
+                    }),
+            })
+            .collect()
+    }
+
+    /// The partitions of a partitioned table.
+    pub fn partitions_of(&self, parent: &QualifiedName) -> Vec<&Table> {
+        self.tables.iter().filter(|t| t.partition_of.as_ref() == Some(parent)).collect()
+    }
+
+    /// Names of every schema that holds at least one table.
+    pub fn schema_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.tables.iter().map(|t| t.name.schema.as_str()).collect();
+        names.dedup();
+        names
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    Ordinary,
+    /// A partitioned parent: rows are routed to its partitions, it is loaded through the parent.
+    Partitioned,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub oid: u32,
+    pub name: QualifiedName,
+    pub kind: TableKind,
+    /// For a partition: its parent. Partitions are loaded through their parent, never directly.
+    pub partition_of: Option<QualifiedName>,
+    /// For a partition: `pg_get_expr(relpartbound)`, e.g. `FOR VALUES FROM (1) TO (100)`.
+    pub partition_bound: Option<String>,
+    /// For a partitioned table: `pg_get_partkeydef`, e.g. `RANGE (aid)`.
+    pub partition_key: Option<String>,
+    /// Parents in an inheritance (not partitioning) hierarchy.
+    pub inherits: Vec<QualifiedName>,
+    pub columns: Vec<Column>,
+    pub primary_key: Option<UniqueKey>,
+    /// Unique constraints and unique indexes other than the primary key.
+    pub uniques: Vec<UniqueKey>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub checks: Vec<CheckConstraint>,
+    /// Names of enabled user triggers (not the internal ones that implement FKs).
+    pub triggers: Vec<String>,
+    /// Tables those triggers' functions insert into, as written (`schema.name` or `name`).
+    pub trigger_inserts: Vec<String>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// The primary key first, then the other unique keys.
+    pub fn unique_keys(&self) -> impl Iterator<Item = &UniqueKey> {
+        self.primary_key.iter().chain(self.uniques.iter())
+    }
+
+    pub fn is_partition(&self) -> bool {
+        self.partition_of.is_some()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub name: String,
+    /// `attnum`: the column's position in the catalog (gaps where columns were dropped).
+    pub number: i16,
+    pub ty: PgType,
+    pub not_null: bool,
+    /// `pg_get_expr(adbin)`: the default expression, if any.
+    pub default: Option<String>,
+    pub identity: Option<Identity>,
+    /// A stored generated column: computed by the server, never written.
+    pub generated: bool,
+    /// The sequence that feeds this column (serial or identity), if any.
+    pub sequence: Option<QualifiedName>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    Always,
+    ByDefault,
+}
+
+/// A primary key, unique constraint or unique index.
+#[derive(Debug, Clone)]
+pub struct UniqueKey {
+    pub name: String,
+    /// Column names; empty entries never occur: expression parts are listed in `expressions`.
+    pub columns: Vec<String>,
+    /// Expression parts of an expression index (`lower(email)`), as `pg_get_indexdef` prints them.
+    pub expressions: Vec<String>,
+    /// The `WHERE` of a partial unique index.
+    pub predicate: Option<String>,
+    pub nulls_not_distinct: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub referenced_table: QualifiedName,
+    pub referenced_columns: Vec<String>,
+    pub deferrable: bool,
+    pub initially_deferred: bool,
+    /// `pg_get_constraintdef`: used to re-create the constraint after a cycle is loaded.
+    pub definition: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckConstraint {
+    pub name: String,
+    /// `pg_get_constraintdef`, e.g. `CHECK ((status)::text = ANY (...))`.
+    pub definition: String,
+}

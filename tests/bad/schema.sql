@@ -1,0 +1,17 @@
+-- The small schema most bad profiles run against: applied inside the run's transaction, so a
+-- failed run leaves nothing behind.
+CREATE SCHEMA shop;
+CREATE TABLE shop.users (
+    id serial PRIMARY KEY,
+    email text NOT NULL UNIQUE,
+    name text,
+    active boolean NOT NULL DEFAULT true
+);
+CREATE TABLE shop.teams (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE shop.members (
+    team_id int NOT NULL REFERENCES shop.teams,
+    user_id int NOT NULL REFERENCES shop.users,
+    PRIMARY KEY (team_id, user_id)
+);
+CREATE TABLE shop.plans (id int PRIMARY KEY, name text NOT NULL, price int NOT NULL CHECK (price >= 0));
+CREATE TABLE shop.notes (id serial PRIMARY KEY, body text);

@@ -1,0 +1,56 @@
+//! `seed --profile dev`: all three applications, with the fan-out the profile asks for.
+
+use sqlx::Row;
+
+use crate::support::{TestDb, run_seed};
+
+async fn scalar(db: &TestDb, sql: &str) -> i64 {
+    let mut conn = db.connect().await;
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut conn).await.expect(sql).get(0)
+}
+
+#[tokio::test]
+async fn dev_loads_every_application_with_the_profiles_fan_out() {
+    let db = TestDb::new().await;
+    let output = run_seed(&["--profile", "dev"], &db.url);
+    assert!(output.status.success(), "seed failed: {}", output.stderr_text());
+
+    // Each user has 1 to 5 projects: every user appears, none more than 5 times.
+    assert_eq!(scalar(&db, "SELECT count(*) FROM creator.users").await, 1000);
+    let per_user = "SELECT min(n), max(n), count(*) FROM (SELECT u.id, count(p.id) n FROM creator.users u \
+                    LEFT JOIN creator.projects p ON p.user_id = u.id GROUP BY u.id) x";
+    let mut conn = db.connect().await;
+    let row = sqlx::query(per_user).fetch_one(&mut conn).await.expect("fan-out");
+    let (min, max, users): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!(users, 1000);
+    assert_eq!((min, max), (1, 5), "each user owns 1..=5 projects");
+
+    // Content per project is skewed (zipf): most projects have few items, some have many.
+    let skew = "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY n), max(n) FROM \
+                (SELECT count(c.id) n FROM creator.projects p LEFT JOIN creator.content c ON c.project_id = p.id GROUP BY p.id) x";
+    let row = sqlx::query(skew).fetch_one(&mut conn).await.expect("skew");
+    let (median, most): (i64, i64) = (row.get(0), row.get(1));
+    assert!(median <= 3 && (20..=40).contains(&most), "zipf 0..=40 per project: median {median}, max {most}");
+
+    // Team members: 1..=8 per team, and the composite key never repeats a (team, user) pair.
+    let members = "SELECT min(n), max(n) FROM (SELECT t.id, count(m.user_id) n FROM story.teams t \
+                   LEFT JOIN story.team_members m ON m.team_id = t.id GROUP BY t.id) x";
+    let row = sqlx::query(members).fetch_one(&mut conn).await.expect("members");
+    let (min, max): (i64, i64) = (row.get(0), row.get(1));
+    assert!(min >= 1 && max <= 8, "1..=8 members per team, got {min}..={max}");
+
+    // token_usage_daily: 30..=90 days per organization, unique (organization_id, date) held.
+    let days =
+        scalar(&db, "SELECT min(n) FROM (SELECT count(*) n FROM episode.token_usage_daily GROUP BY organization_id) x")
+            .await;
+    assert!(days >= 30, "{days}");
+    let tables = "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+                  WHERE n.nspname IN ('creator', 'story', 'episode') AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
+    let names: Vec<String> =
+        sqlx::query(tables).fetch_all(&mut conn).await.expect("tables").iter().map(|r| r.get(0)).collect();
+    assert!(names.len() >= 55);
+    for table in names {
+        let rows = scalar(&db, &format!("SELECT count(*) FROM {table}")).await;
+        assert!(rows > 0, "{table} is empty");
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: one binary, each test in its own fresh database (see `support`).
+
+mod bad_input;
+mod bulk;
+mod corpus;
+mod dev;
+mod encode;
+mod features;
+mod introspect;
+mod minimal;
+mod safety;
+mod support;
