@@ -14,7 +14,7 @@ use crate::generate::rng::{Permutation, StreamKey};
 use crate::generate::table::{ColumnSlot, FkGen, Picker, RowCheck, TableGen, UniqueDriver, UniqueSource};
 use crate::profile::Profile;
 use crate::schema::check;
-use crate::schema::{QualifiedName, Table, TypeKind, UniqueKey};
+use crate::schema::{QualifiedName, Table, TableKind, TypeKind, UniqueKey};
 
 use super::fixture::Fixture;
 use super::volume::Volumes;
@@ -139,7 +139,7 @@ impl<'a> Builder<'a> {
         let choice = columns::choose_all(
             self.table,
             &self.written,
-            &self.context.schema.partitions_of(&self.table.name),
+            self.context.schema,
             self.context.scoped[self.i].settings,
             self.context.profile,
             self.context.seed,
@@ -303,17 +303,40 @@ impl<'a> Builder<'a> {
             .filter_map(|constraint| {
                 let expr = check::parse(&constraint.definition).ok()?;
                 let understood = check::restrictions(&expr).fully_understood;
-                let columns: Vec<(String, usize)> = self
-                    .written
-                    .iter()
-                    .enumerate()
-                    .map(|(slot, &c)| (self.table.columns[c].name.clone(), slot))
-                    .filter(|(name, _)| mentions(&constraint.definition, name))
-                    .collect();
+                let columns = self.mentioned_columns(&constraint.definition);
                 let reads_foreign_key = columns.iter().any(|(_, slot)| self.filled_by.contains_key(slot));
                 (!understood || reads_foreign_key).then(|| RowCheck { name: constraint.name.clone(), expr, columns })
             })
             .chain(self.domain_row_checks())
+            .chain(self.partition_row_check())
+            .collect()
+    }
+
+    /// For sub-partitioned tables: the row must satisfy some leaf partition's constraint, since
+    /// narrowing each key column on its own can pair values of different branches.
+    fn partition_row_check(&self) -> Option<RowCheck> {
+        let partitions = self.context.schema.partitions_of(&self.table.name);
+        if !partitions.iter().any(|p| p.kind == TableKind::Partitioned) {
+            return None;
+        }
+        let leaves = self.context.schema.leaf_partitions_of(&self.table.name);
+        let constraints: Vec<&str> = leaves.iter().filter_map(|p| p.partition_constraint.as_deref()).collect();
+        if constraints.len() != leaves.len() || constraints.is_empty() {
+            return None;
+        }
+        let definition = constraints.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" OR ");
+        let expr = check::parse(&definition).ok()?;
+        let columns = self.mentioned_columns(&definition);
+        Some(RowCheck { name: "partition bounds".to_string(), expr, columns })
+    }
+
+    /// The written columns an expression may read, with their slots.
+    fn mentioned_columns(&self, definition: &str) -> Vec<(String, usize)> {
+        self.written
+            .iter()
+            .enumerate()
+            .map(|(slot, &c)| (self.table.columns[c].name.clone(), slot))
+            .filter(|(name, _)| mentions(definition, name))
             .collect()
     }
 

@@ -84,6 +84,7 @@ mod tests {
             partition_of: None,
             partition_bound: None,
             partition_key: None,
+            partition_constraint: None,
             inherits: vec![],
             columns: vec![],
             primary_key: None,

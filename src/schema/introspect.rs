@@ -162,6 +162,8 @@ SELECT c.oid,
        c.relispartition AS is_partition,
        CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition AND c.relkind = 'r'
+            THEN pg_get_partition_constraintdef(c.oid) END AS partition_constraint,
        ARRAY(SELECT pn.nspname::text
                FROM pg_inherits i
                JOIN pg_class p ON p.oid = i.inhparent
@@ -223,6 +225,7 @@ async fn read_tables(conn: &mut PgConnection) -> Result<Vec<Table>, IntrospectEr
             partition_of,
             partition_bound: get(row, "partition_bound", PURPOSE)?,
             partition_key: get(row, "partition_key", PURPOSE)?,
+            partition_constraint: get(row, "partition_constraint", PURPOSE)?,
             inherits: parents,
             columns: Vec::new(),
             primary_key: None,

@@ -97,6 +97,18 @@ impl Schema {
         self.tables.iter().filter(|t| t.partition_of.as_ref() == Some(parent)).collect()
     }
 
+    /// The partitions that hold rows (not themselves partitioned), at any depth below `parent`.
+    pub fn leaf_partitions_of(&self, parent: &QualifiedName) -> Vec<&Table> {
+        let mut leaves = Vec::new();
+        for partition in self.partitions_of(parent) {
+            match partition.kind {
+                TableKind::Partitioned => leaves.extend(self.leaf_partitions_of(&partition.name)),
+                TableKind::Ordinary => leaves.push(partition),
+            }
+        }
+        leaves
+    }
+
     /// Names of every schema that holds at least one table.
     pub fn schema_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.tables.iter().map(|t| t.name.schema.as_str()).collect();
@@ -123,6 +135,9 @@ pub struct Table {
     pub partition_bound: Option<String>,
     /// For a partitioned table: `pg_get_partkeydef`, e.g. `RANGE (aid)`.
     pub partition_key: Option<String>,
+    /// For a leaf partition: `pg_get_partition_constraintdef`, its own and its ancestors' bounds as
+    /// one boolean expression (what a row must satisfy to be routed there).
+    pub partition_constraint: Option<String>,
     /// Parents in an inheritance (not partitioning) hierarchy.
     pub inherits: Vec<QualifiedName>,
     pub columns: Vec<Column>,

@@ -14,7 +14,7 @@ use crate::generate::table::ColumnSlot;
 use crate::generate::text::TextKind;
 use crate::generate::value::{MICROS_PER_DAY, Value};
 use crate::profile::{Profile, TableSettings};
-use crate::schema::{Column, PgType, Table, TypeKind};
+use crate::schema::{Column, PgType, Schema, Table, TypeKind};
 
 use super::{PlanError, scope};
 
@@ -38,7 +38,7 @@ pub struct ColumnChoice {
 pub fn choose_all(
     table: &Table,
     written: &[usize],
-    partitions: &[&Table],
+    schema: &Schema,
     settings: Option<&TableSettings>,
     profile: Option<&Profile>,
     seed: u64,
@@ -59,7 +59,7 @@ pub fn choose_all(
         })
         .collect();
     restrict::apply_checks(table, written, &mut slots, &mut notes);
-    partition::apply_bounds(table, partitions, written, &mut slots, &mut notes);
+    partition::apply_bounds(table, schema, written, &mut slots, &mut notes);
     for column_settings in settings.map(|s| s.columns.as_slice()).unwrap_or_default() {
         let c = scope::resolve_column(table, &column_settings.name)?;
         let Some(slot) = written.iter().position(|&w| w == c) else {

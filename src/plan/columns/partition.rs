@@ -3,24 +3,55 @@
 //! For a partitioned table keyed on one column: a `DEFAULT` partition takes anything, so nothing
 //! changes; `LIST` partitions make the key a choice among their values; `RANGE` partitions make it
 //! a range (the union when they are contiguous, otherwise the widest one). Multi-column and
-//! expression keys are noted in the plan and left alone.
+//! expression keys are noted in the plan and left alone. Sub-partitions narrow their own keys.
 
 use crate::generate::column::{ColumnGen, MomentUnit};
 use crate::generate::table::ColumnSlot;
 use crate::generate::value::Value;
-use crate::schema::{Table, TypeKind};
+use std::collections::BTreeMap;
+
+use crate::schema::{Schema, Table, TypeKind};
 
 use super::settings::string_value;
 
-/// Narrows the key column's generator of `table` (partitioned) to its `partitions`' bounds.
+/// Narrows the key columns' generators of `table` (partitioned) to its partitions' bounds, level
+/// by level: sub-partitioned partitions narrow their own key column too, the bounds of siblings
+/// partitioned on the same key taken together. A row can still pair a value of one branch with
+/// a value of another (`2023` with a channel only `2024` lists); the row check built from the
+/// leaves' constraints (see `plan::keys`) regenerates those.
 pub fn apply_bounds(
     table: &Table,
+    schema: &Schema,
+    written: &[usize],
+    slots: &mut [ColumnSlot],
+    notes: &mut Vec<String>,
+) {
+    let mut level = vec![table];
+    while !level.is_empty() {
+        let mut by_key: BTreeMap<&str, Vec<&Table>> = BTreeMap::new();
+        let mut next = Vec::new();
+        for parent in level {
+            let Some(key) = parent.partition_key.as_deref() else { continue };
+            let partitions = schema.partitions_of(&parent.name);
+            next.extend(partitions.iter().copied());
+            by_key.entry(key).or_default().extend(partitions);
+        }
+        for (key, partitions) in by_key {
+            narrow_key(table, key, &partitions, written, slots, notes);
+        }
+        level = next;
+    }
+}
+
+/// Narrows the generator of the column `key` (`LIST (channel)`) names to `partitions`' bounds.
+fn narrow_key(
+    table: &Table,
+    key: &str,
     partitions: &[&Table],
     written: &[usize],
     slots: &mut [ColumnSlot],
     notes: &mut Vec<String>,
 ) {
-    let Some(key) = table.partition_key.as_deref() else { return };
     let bounds: Vec<&str> = partitions.iter().filter_map(|p| p.partition_bound.as_deref()).collect();
     if bounds.is_empty() || bounds.contains(&"DEFAULT") || key.starts_with("HASH") {
         return;
