@@ -94,12 +94,30 @@ impl Error {
 
 /// The server's words for a failure: message, detail and hint, then advice for usual causes.
 pub fn explain(error: &sqlx::Error) -> String {
+    describe(error, false)
+}
+
+/// [`explain`] plus where the server was (`COPY users, line 48213, column email`) and the
+/// constraint that failed: for errors during a load.
+pub fn explain_located(error: &sqlx::Error) -> String {
+    describe(error, true)
+}
+
+fn describe(error: &sqlx::Error, located: bool) -> String {
     let Some(pg) = error.as_database_error().and_then(|db| db.try_downcast_ref::<PgDatabaseError>()) else {
         return error.to_string();
     };
     let mut text = pg.message().to_string();
     if let Some(detail) = pg.detail() {
         text.push_str(&format!(" ({detail})"));
+    }
+    if located {
+        if let Some(at) = pg.r#where() {
+            text.push_str(&format!(" [{at}]"));
+        }
+        if let Some(constraint) = pg.constraint() {
+            text.push_str(&format!(" constraint: {constraint}"));
+        }
     }
     if let Some(hint) = pg.hint() {
         text.push_str(&format!(". {}", hint.trim_end_matches('.')));
@@ -119,6 +137,9 @@ fn advice(code: &str) -> Option<&'static str> {
         "3D000" => "Create it (`createdb NAME`) or name an existing database in the URL",
         "28P01" | "28000" => {
             "Check the user name and password (from the URL, PGPASSWORD or ~/.pgpass; the password is never shown)"
+        }
+        "53100" => {
+            "The server's disk is full: free space where the server keeps its data (or the table's tablespace), or load fewer rows"
         }
         "53300" => "The server has no free connection slot: try again when fewer clients are connected",
         "57P03" => "The server is starting up or shutting down: try again in a moment",

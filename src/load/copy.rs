@@ -18,7 +18,7 @@ use crate::generate::table::RowScratch;
 use crate::plan::{Plan, TablePlan};
 use crate::schema::quote_ident;
 
-use super::describe_database_error;
+use crate::error::explain_located;
 
 #[derive(Debug, Clone, Copy)]
 pub struct TableStats {
@@ -90,7 +90,7 @@ fn copy_statement(table: &TablePlan, options: &str, freeze: bool) -> String {
 }
 
 fn load_error(table: &TablePlan, error: &sqlx::Error) -> Error {
-    Error::Load { table: table.name.plain(), message: describe_database_error(error) }
+    Error::Load { table: table.name.plain(), message: explain_located(error) }
 }
 
 async fn copy_fixture(

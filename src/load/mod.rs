@@ -127,23 +127,3 @@ pub(crate) async fn execute(conn: &mut PgConnection, sql: &str, context: &str) -
         .map(|_| ())
         .map_err(|source| Error::Database { context: context.to_string(), source })
 }
-
-/// The server's words for a failed statement: message, detail and where it happened.
-pub(crate) fn describe_database_error(error: &sqlx::Error) -> String {
-    let Some(db) = error.as_database_error() else {
-        return error.to_string();
-    };
-    let mut text = db.message().to_string();
-    if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
-        if let Some(detail) = pg.detail() {
-            text.push_str(&format!(" ({detail})"));
-        }
-        if let Some(at) = pg.r#where() {
-            text.push_str(&format!(" [{at}]"));
-        }
-        if let Some(constraint) = pg.constraint() {
-            text.push_str(&format!(" constraint: {constraint}"));
-        }
-    }
-    text
-}

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use crate::support::{TestDb, checksums_in, revalidate_constraints, run_seed, scalar, temp_folder};
+use crate::support::{TempFolder, TestDb, checksums_in, revalidate_constraints, run_seed, scalar, temp_folder};
 
 /// Every index and constraint of `schema`, by name, with its definition and whether it is
 /// validated: what a bulk load must leave exactly as it found it.
@@ -61,21 +61,23 @@ const SHOP: &str = "CREATE SCHEMA shop;
     CREATE INDEX children_parent_idx ON shop.children (parent_id);";
 
 /// A profile for the shop schema whose children come from a fixture with `rows` (after the header).
-fn shop_profile(name: &str, rows: &str) -> String {
+/// The folder goes with it: keep it while the profile is used.
+fn shop_profile(name: &str, rows: &str) -> (TempFolder, String) {
     let dir = temp_folder(name);
     std::fs::write(dir.join("children.csv"), format!("id,parent_id,qty\n{rows}")).expect("write fixture");
     let profile = dir.join("shop.toml");
     let text = "schemas = [\"shop\"]\n\n[tables.\"shop.parents\"]\nrows = 20\n\n\
                 [tables.\"shop.children\"]\nfixture = \"children.csv\"\n";
     std::fs::write(&profile, text).expect("write profile");
-    profile.display().to_string()
+    let path = profile.display().to_string();
+    (dir, path)
 }
 
 /// A loaded shop: good data from the transactional mode, and its checksums and catalog.
 async fn loaded_shop(name: &str) -> (TestDb, std::collections::BTreeMap<String, (i64, String)>, String) {
     let db = TestDb::new().await;
     db.execute(SHOP).await;
-    let good = shop_profile(&format!("{name}-good"), "1,1,5\n2,2,3\n3,2,1\n");
+    let (_folder, good) = shop_profile(&format!("{name}-good"), "1,1,5\n2,2,3\n3,2,1\n");
     let output = run_seed(&["--profile", &good], &db.url);
     assert!(output.status.success(), "{}", output.stderr_text());
     let data = checksums_in(&db, &["shop"]).await;
@@ -87,7 +89,7 @@ async fn loaded_shop(name: &str) -> (TestDb, std::collections::BTreeMap<String, 
 #[tokio::test]
 async fn a_foreign_key_that_does_not_hold_rolls_the_bulk_load_back() {
     let (db, data, constraints) = loaded_shop("bulk-fk").await;
-    let bad = shop_profile("bulk-fk-bad", "1,1,5\n2,999,3\n");
+    let (_folder, bad) = shop_profile("bulk-fk-bad", "1,1,5\n2,999,3\n");
     let output = run_seed(&["--profile", &bad, "--bulk"], &db.url);
     assert_eq!(output.status.code(), Some(3), "{}", output.stderr_text());
     let message = output.stderr_text();
@@ -99,7 +101,7 @@ async fn a_foreign_key_that_does_not_hold_rolls_the_bulk_load_back() {
 #[tokio::test]
 async fn a_check_violation_fails_the_bulk_copy_and_changes_nothing() {
     let (db, data, constraints) = loaded_shop("bulk-check").await;
-    let bad = shop_profile("bulk-check-bad", "1,1,5\n2,2,-3\n");
+    let (_folder, bad) = shop_profile("bulk-check-bad", "1,1,5\n2,2,-3\n");
     let output = run_seed(&["--profile", &bad, "--bulk"], &db.url);
     assert_eq!(output.status.code(), Some(3), "{}", output.stderr_text());
     assert!(output.stderr_text().contains("children_qty_check"), "{}", output.stderr_text());
@@ -119,7 +121,7 @@ async fn assert_emptied_with_everything_back(db: &TestDb, constraints: &str, mes
 #[tokio::test]
 async fn a_parallel_load_whose_foreign_key_fails_leaves_the_tables_empty_not_half_loaded() {
     let (db, _, constraints) = loaded_shop("jobs-fk").await;
-    let bad = shop_profile("jobs-fk-bad", "1,1,5\n2,999,3\n");
+    let (_folder, bad) = shop_profile("jobs-fk-bad", "1,1,5\n2,999,3\n");
     let output = run_seed(&["--profile", &bad, "--jobs", "2"], &db.url);
     assert_eq!(output.status.code(), Some(3), "{}", output.stderr_text());
     assert!(output.stderr_text().contains("children_parent_id_fkey"), "{}", output.stderr_text());
@@ -129,7 +131,7 @@ async fn a_parallel_load_whose_foreign_key_fails_leaves_the_tables_empty_not_hal
 #[tokio::test]
 async fn a_parallel_load_whose_copy_fails_leaves_the_tables_empty_not_half_loaded() {
     let (db, _, constraints) = loaded_shop("jobs-check").await;
-    let bad = shop_profile("jobs-check-bad", "1,1,5\n2,2,-3\n");
+    let (_folder, bad) = shop_profile("jobs-check-bad", "1,1,5\n2,2,-3\n");
     let output = run_seed(&["--profile", &bad, "--jobs", "2"], &db.url);
     assert_eq!(output.status.code(), Some(3), "{}", output.stderr_text());
     assert_emptied_with_everything_back(&db, &constraints, &output.stderr_text()).await;
@@ -192,7 +194,7 @@ async fn bulk_mode_keeps_the_keys_that_triggers_rely_on() {
     .await;
     let constraints_with_trigger = catalog(&db, "shop").await;
     assert_eq!(constraints_with_trigger, constraints);
-    let good = shop_profile("bulk-trigger-again", "1,1,5\n2,2,3\n3,2,1\n");
+    let (_folder, good) = shop_profile("bulk-trigger-again", "1,1,5\n2,2,3\n3,2,1\n");
     let output = run_seed(&["--profile", &good, "--bulk"], &db.url);
     assert!(output.status.success(), "{}", output.stderr_text());
     assert_eq!(checksums_in(&db, &["shop"]).await, data);

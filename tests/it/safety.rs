@@ -11,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use sqlx::Row;
 
-use crate::support::{SeedOutput, TestDb, checksums_in, run_seed, scalar, seed_command, table_checksums, temp_folder};
+use crate::support::{
+    SeedOutput, TempFolder, TestDb, checksums_in, run_seed, scalar, seed_command, table_checksums, temp_folder,
+};
 
 /// A `seed` run in the background; its stderr lines arrive on a channel as it writes them.
 struct Running {
@@ -251,7 +253,8 @@ fn assert_no_password(output: &SeedOutput, secret: &str) {
 /// `connect()` calls to an Internet address made by `seed` with `args`, traced by strace; None
 /// when strace cannot trace here.
 fn traced_connects(args: &[&str], url: &str) -> Option<Vec<String>> {
-    let trace = temp_folder("strace").join("trace.txt");
+    let folder = temp_folder("strace");
+    let trace = folder.join("trace.txt");
     let mut command = std::process::Command::new("strace");
     command.args(["-f", "-e", "trace=connect", "-o"]).arg(&trace).arg(env!("CARGO_BIN_EXE_seed"));
     let output = command
@@ -440,4 +443,109 @@ columns."na'me; DROP TABLE x; --" = { values = ["'); DROP TABLE x; --", "Robert'
         "SELECT count(*) FROM {table} WHERE \"na'me; DROP TABLE x; --\" IN ('''); DROP TABLE x; --', 'Robert''); DROP TABLE students;--')"
     );
     assert_eq!(scalar(&db, &hostile_values).await, 7, "values are data");
+}
+
+/// A 2 MiB tmpfs mounted for a tablespace: the server's disk filling up, for one table only.
+/// Mounting needs root (CI runs as root); elsewhere `mount` returns None and the test says so.
+struct SmallDisk {
+    dir: TempFolder,
+    tablespace: String,
+}
+
+impl SmallDisk {
+    fn mount(name: &str) -> Option<SmallDisk> {
+        let dir = temp_folder(name);
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs"])
+            .arg(&*dir)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        let owned = mounted
+            && std::process::Command::new("chown")
+                .arg("postgres:postgres")
+                .arg(&*dir)
+                .status()
+                .is_ok_and(|s| s.success());
+        let disk = SmallDisk { dir, tablespace: format!("seed_small_{}", std::process::id()) };
+        owned.then_some(disk)
+    }
+
+    fn psql(sql: &str) -> std::process::Output {
+        std::process::Command::new("psql")
+            .args(["-X", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", sql])
+            .output()
+            .expect("run psql")
+    }
+
+    fn create_tablespace(&self) {
+        let sql = format!("CREATE TABLESPACE {} LOCATION '{}'", self.tablespace, self.dir.display());
+        let output = SmallDisk::psql(&sql);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        SmallDisk::psql(&format!("DROP TABLESPACE IF EXISTS {}", self.tablespace));
+        let _ = std::process::Command::new("umount").arg("-l").arg(&*self.dir).status();
+    }
+}
+
+/// The server's disk filling mid-COPY fails the run with a message naming the table and the full
+/// disk: in the default and the bulk mode every table is as before (one transaction); with
+/// `--jobs 2`, whose cleanup is committed first, the profile's tables are empty, not half-loaded.
+#[tokio::test]
+async fn a_full_disk_mid_load_changes_nothing() {
+    let Some(disk) = SmallDisk::mount("small-disk") else {
+        eprintln!("cannot mount a tmpfs here (not root?): skipping the full-disk test");
+        return;
+    };
+    disk.create_tablespace();
+    let db = TestDb::new().await;
+    let dir = temp_folder("full-disk");
+    std::fs::write(
+        dir.join("s.sql"),
+        format!(
+            "CREATE SCHEMA fd; CREATE TABLE fd.authors (id int PRIMARY KEY, name text NOT NULL);
+             CREATE TABLE fd.notes (id int PRIMARY KEY, author_id int NOT NULL REFERENCES fd.authors,
+                                    body text NOT NULL CHECK (length(body) >= 200)) TABLESPACE {};",
+            disk.tablespace
+        ),
+    )
+    .expect("ddl");
+    let profile = |notes: u64| {
+        format!("[schema]\nfd = \"s.sql\"\n[tables.\"fd.authors\"]\nrows = 20\n[tables.\"fd.notes\"]\nrows = {notes}\n")
+    };
+    std::fs::write(dir.join("few.toml"), profile(100)).expect("profile");
+    std::fs::write(dir.join("many.toml"), profile(40_000)).expect("profile");
+    let few = run_seed(&["--profile", &dir.join("few.toml").display().to_string()], &db.url);
+    assert!(few.status.success(), "{}", few.stderr_text());
+    let before = checksums_in(&db, &["fd"]).await;
+    let many = dir.join("many.toml").display().to_string();
+    // Bulk first: its TRUNCATE gives the table a new file, removed with the rollback. `--jobs`
+    // truncates in committed steps. The default mode empties small tables with DELETE, so its
+    // rolled-back rows stay in the full file as dead tuples until a VACUUM: it goes last.
+    let fails_with_a_full_disk = |output: &SeedOutput, mode: &str| {
+        assert_eq!(output.status.code(), Some(3), "{mode}: {}", output.stderr_text());
+        let message = output.stderr_text();
+        assert!(message.contains("fd.notes") && message.contains("No space left on device"), "{mode}: {message}");
+        assert!(message.contains("disk is full"), "{mode}: the message says what to do: {message}");
+    };
+    let bulk = run_seed(&["--profile", &many, "--bulk"], &db.url);
+    fails_with_a_full_disk(&bulk, "--bulk");
+    assert_eq!(checksums_in(&db, &["fd"]).await, before, "--bulk: every table as before");
+
+    let parallel = run_seed(&["--profile", &many, "--jobs", "2"], &db.url);
+    fails_with_a_full_disk(&parallel, "--jobs 2");
+    assert!(parallel.stderr_text().contains("emptied again"), "{}", parallel.stderr_text());
+    for table in ["fd.authors", "fd.notes"] {
+        assert_eq!(scalar(&db, &format!("SELECT count(*) FROM {table}")).await, 0, "{table} is not half-loaded");
+    }
+
+    let few = run_seed(&["--profile", &dir.join("few.toml").display().to_string()], &db.url);
+    assert!(few.status.success(), "{}", few.stderr_text());
+    let transactional = run_seed(&["--profile", &many, "--no-bulk"], &db.url);
+    fails_with_a_full_disk(&transactional, "--no-bulk");
+    assert_eq!(checksums_in(&db, &["fd"]).await, before, "--no-bulk: every table as before");
+    drop(db);
 }

@@ -146,12 +146,27 @@ pub async fn scalar(db: &TestDb, sql: &str) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&mut conn).await.expect(sql).get(0)
 }
 
-/// A fresh folder under the system's temporary folder for this test.
-pub fn temp_folder(name: &str) -> std::path::PathBuf {
+/// A fresh folder under the system's temporary folder for this test, removed when dropped.
+pub struct TempFolder(std::path::PathBuf);
+
+impl std::ops::Deref for TempFolder {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn temp_folder(name: &str) -> TempFolder {
     let dir =
         std::env::temp_dir().join(format!("seed-it-{name}-{}-{:?}", std::process::id(), std::thread::current().id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    TempFolder(dir)
 }
 
 /// Re-adds every local FK and CHECK of the user schemas inside a transaction that is rolled back:
