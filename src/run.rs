@@ -84,6 +84,7 @@ async fn clean_and_load(
     cleaning: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<u64> {
+    load::triggers::disable(tx, plan).await?;
     // Small tables are emptied by DELETE when that is equivalent and cheaper (load::empty).
     let cleaned = match load::empty::empty_small_tables(tx, plan).await? {
         Some(tables) => tables,

@@ -64,6 +64,12 @@ pub struct CommonArgs {
     /// cores, but not one transaction: if it fails midway the profile's tables are emptied again.
     #[arg(long, global = true, value_name = "N", default_value_t = 1)]
     pub jobs: usize,
+    /// Do not fire the loaded tables' own triggers: each is switched off inside the run's
+    /// transaction and back on (as it was) before it commits; tables that triggers would fill are
+    /// generated like any other. Foreign keys are still checked. Needs to own the tables; not with
+    /// --jobs.
+    #[arg(long, global = true)]
+    pub disable_triggers: bool,
     /// `seed plan`: print the plan as JSON (tables, rows, foreign keys, cycles, skipped tables).
     #[arg(long, global = true)]
     pub json: bool,

@@ -85,6 +85,7 @@ async fn execute(cli: Cli) -> Result<(), Error> {
         load,
         strict: common.strict,
         skip: vec![],
+        disable_triggers: common.disable_triggers,
     };
     // Before any connection attempt: a refused target is never contacted.
     target.check(&guard(command, &common, profile.as_ref()))?;

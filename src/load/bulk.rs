@@ -30,7 +30,7 @@ use sqlx::{PgConnection, Postgres, Transaction};
 
 use super::copy::{self, Chunk};
 use super::saved::{self, Definition, Kind, Saved};
-use super::{LoadOptions, execute, fix_sequences, parallel};
+use super::{LoadOptions, execute, fix_sequences, parallel, triggers};
 use crate::clean::{self, CleanOptions};
 use crate::error::{Error, Result};
 use crate::events::{Event, Reporter};
@@ -47,6 +47,8 @@ pub async fn wanted(conn: &mut PgConnection, options: &LoadOptions, plan: &Plan,
         Some(bulk) => Ok(bulk),
         None if !may_choose => Ok(false),
         None if plan.tables.iter().map(|t| t.rows).sum::<u64>() < BULK_THRESHOLD => Ok(false),
+        // Triggers switched off for the run (--disable-triggers) cannot need the keys.
+        None if !plan.triggers_off.is_empty() => Ok(true),
         None => Ok(!saved::has_user_triggers(conn, &plan.clean).await?),
     }
 }
@@ -63,6 +65,7 @@ pub async fn run(
         return parallel::run(tx, plan, jobs, target, cleaning, reporter).await;
     }
     let started = Instant::now();
+    triggers::disable(&mut tx, plan).await?;
     let saved = prepare(&mut tx, plan, cleaning, reporter).await?;
     let mut total = 0;
     for index in 0..plan.tables.len() {
@@ -75,6 +78,7 @@ pub async fn run(
     }
     fix_sequences(&mut tx, plan).await?;
     analyze(&mut tx, plan).await?;
+    triggers::restore(&mut tx, plan).await?;
     tx.commit().await.map_err(Error::database("committing the load"))?;
     reporter.report(Event::Finished { rows: total, elapsed: started.elapsed() });
     Ok(total)

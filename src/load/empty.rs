@@ -10,8 +10,9 @@
 //! the end of that statement, when every table is empty, so cycles need no ordering).
 //!
 //! Equivalent means: no table outside the plan references the plan's tables (otherwise cleanup's
-//! refusal and `--cascade` rules apply: [`crate::clean`] runs), and no table has user triggers,
-//! rules or row-level security (a `DELETE` would fire, rewrite or filter what `TRUNCATE` does not).
+//! refusal and `--cascade` rules apply: [`crate::clean`] runs), and no table has enabled user
+//! triggers (`--disable-triggers` switches them off first), rules or row-level security (a
+//! `DELETE` would fire, rewrite or filter what `TRUNCATE` does not).
 //! A superuser skips the foreign-key triggers during the delete (`session_replication_role`), which
 //! is safe because every referencing table is emptied by the same statement. Deleted rows stay as
 //! dead tuples until autovacuum, which for tables this small is immediate and cheap.
@@ -70,7 +71,8 @@ fn facts_sql(list: &str) -> String {
          SELECT \
            NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.contype = 'f' \
                          AND k.confrelid IN (SELECT oid FROM owned) AND k.conrelid NOT IN (SELECT oid FROM owned)) \
-           AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgrelid IN (SELECT oid FROM owned)) \
+           AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' \
+                             AND t.tgrelid IN (SELECT oid FROM owned)) \
            AND NOT EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.rulename <> '_RETURN' AND r.ev_class IN (SELECT oid FROM owned)) \
            AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid IN (SELECT oid FROM owned) AND c.relrowsecurity), \
            coalesce((SELECT sum(pg_relation_size(oid)) FROM owned), 0) <= {MAX_BYTES}, \

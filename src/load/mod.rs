@@ -20,6 +20,7 @@ pub mod empty;
 mod parallel;
 mod recovery;
 pub mod saved;
+pub mod triggers;
 
 use std::time::Instant;
 
@@ -79,6 +80,7 @@ pub async fn load(conn: &mut PgConnection, plan: &Plan, reporter: &dyn Reporter)
         execute(conn, &add_sql(constraint), &context).await?;
     }
     fix_sequences(conn, plan).await?;
+    triggers::restore(conn, plan).await?;
     reporter.report(Event::Finished { rows: total, elapsed: started.elapsed() });
     Ok(total)
 }

@@ -34,6 +34,13 @@ impl fmt::Display for Plan {
                 writeln!(f, "  {}: {reason}", table.plain())?;
             }
         }
+        if !self.triggers_off.is_empty() {
+            writeln!(f)?;
+            writeln!(f, "triggers switched off during the run and back on before it commits (--disable-triggers):")?;
+            for trigger in &self.triggers_off {
+                writeln!(f, "  {} on {}", trigger.name, trigger.table.plain())?;
+            }
+        }
         writeln!(f)?;
         write!(
             f,
@@ -92,6 +99,7 @@ impl Plan {
             "cycles": self.cycles.iter().map(|c| c.iter().map(|n| n.plain()).collect::<Vec<_>>()).collect::<Vec<_>>(),
             "deferred": self.deferred.iter().map(constraint).collect::<Vec<_>>(),
             "dropped_and_readded": self.dropped.iter().map(constraint).collect::<Vec<_>>(),
+            "triggers_off": self.triggers_off.iter().map(|t| serde_json::json!({ "table": t.table.plain(), "trigger": t.name })).collect::<Vec<_>>(),
             "skipped": self.skipped.iter().map(|(t, why)| serde_json::json!({ "table": t.plain(), "reason": why })).collect::<Vec<_>>(),
         })
     }

@@ -427,7 +427,12 @@ impl<'a> Builder<'a> {
         for key in &keys {
             let columns = self.key_slots(key);
             if columns.is_empty() {
-                self.notes.push(format!("unique index {} is on expressions only: not guaranteed", key.name));
+                if self.is_constant(key) {
+                    // `CREATE UNIQUE INDEX ... ((true))`: a one-row table (a singleton settings row).
+                    self.check_capacity(key, 1, "its expressions read no column: every row has the same key".into())?;
+                } else {
+                    self.notes.push(format!("unique index {} is on expressions only: not guaranteed", key.name));
+                }
                 continue;
             }
             if self.unique_sets.iter().any(|set| set.is_subset(&columns)) {
@@ -437,6 +442,13 @@ impl<'a> Builder<'a> {
             self.unique_sets.push(columns);
         }
         Ok(())
+    }
+
+    /// A unique index on expressions that read no column of the table (any, generated ones too)
+    /// and has no `WHERE`: every row gets the same key.
+    fn is_constant(&self, key: &UniqueKey) -> bool {
+        let reads = |e: &String| self.table.columns.iter().any(|c| mentions(e, &c.name));
+        key.columns.is_empty() && key.predicate.is_none() && !key.expressions.iter().any(reads)
     }
 
     /// The key's columns, plus the columns its expressions mention (`lower(email)` -> email).

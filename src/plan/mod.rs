@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use crate::generate::{Dataset, TableGen};
 use crate::profile::{Location, Profile, TableSettings};
-use crate::schema::{PgType, QualifiedName, Schema, Table, TableKind};
+use crate::schema::{Fires, PgType, QualifiedName, Schema, Table, TableKind};
 
 /// A mistake found while planning: where it is, and what to do about it.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -56,6 +56,9 @@ pub struct PlanOptions {
     /// Tables to leave out, with why: found unfillable while loading (e.g. a trigger rejected
     /// their rows). Only with `rows` and without `strict`.
     pub skip: Vec<(QualifiedName, String)>,
+    /// `--disable-triggers`: the loaded tables' own triggers do not fire during the run, so the
+    /// tables they would fill are generated like any other.
+    pub disable_triggers: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -74,6 +77,8 @@ pub struct Plan {
     pub clean: Vec<QualifiedName>,
     /// Tables left out, with why and what would include them.
     pub skipped: Vec<(QualifiedName, String)>,
+    /// Triggers switched off for the run (`--disable-triggers`) and back on before it commits.
+    pub triggers_off: Vec<TriggerRef>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +87,15 @@ pub struct ConstraintRef {
     pub name: String,
     /// `pg_get_constraintdef`, to re-create it.
     pub definition: String,
+}
+
+/// A user trigger of a table the run writes, and how to switch it back on.
+#[derive(Debug, Clone)]
+pub struct TriggerRef {
+    pub table: QualifiedName,
+    pub name: String,
+    /// Fired in every session (`ENABLE ALWAYS`), not only in ordinary ones.
+    pub always: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +130,15 @@ struct Scoped<'a> {
 /// are the tables that need it through a NOT NULL foreign key) rather than failing the run, unless
 /// `strict`; the plan lists every skipped table and why.
 pub fn build(schema: &Schema, profile: Option<&Profile>, options: &PlanOptions) -> Result<Plan, PlanError> {
+    if options.disable_triggers && options.load.jobs > 1 {
+        return Err(PlanError {
+            where_: None,
+            message:
+                "--disable-triggers switches triggers off inside the run's one transaction, which --jobs gives up: \
+                      use one of the two"
+                    .to_string(),
+        });
+    }
     let skippable = options.rows.is_some() && profile.is_none() && !options.strict;
     let mut excluded: Vec<(QualifiedName, String)> = if skippable { options.skip.clone() } else { vec![] };
     loop {
@@ -158,16 +181,19 @@ fn build_once(
     } else {
         check_parents_in_scope(&scoped)?;
     }
-    let filled_by_triggers = trigger_filled(schema, &scoped);
+    let filled_by_triggers = if options.disable_triggers { HashMap::new() } else { trigger_filled(schema, &scoped) };
     let refs: Vec<&Table> = scoped.iter().map(|s| s.table).collect();
     let order = order::load_order(&refs);
     let scoped: Vec<Scoped> = order.order.iter().map(|&i| Scoped { ..scoped[i].clone_ref() }).collect();
     let position: HashMap<&QualifiedName, usize> = scoped.iter().enumerate().map(|(i, s)| (&s.table.name, i)).collect();
     let (tables, generators) = build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);
+    let clean: Vec<QualifiedName> = scoped.iter().map(|s| s.table.name.clone()).chain(cleaned_only).collect();
+    let triggers_off = if options.disable_triggers { firing_triggers(schema, &clean) } else { vec![] };
     Ok(Plan {
         seed,
-        clean: scoped.iter().map(|s| s.table.name.clone()).chain(cleaned_only).collect(),
+        clean,
+        triggers_off,
         cycles: order.cycles.iter().map(|c| c.iter().map(|&i| refs[i].name.clone()).collect()).collect(),
         tables,
         dataset: Dataset { tables: generators },
@@ -330,6 +356,21 @@ fn trigger_filled(schema: &Schema, scoped: &[Scoped]) -> HashMap<QualifiedName, 
         }
     }
     filled
+}
+
+/// The triggers that would fire in this run's session on `tables` and their partitions.
+fn firing_triggers(schema: &Schema, tables: &[QualifiedName]) -> Vec<TriggerRef> {
+    let mut found = Vec::new();
+    let mut pending: Vec<QualifiedName> = tables.to_vec();
+    while let Some(name) = pending.pop() {
+        let Some(table) = schema.table(&name) else { continue };
+        for trigger in table.triggers.iter().filter(|t| t.fires != Fires::Replica) {
+            let always = trigger.fires == Fires::Always;
+            found.push(TriggerRef { table: name.clone(), name: trigger.name.clone(), always });
+        }
+        pending.extend(schema.partitions_of(&name).into_iter().map(|p| p.name.clone()));
+    }
+    found
 }
 
 /// Keys are computed, not looked up: a parent outside the run has rows we cannot know.

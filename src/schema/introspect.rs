@@ -19,7 +19,8 @@ use sqlx::postgres::types::Oid;
 use sqlx::{Connection, PgConnection, Row};
 
 use super::{
-    CheckConstraint, Column, ForeignKey, Identity, PgType, QualifiedName, Schema, Table, TableKind, TypeKind, UniqueKey,
+    CheckConstraint, Column, Fires, ForeignKey, Identity, PgType, QualifiedName, Schema, Table, TableKind, Trigger,
+    TypeKind, UniqueKey,
 };
 
 /// Why the schema could not be read.
@@ -766,7 +767,8 @@ async fn read_checks(
 
 /// Enabled user triggers; `tgisinternal` ones implement foreign keys and are not the user's.
 const TRIGGERS_SQL: &str = r"
-SELECT t.tgrelid AS table_oid, t.tgname::text AS name, coalesce(p.prosrc, '') AS source
+SELECT t.tgrelid AS table_oid, t.tgname::text AS name, t.tgenabled::text AS enabled,
+       coalesce(p.prosrc, '') AS source
   FROM pg_trigger t
   LEFT JOIN pg_proc p ON p.oid = t.tgfoid
  WHERE t.tgrelid = ANY($1) AND NOT t.tgisinternal AND t.tgenabled <> 'D'
@@ -783,7 +785,12 @@ async fn read_triggers(
     for row in &rows {
         let table_oid: Oid = get(row, "table_oid", PURPOSE)?;
         let table = table_mut(tables, by_oid, table_oid.0)?;
-        table.triggers.push(get(row, "name", PURPOSE)?);
+        let fires = match get_char(row, "enabled", PURPOSE)? {
+            'A' => Fires::Always,
+            'R' => Fires::Replica,
+            _ => Fires::Origin,
+        };
+        table.triggers.push(Trigger { name: get(row, "name", PURPOSE)?, fires });
         let source: String = get(row, "source", PURPOSE)?;
         for target in inserted_tables(&source) {
             if !table.trigger_inserts.contains(&target) {

@@ -146,8 +146,8 @@ pub struct Table {
     pub uniques: Vec<UniqueKey>,
     pub foreign_keys: Vec<ForeignKey>,
     pub checks: Vec<CheckConstraint>,
-    /// Names of enabled user triggers (not the internal ones that implement FKs).
-    pub triggers: Vec<String>,
+    /// Enabled user triggers (not the internal ones that implement FKs).
+    pub triggers: Vec<Trigger>,
     /// Tables those triggers' functions insert into, as written (`schema.name` or `name`).
     pub trigger_inserts: Vec<String>,
 }
@@ -169,6 +169,23 @@ impl Table {
     pub fn is_partition(&self) -> bool {
         self.partition_of.is_some()
     }
+}
+
+/// A user trigger and when it fires (`pg_trigger.tgenabled`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trigger {
+    pub name: String,
+    pub fires: Fires,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fires {
+    /// `ENABLE TRIGGER`: in ordinary sessions (`session_replication_role = origin`).
+    Origin,
+    /// `ENABLE ALWAYS TRIGGER`: in every session.
+    Always,
+    /// `ENABLE REPLICA TRIGGER`: only in replication sessions, never during a load.
+    Replica,
 }
 
 #[derive(Debug, Clone)]

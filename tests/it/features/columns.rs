@@ -2,7 +2,7 @@
 //! past the written keys), stored generated columns, defaults that fail outside an application
 //! request, partitioned tables, inheritance, and tables filled by other tables' triggers.
 
-use super::{ROWS, seed};
+use super::{ROWS, seed, seed_with};
 
 /// `GENERATED ALWAYS AS IDENTITY` columns are written (`OVERRIDING SYSTEM VALUE`), and the
 /// identity continues after the loaded rows.
@@ -269,4 +269,49 @@ async fn trigger_maintained_aggregates() {
         "post_aggregates a WHERE a.comments <> (SELECT count(*) FROM comments c WHERE c.post_id = a.post_id)";
     assert_eq!(s.count(mismatched).await, 0);
     assert_eq!(s.count("comments").await, ROWS);
+}
+
+/// Triggers of every kind on the loaded tables: one filling an aggregate table, an `ALWAYS` one
+/// that rejects every row, one the user disabled, a replica-only one.
+const TRIGGERS: &str = r#"
+    CREATE TABLE posts (id serial PRIMARY KEY, title text NOT NULL);
+    CREATE TABLE post_aggregates (post_id int PRIMARY KEY REFERENCES posts, comments int NOT NULL DEFAULT 0);
+    CREATE TABLE comments (id serial PRIMARY KEY, post_id int NOT NULL REFERENCES posts, body text NOT NULL);
+    CREATE FUNCTION fill_aggregate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN INSERT INTO post_aggregates (post_id) VALUES (NEW.id); RETURN NULL; END $$;
+    CREATE FUNCTION reject() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN RAISE EXCEPTION 'only the application writes here'; END $$;
+    CREATE TRIGGER fill_aggregate AFTER INSERT ON posts FOR EACH ROW EXECUTE FUNCTION fill_aggregate();
+    CREATE TRIGGER reject BEFORE INSERT ON comments FOR EACH ROW EXECUTE FUNCTION reject();
+    ALTER TABLE comments ENABLE ALWAYS TRIGGER reject;
+    CREATE TRIGGER user_disabled BEFORE INSERT ON posts FOR EACH ROW EXECUTE FUNCTION reject();
+    ALTER TABLE posts DISABLE TRIGGER user_disabled;
+    CREATE TRIGGER replica_only BEFORE INSERT ON posts FOR EACH ROW EXECUTE FUNCTION reject();
+    ALTER TABLE posts ENABLE REPLICA TRIGGER replica_only;
+"#;
+
+/// `--disable-triggers`, in both load modes: no trigger fires (the rejecting one would fail the
+/// load, the aggregate one would collide with the generated aggregates), the tables triggers
+/// would fill are generated like any other, foreign keys still hold, and every trigger is left
+/// exactly as it was (`O`, `A`, `D`, `R`). With `--jobs` it is a usage error.
+#[tokio::test]
+async fn disabled_triggers() {
+    for mode in ["--no-bulk", "--bulk"] {
+        let s = seed_with(TRIGGERS, &["--disable-triggers", mode]).await;
+        for table in ["posts", "post_aggregates", "comments"] {
+            assert_eq!(s.count(table).await, ROWS, "{mode}: {table}");
+        }
+        let off: Vec<&str> =
+            s.plan["triggers_off"].as_array().expect("list").iter().filter_map(|t| t["trigger"].as_str()).collect();
+        assert_eq!(off.len(), 2, "{mode}: the two firing triggers are switched off: {off:?}");
+        let states = "pg_trigger WHERE NOT tgisinternal AND (tgname, tgenabled) NOT IN \
+                      (('fill_aggregate', 'O'), ('reject', 'A'), ('user_disabled', 'D'), ('replica_only', 'R'))";
+        assert_eq!(s.count(states).await, 0, "{mode}: every trigger is back as it was");
+        assert_eq!(s.count("pg_trigger WHERE NOT tgisinternal").await, 4);
+        if mode == "--bulk" {
+            let refused = crate::support::run_seed(&["--rows", "5", "--disable-triggers", "--jobs", "2"], &s.db.url);
+            assert_eq!(refused.status.code(), Some(2), "{}", refused.stderr_text());
+            assert!(refused.stderr_text().contains("--jobs"), "{}", refused.stderr_text());
+        }
+    }
 }

@@ -145,7 +145,7 @@ async fn unique_constraints_on_narrow_columns() {
 }
 
 /// `CHECK (lock = 'X')` with a unique key holds one row: the plan lowers the volume and says why;
-/// a unique boolean holds two, a unique enum one per label.
+/// a unique boolean holds two, a unique enum one per label, a unique index on a constant one.
 #[tokio::test]
 async fn capacity_of_unique_keys_is_planned() {
     let s = seed(
@@ -158,6 +158,8 @@ async fn capacity_of_unique_keys_is_planned() {
         );
         CREATE TABLE switches (id serial PRIMARY KEY, enabled boolean NOT NULL UNIQUE);
         CREATE TABLE plans (id serial PRIMARY KEY, tier tier NOT NULL UNIQUE, price int NOT NULL);
+        CREATE TABLE site_totals (id serial PRIMARY KEY, users int NOT NULL);
+        CREATE UNIQUE INDEX site_totals_one_row ON site_totals ((true));
         "#,
     )
     .await;
@@ -168,6 +170,7 @@ async fn capacity_of_unique_keys_is_planned() {
     assert!(why.contains("settings_lock") && why.contains("lock"), "the plan should say which key holds 1 row: {why}");
     assert_eq!(s.count("switches").await, 2);
     assert_eq!(s.count("plans").await, 3);
+    assert_eq!(s.count("site_totals").await, 1);
 }
 
 /// `UNIQUE NULLS NOT DISTINCT` on a nullable column: NULL counts as a value, so at most one.
