@@ -94,12 +94,7 @@ pub(super) fn write_uuid(out: &mut Vec<u8>, uuid: &[u8; 16]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(f: impl FnOnce(&mut Vec<u8>)) -> String {
-        let mut out = Vec::new();
-        f(&mut out);
-        String::from_utf8(out).unwrap()
-    }
+    use crate::encode::written as run;
 
     #[test]
     fn integers() {

@@ -180,12 +180,7 @@ pub(super) fn days_from_civil(year: i64, month: u32, day: u32) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn run(f: impl FnOnce(&mut Vec<u8>)) -> String {
-        let mut out = Vec::new();
-        f(&mut out);
-        String::from_utf8(out).unwrap()
-    }
+    use crate::encode::written as run;
 
     #[test]
     fn dates_around_and_before_the_epoch() {

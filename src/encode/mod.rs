@@ -25,6 +25,14 @@ mod text;
 #[cfg(test)]
 mod bench;
 
+/// For unit tests of the writers: what `f` writes, as text.
+#[cfg(test)]
+fn written(f: impl FnOnce(&mut Vec<u8>)) -> String {
+    let mut out = Vec::new();
+    f(&mut out);
+    String::from_utf8(out).expect("writers write UTF-8")
+}
+
 use bytes::Bytes;
 
 pub use binary::BinaryRowWriter;

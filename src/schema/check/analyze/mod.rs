@@ -97,6 +97,31 @@ pub enum Restriction {
     AnyOf { branches: Vec<Vec<Restriction>> },
 }
 
+/// `match` over the restrictions that carry a `nullable` flag: `$some` with it bound to `$flag`,
+/// `$none` for the others (which say nothing about NULL, or are about NULLs themselves).
+macro_rules! with_nullable {
+    ($restriction:expr, $flag:ident => $some:expr, $none:expr) => {{
+        use Restriction::*;
+        match $restriction {
+            OneOf { nullable: $flag, .. }
+            | Range { nullable: $flag, .. }
+            | Length { nullable: $flag, .. }
+            | Pattern { nullable: $flag, .. }
+            | NotPattern { nullable: $flag, .. }
+            | NotEqual { nullable: $flag, .. }
+            | NotBlank { nullable: $flag, .. }
+            | Compare { nullable: $flag, .. }
+            | Case { nullable: $flag, .. }
+            | MaxCardinality { nullable: $flag, .. }
+            | MinCardinality { nullable: $flag, .. }
+            | JsonType { nullable: $flag, .. }
+            | NotAfterNow { nullable: $flag, .. }
+            | NotBeforeNow { nullable: $flag, .. } => $some,
+            NonNulls { .. } | NullPatterns { .. } | NotNull { .. } | AnyOf { .. } => $none,
+        }
+    }};
+}
+
 impl Restriction {
     /// The columns this restriction is about.
     pub fn columns(&self) -> Vec<&str> {
@@ -136,45 +161,11 @@ impl Restriction {
     }
 
     fn nullable_flag(&self) -> Option<&bool> {
-        use Restriction::*;
-        match self {
-            OneOf { nullable, .. }
-            | Range { nullable, .. }
-            | Length { nullable, .. }
-            | Pattern { nullable, .. }
-            | NotPattern { nullable, .. }
-            | NotEqual { nullable, .. }
-            | NotBlank { nullable, .. }
-            | Compare { nullable, .. }
-            | Case { nullable, .. }
-            | MaxCardinality { nullable, .. }
-            | MinCardinality { nullable, .. }
-            | JsonType { nullable, .. }
-            | NotAfterNow { nullable, .. }
-            | NotBeforeNow { nullable, .. } => Some(nullable),
-            NonNulls { .. } | NullPatterns { .. } | NotNull { .. } | AnyOf { .. } => None,
-        }
+        with_nullable!(self, nullable => Some(nullable), None)
     }
 
     pub(crate) fn set_nullable(&mut self) {
-        use Restriction::*;
-        match self {
-            OneOf { nullable, .. }
-            | Range { nullable, .. }
-            | Length { nullable, .. }
-            | Pattern { nullable, .. }
-            | NotPattern { nullable, .. }
-            | NotEqual { nullable, .. }
-            | NotBlank { nullable, .. }
-            | Compare { nullable, .. }
-            | Case { nullable, .. }
-            | MaxCardinality { nullable, .. }
-            | MinCardinality { nullable, .. }
-            | JsonType { nullable, .. }
-            | NotAfterNow { nullable, .. }
-            | NotBeforeNow { nullable, .. } => *nullable = true,
-            NonNulls { .. } | NullPatterns { .. } | NotNull { .. } | AnyOf { .. } => {}
-        }
+        with_nullable!(self, nullable => *nullable = true, ())
     }
 }
 
