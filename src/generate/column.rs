@@ -358,7 +358,7 @@ fn fill_text(rng: &mut RowRng, unique: Option<u64>, kind: Option<TextKind>, min:
 /// fixed by `max`: the same width for every row, so distinct indexes stay distinct after the cut.
 fn fit_length(rng: &mut RowRng, unique: Option<u64>, min: usize, max: usize, out: &mut String) {
     match unique {
-        Some(k) if max < COMPACT_BELOW || out.chars().count() > max => {
+        Some(k) if max < COMPACT_BELOW || text::longer_than(out, max) => {
             let width = max.min(8);
             let suffix = format!("{:0>width$}", base36(k));
             text::truncate_chars(out, max.saturating_sub(suffix.len()));
@@ -370,7 +370,7 @@ fn fit_length(rng: &mut RowRng, unique: Option<u64>, min: usize, max: usize, out
         Some(_) => {}
         None => text::truncate_chars(out, max),
     }
-    while out.chars().count() < min {
+    while min > 0 && !text::longer_than(out, min - 1) {
         out.push(char::from(b'a' + rng.below(26) as u8));
     }
 }

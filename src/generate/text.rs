@@ -392,8 +392,17 @@ pub fn write_filler(rng: &mut RowRng, target: usize, out: &mut String) {
     }
 }
 
+/// Whether `text` has more than `max` characters, without counting them all: bytes bound
+/// characters from above, and counting stops at `max`.
+pub fn longer_than(text: &str, max: usize) -> bool {
+    text.len() > max && text.chars().nth(max).is_some()
+}
+
 /// Cuts `text` to at most `max` characters (on a character boundary, trailing spaces trimmed).
 pub fn truncate_chars(text: &mut String, max: usize) {
+    if text.len() <= max {
+        return;
+    }
     if let Some((cut, _)) = text.char_indices().nth(max) {
         text.truncate(cut);
         while text.ends_with(' ') {
