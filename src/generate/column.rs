@@ -163,6 +163,19 @@ pub enum LiteralKind {
         srid: u32,
         shape: GeoShape,
     },
+    /// A write-ahead log position, `16/B374D848`.
+    Lsn,
+    /// A transaction or command id (`xid`, `xid8`, `cid`): a number below 2^32.
+    TransactionId,
+    /// `pg_snapshot` / `txid_snapshot`: `xmin:xmax:xip,...` with the in-progress ids in between.
+    Snapshot,
+    /// A tuple id, `(block,offset)`.
+    Tid,
+    /// `int2vector` / `oidvector`: numbers separated by spaces.
+    NumberVector,
+    /// One of a fixed list of valid literals: the names of built-in objects for the OID alias
+    /// types (`regclass` -> `pg_class`), JSON paths.
+    OneOf(&'static [&'static str]),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,6 +222,7 @@ impl ColumnGen {
                 Some(36u64.checked_pow(*max).unwrap_or(u64::MAX))
             }
             ColumnGen::Composite { fields } => fields.first().map_or(Some(1), |f| f.generator.capacity()),
+            ColumnGen::Literal(kind) => kind.capacity(),
             _ => None,
         }
     }
@@ -578,7 +592,27 @@ impl LiteralKind {
             LiteralKind::Cube => write!(out, "({}, {}, {})", small(rng), small(rng), small(rng)),
             LiteralKind::Isn(kind) => write_isn(out, kind, n),
             LiteralKind::Geometry { srid, shape } => write_geometry(out, rng, srid, shape),
+            LiteralKind::Lsn => write!(out, "{:X}/{:X}", n >> 32, n & 0xffff_ffff),
+            LiteralKind::TransactionId => write!(out, "{}", n % (1 << 32)),
+            LiteralKind::Snapshot => {
+                let xmin = n % 1_000_000 + 10;
+                write!(out, "{xmin}:{}:{},{}", xmin + 10, xmin, xmin + 4)
+            }
+            LiteralKind::Tid => write!(out, "({},{})", n % 1_000_000, n % 100 + 1),
+            LiteralKind::NumberVector => write!(out, "{} {} {}", n % 1000 + 1, small(rng) + 1, small(rng) + 1),
+            LiteralKind::OneOf(values) => {
+                out.push_str(values[(n % values.len() as u64) as usize]);
+                Ok(())
+            }
         };
+    }
+
+    /// How many distinct values this kind can produce, when that is a small fixed number.
+    pub fn capacity(self) -> Option<u64> {
+        match self {
+            LiteralKind::OneOf(values) => Some(values.len() as u64),
+            _ => None,
+        }
     }
     /// Writes one range of this kind starting after `after` (the previous range's upper end, in
     /// the kind's units: integers, days, hours), with a gap so that ranges of a multirange never

@@ -455,6 +455,9 @@ fn builtin_kind(oid: u32, typmod: i32) -> Result<Option<TypeKind>, String> {
         602 => Path,
         604 => Polygon,
         718 => Circle,
+        // The catalog lists these as arrays, but their literal is space-separated (`1 2 3`).
+        22 => Other { name: "int2vector".to_string() },
+        30 => Other { name: "oidvector".to_string() },
         _ => return Ok(None),
     };
     Ok(Some(kind))
