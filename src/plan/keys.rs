@@ -17,6 +17,7 @@ use crate::schema::check;
 use crate::schema::{QualifiedName, Table, TableKind, TypeKind, UniqueKey};
 
 use super::fixture::Fixture;
+use super::key_parts::key_parts;
 use super::volume::Volumes;
 use super::{PlanError, Scoped, TablePlan, columns};
 
@@ -425,7 +426,12 @@ impl<'a> Builder<'a> {
     fn assign_unique_keys(&mut self) -> Result<(), PlanError> {
         let keys: Vec<UniqueKey> = self.table.unique_keys().cloned().collect();
         for key in &keys {
-            let columns = self.key_slots(key);
+            let parts = key_parts(key, self.table);
+            let columns: BTreeSet<usize> = parts.columns.iter().filter_map(|c| self.slot_of(c)).collect();
+            if parts.columns.is_empty() && !parts.opaque.is_empty() {
+                self.check_opaque(key, &parts.opaque)?;
+                continue;
+            }
             if columns.is_empty() {
                 if self.is_constant(key) {
                     // `CREATE UNIQUE INDEX ... ((true))`: a one-row table (a singleton settings row).
@@ -451,17 +457,23 @@ impl<'a> Builder<'a> {
         key.columns.is_empty() && key.predicate.is_none() && !key.expressions.iter().any(reads)
     }
 
-    /// The key's columns, plus the columns its expressions mention (`lower(email)` -> email).
-    fn key_slots(&self, key: &UniqueKey) -> BTreeSet<usize> {
-        let mut slots: BTreeSet<usize> = key.columns.iter().filter_map(|c| self.slot_of(c)).collect();
-        for expression in &key.expressions {
-            for (slot, &c) in self.written.iter().enumerate() {
-                if mentions(expression, &self.table.columns[c].name) {
-                    slots.insert(slot);
-                }
-            }
+    /// A key made only of expressions that may merge values (`left(tag, 1)`): one row always
+    /// holds; more cannot be promised, so the plan says which index and what resolves it.
+    fn check_opaque(&self, key: &UniqueKey, opaque: &[String]) -> Result<(), PlanError> {
+        if self.rows <= 1 {
+            return Ok(());
         }
-        slots
+        Err(PlanError::table(
+            &self.table.name,
+            format!(
+                "unique index {} ({}) is on {}, which seed cannot keep apart: different values of the \
+                 columns it reads can give the same key. Give the table `rows = 1`, a `fixture` whose rows \
+                 differ in that key, or `skip = true` in the profile",
+                key.name,
+                key.definition,
+                opaque.join(", ")
+            ),
+        ))
     }
 
     fn satisfy(&mut self, key: &UniqueKey, columns: &BTreeSet<usize>) -> Result<(), PlanError> {
@@ -633,7 +645,7 @@ enum Part {
 }
 
 /// Whether `expression` mentions `column` as an identifier (not as part of a longer name).
-fn mentions(expression: &str, column: &str) -> bool {
+pub(super) fn mentions(expression: &str, column: &str) -> bool {
     let quoted = crate::schema::quote_ident(column);
     if expression.contains(&quoted) {
         return true;

@@ -9,6 +9,7 @@
 mod columns;
 mod display;
 pub mod fixture;
+mod key_parts;
 mod keys;
 pub mod order;
 mod scope;

@@ -581,6 +581,7 @@ SELECT i.indrelid AS table_oid,
        coalesce(con.conname, ic.relname)::text AS name,
        i.indisprimary AS is_primary,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       pg_get_indexdef(i.indexrelid) AS definition,
        {NND} AS nulls_not_distinct,
        ARRAY(SELECT a.attname::text
                FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -627,6 +628,7 @@ async fn read_unique_keys(
             columns: Vec::new(),
             expressions: Vec::new(),
             predicate: get(row, "predicate", PURPOSE)?,
+            definition: get(row, "definition", PURPOSE)?,
             nulls_not_distinct: get(row, "nulls_not_distinct", PURPOSE)?,
         };
         for (column, def) in key_columns.into_iter().zip(key_defs) {

@@ -220,6 +220,8 @@ pub struct UniqueKey {
     pub expressions: Vec<String>,
     /// The `WHERE` of a partial unique index.
     pub predicate: Option<String>,
+    /// `pg_get_indexdef`: the whole `CREATE UNIQUE INDEX ...`, to name the index in messages.
+    pub definition: String,
     pub nulls_not_distinct: bool,
 }
 

@@ -3,6 +3,7 @@
 //! unique keys hold only a few rows.
 
 use super::{ROWS, seed};
+use crate::support::{TestDb, run_seed, scalar};
 
 /// A composite primary key, and a composite FK to it from a table whose own composite key
 /// includes the FK's columns.
@@ -259,4 +260,55 @@ async fn tables_without_primary_key() {
     .await;
     assert_eq!(s.count("events").await, ROWS);
     assert_eq!(s.count("account_log").await, ROWS);
+}
+
+/// Expressions that keep a column's values apart (`upper()`, casts to text) are keys on that
+/// column; an expression next to a plain column (`(tenant, left(slug, 2))`) only adds
+/// distinctions, so keeping the column apart is enough, and the column's values bound the rows.
+#[tokio::test]
+async fn expression_unique_index_beside_columns() {
+    let s = seed(
+        r#"
+        CREATE TABLE handles (id serial PRIMARY KEY, handle varchar(30) NOT NULL, code int NOT NULL);
+        CREATE UNIQUE INDEX handles_upper ON handles (upper((handle)::text));
+        CREATE UNIQUE INDEX handles_code_text ON handles (((code)::text));
+        CREATE TABLE slugs (id serial PRIMARY KEY, tenant int NOT NULL, slug text NOT NULL);
+        CREATE UNIQUE INDEX slugs_tenant_prefix ON slugs (tenant, left(slug, 2));
+        CREATE TABLE shelves (tenant smallint NOT NULL CHECK (tenant BETWEEN 1 AND 5), label text NOT NULL);
+        CREATE UNIQUE INDEX shelves_tenant_prefix ON shelves (tenant, left(label, 2));
+        "#,
+    )
+    .await;
+    assert_eq!(s.scalar("SELECT count(DISTINCT upper(handle)) FROM handles").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT code) FROM handles").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT (tenant, left(slug, 2))) FROM slugs").await, ROWS);
+    assert_eq!(s.planned("public.shelves"), 5);
+}
+
+/// A unique index on an expression seed cannot keep apart (`left(tag, 1)`) is found by the plan,
+/// which names the table, the index definition and the settings that resolve it: `--strict`
+/// fails before writing, plain `--rows` skips the table with that message and loads the rest.
+#[tokio::test]
+async fn unknown_expression_unique_index_is_reported() {
+    let db = TestDb::new().await;
+    db.execute(
+        r#"
+        CREATE TABLE labels (id serial PRIMARY KEY, tag text NOT NULL);
+        CREATE UNIQUE INDEX labels_initial ON labels (left(tag, 1));
+        CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);
+        "#,
+    )
+    .await;
+    let strict = run_seed(&["plan", "--rows", "50", "--strict"], &db.url);
+    assert_eq!(strict.status.code(), Some(2), "{}", strict.stderr_text());
+    let message = strict.stderr_text();
+    for part in ["public.labels", "labels_initial", "\"left\"(tag, 1)", "rows = 1", "skip = true"] {
+        assert!(message.contains(part), "the error should name {part:?}: {message}");
+    }
+    let run = run_seed(&["--rows", "50"], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    let skipped = run.stderr_text();
+    assert!(skipped.contains("skipped public.labels") && skipped.contains("\"left\"(tag, 1)"), "{skipped}");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM labels").await, 0);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM notes").await, 50);
 }
