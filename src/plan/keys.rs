@@ -5,7 +5,9 @@
 //! agree. Unique keys are then satisfied by construction, cheapest way first: a column that is
 //! already injective settles every key that contains it; a single part becomes injective (a
 //! sequence, an index suffix, a permutation of parents); several parts share a
-//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic.
+//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic. Expression
+//! keys count through the columns they keep apart ([`super::key_parts`]); a key made only of
+//! expressions that may merge values fails here too, naming the index.
 
 use std::collections::{BTreeSet, HashMap};
 
