@@ -571,7 +571,12 @@ impl LiteralKind {
             | LiteralKind::TsTzRange
             | LiteralKind::FloatRange
             | LiteralKind::TimeRange => {
-                self.write_range(rng, None, out);
+                match unique {
+                    Some(k) => self.write_disjoint_range(rng, k, out),
+                    None => {
+                        self.write_range(rng, None, out);
+                    }
+                }
                 Ok(())
             }
             LiteralKind::Money => write!(out, "{}.{:02}", rng.below(10_000), rng.below(100)),
@@ -611,9 +616,34 @@ impl LiteralKind {
     pub fn capacity(self) -> Option<u64> {
         match self {
             LiteralKind::OneOf(values) => Some(values.len() as u64),
+            // Ranges that never overlap: one per minute of the day.
+            LiteralKind::TimeRange => Some(MINUTES_PER_DAY),
             _ => None,
         }
     }
+    /// Writes the `k`-th of a series of ranges that never overlap (unique range columns, and
+    /// exclusion constraints with `&&`): range `k` lies inside its own slot of the kind's units,
+    /// ten numbers, a day, an hour, or a minute of the day for `time` ranges.
+    fn write_disjoint_range(self, rng: &mut RowRng, k: u64, out: &mut String) {
+        let lo = k * 10 + rng.below(5);
+        let hi = lo + 1 + rng.below(4);
+        let day = |k: u64| date_literal(i32::try_from(k).unwrap_or(i32::MAX));
+        let _ = match self {
+            LiteralKind::Int4Range | LiteralKind::Int8Range | LiteralKind::NumRange => write!(out, "[{lo},{hi})"),
+            LiteralKind::FloatRange => write!(out, "[{lo}.5,{hi}.25)"),
+            LiteralKind::DateRange => write!(out, "[{},{})", day(k), day(k + 1)),
+            LiteralKind::TsRange | LiteralKind::TsTzRange => {
+                let minutes = 1 + rng.below(59);
+                write!(out, "[{} {:02}:00,{} {:02}:{minutes:02})", day(k / 24), k % 24, day(k / 24), k % 24)
+            }
+            LiteralKind::TimeRange => {
+                let minute = k % MINUTES_PER_DAY;
+                write!(out, "[{:02}:{:02}:00,{:02}:{:02}:30)", minute / 60, minute % 60, minute / 60, minute % 60)
+            }
+            _ => Ok(()),
+        };
+    }
+
     /// Writes one range of this kind starting after `after` (the previous range's upper end, in
     /// the kind's units: integers, days, hours), with a gap so that ranges of a multirange never
     /// touch. Returns this range's upper end. Other kinds write nothing.
@@ -653,6 +683,8 @@ impl LiteralKind {
         end
     }
 }
+
+const MINUTES_PER_DAY: u64 = 24 * 60;
 
 /// Ranges in a generated multirange, at most.
 pub const MAX_MULTIRANGE: u32 = 3;

@@ -71,33 +71,9 @@ mod tests {
             definition: String::new(),
             nulls_not_distinct: false,
         };
-        let column = |name: &str| crate::schema::Column {
-            name: name.into(),
-            number: 1,
-            ty: crate::schema::PgType::new(25, "text", crate::schema::TypeKind::Text),
-            not_null: true,
-            default: None,
-            identity: None,
-            generated: false,
-            sequence: None,
-        };
-        let table = Table {
-            oid: 1,
-            name: crate::schema::QualifiedName::new("public", "t"),
-            kind: crate::schema::TableKind::Ordinary,
-            partition_of: None,
-            partition_bound: None,
-            partition_key: None,
-            partition_constraint: None,
-            inherits: vec![],
-            columns: vec![column("email"), column("tag"), column("Code")],
-            primary_key: None,
-            uniques: vec![],
-            foreign_keys: vec![],
-            checks: vec![],
-            triggers: vec![],
-            trigger_inserts: vec![],
-        };
+        let text = || crate::schema::PgType::new(25, "text", crate::schema::TypeKind::Text);
+        let columns = ["email", "tag", "Code"].map(|c| crate::schema::Column::plain(c, text()));
+        let table = Table::with_columns("t", columns.to_vec());
         key_parts(&key, &table)
     }
 

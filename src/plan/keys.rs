@@ -16,8 +16,9 @@ use crate::generate::rng::{Permutation, StreamKey};
 use crate::generate::table::{ColumnSlot, FkGen, Picker, RowCheck, TableGen, UniqueDriver, UniqueSource};
 use crate::profile::Profile;
 use crate::schema::check;
-use crate::schema::{QualifiedName, Table, TableKind, TypeKind, UniqueKey};
+use crate::schema::{Exclusion, QualifiedName, Table, TableKind, TypeKind, UniqueKey};
 
+use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
 use super::key_parts::key_parts;
 use super::volume::Volumes;
@@ -426,7 +427,18 @@ impl<'a> Builder<'a> {
     }
 
     fn assign_unique_keys(&mut self) -> Result<(), PlanError> {
-        let keys: Vec<UniqueKey> = self.table.unique_keys().cloned().collect();
+        let mut keys: Vec<UniqueKey> = self.table.unique_keys().cloned().collect();
+        for exclusion in &self.table.exclusions {
+            match exclusion::handling(exclusion, self.table) {
+                Handling::Unique(key) => keys.push(key),
+                Handling::Disjoint(column) => self.disjoint_ranges(exclusion, &column)?,
+                Handling::Unsupported => self.beyond_construction(format!(
+                    "exclusion constraint {} ({}) is not one seed can satisfy (only `=` on columns, and `&&` on \
+                     one range column)",
+                    exclusion.name, exclusion.definition
+                ))?,
+            }
+        }
         for key in &keys {
             let parts = key_parts(key, self.table);
             let columns: BTreeSet<usize> = parts.columns.iter().filter_map(|c| self.slot_of(c)).collect();
@@ -459,21 +471,56 @@ impl<'a> Builder<'a> {
         key.columns.is_empty() && key.predicate.is_none() && !key.expressions.iter().any(reads)
     }
 
-    /// A key made only of expressions that may merge values (`left(tag, 1)`): one row always
-    /// holds; more cannot be promised, so the plan says which index and what resolves it.
+    /// A key made only of expressions that may merge values (`left(tag, 1)`).
     fn check_opaque(&self, key: &UniqueKey, opaque: &[String]) -> Result<(), PlanError> {
+        self.beyond_construction(format!(
+            "unique index {} ({}) is on {}, which seed cannot keep apart: different values of the columns \
+             it reads can give the same key",
+            key.name,
+            key.definition,
+            opaque.join(", ")
+        ))
+    }
+
+    /// `&&` on a range column (beside `=` columns or alone): every row's range in its own slot, so
+    /// no two rows' ranges overlap, whatever the other columns hold.
+    fn disjoint_ranges(&mut self, exclusion: &Exclusion, column: &str) -> Result<(), PlanError> {
+        let slot = self.slot_of(column).filter(|s| !self.filled_by.contains_key(s));
+        let Some(slot) = slot.filter(|s| matches!(self.slots[*s].generator, ColumnGen::Literal(_))) else {
+            return self.beyond_construction(format!(
+                "exclusion constraint {} ({}) needs ranges of `{column}` that never overlap, which seed only \
+                 builds for its own range generator",
+                exclusion.name, exclusion.definition
+            ));
+        };
+        if let Some(capacity) = self.slots[slot].generator.capacity() {
+            let key = UniqueKey {
+                name: exclusion.name.clone(),
+                columns: vec![column.to_string()],
+                expressions: vec![],
+                predicate: None,
+                definition: exclusion.definition.clone(),
+                nulls_not_distinct: false,
+            };
+            let why = format!("column `{column}` has {capacity} ranges that never overlap");
+            self.check_capacity(&key, capacity, why)?;
+        }
+        self.slots[slot].unique = Some(UniqueSource::Row);
+        self.unique_sets.push(BTreeSet::from([slot]));
+        self.notes.push(format!("{column}: ranges never overlap ({})", exclusion.name));
+        Ok(())
+    }
+
+    /// A constraint seed cannot promise to satisfy: one row always does; more is a plan error
+    /// (a skipped table with `--rows`) that says what resolves it.
+    fn beyond_construction(&self, problem: String) -> Result<(), PlanError> {
         if self.rows <= 1 {
             return Ok(());
         }
         Err(PlanError::table(
             &self.table.name,
             format!(
-                "unique index {} ({}) is on {}, which seed cannot keep apart: different values of the \
-                 columns it reads can give the same key. Give the table `rows = 1`, a `fixture` whose rows \
-                 differ in that key, or `skip = true` in the profile",
-                key.name,
-                key.definition,
-                opaque.join(", ")
+                "{problem}. Give the table `rows = 1`, a `fixture` whose rows satisfy it, or `skip = true` in the profile"
             ),
         ))
     }

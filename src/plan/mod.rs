@@ -8,6 +8,7 @@
 
 mod columns;
 mod display;
+mod exclusion;
 pub mod fixture;
 mod key_parts;
 mod keys;

@@ -102,6 +102,7 @@ mod tests {
                 })
                 .collect(),
             checks: vec![],
+            exclusions: vec![],
             triggers: vec![],
             trigger_inserts: vec![],
         }

@@ -1,5 +1,6 @@
 //! Keys and uniqueness: composite keys, FKs sharing a column, one-to-one FKs, unique constraints
-//! and indexes (partial, expression, NULLS NOT DISTINCT), tables without a key, and tables whose
+//! and indexes (partial, expression, NULLS NOT DISTINCT), exclusion constraints, tables without a
+//! key, and tables whose
 //! unique keys hold only a few rows.
 
 use super::{ROWS, seed};
@@ -310,5 +311,73 @@ async fn unknown_expression_unique_index_is_reported() {
     let skipped = run.stderr_text();
     assert!(skipped.contains("skipped public.labels") && skipped.contains("\"left\"(tag, 1)"), "{skipped}");
     assert_eq!(scalar(&db, "SELECT count(*) FROM labels").await, 0);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM notes").await, 50);
+}
+
+/// Exclusion constraints: all-`=` ones are unique keys; `&&` on a range column, alone or beside
+/// `=` columns (a room booked twice at once), gets ranges that never overlap.
+#[tokio::test]
+async fn exclusion_constraints() {
+    let s = seed(
+        r#"
+        CREATE EXTENSION btree_gist;
+        CREATE TABLE codes (id serial PRIMARY KEY, code text NOT NULL, EXCLUDE USING gist (code WITH =));
+        CREATE TABLE pairs (a smallint NOT NULL, b int NOT NULL, EXCLUDE USING gist (a WITH =, b WITH =));
+        CREATE TABLE rooms (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE bookings (
+            id serial PRIMARY KEY,
+            room_id int NOT NULL REFERENCES rooms,
+            during tstzrange NOT NULL,
+            EXCLUDE USING gist (room_id WITH =, during WITH &&)
+        );
+        CREATE TYPE timerange AS RANGE (subtype = time);
+        CREATE TYPE floatrange AS RANGE (subtype = float8);
+        CREATE TABLE opening_hours (
+            hours timerange NOT NULL, weight floatrange NOT NULL,
+            EXCLUDE USING gist (hours WITH &&), EXCLUDE USING gist (weight WITH &&)
+        );
+        CREATE TABLE spans (
+            id serial PRIMARY KEY,
+            span int4range NOT NULL, big int8range NOT NULL, amount numrange NOT NULL, days daterange,
+            at tsrange NOT NULL,
+            EXCLUDE USING gist (span WITH &&),
+            EXCLUDE USING gist (big WITH &&),
+            EXCLUDE USING gist (amount WITH &&),
+            EXCLUDE USING gist (days WITH &&),
+            EXCLUDE USING gist (at WITH &&)
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.scalar("SELECT count(DISTINCT code) FROM codes").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT (a, b)) FROM pairs").await, ROWS);
+    assert_eq!(s.count("bookings").await, ROWS);
+    assert_eq!(s.count("spans").await, ROWS);
+    let overlaps = "bookings x JOIN bookings y ON x.id < y.id AND x.room_id = y.room_id AND x.during && y.during";
+    assert_eq!(s.count(overlaps).await, 0);
+}
+
+/// An exclusion constraint of another shape (`&&` on circles) is found by the plan, which names
+/// the constraint and the settings that resolve it; plain `--rows` skips the table.
+#[tokio::test]
+async fn unknown_exclusion_constraint_is_reported() {
+    let db = TestDb::new().await;
+    db.execute(
+        r#"
+        CREATE TABLE zones (id serial PRIMARY KEY, area circle NOT NULL, CONSTRAINT zones_apart EXCLUDE USING gist (area WITH &&));
+        CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);
+        "#,
+    )
+    .await;
+    let strict = run_seed(&["plan", "--rows", "50", "--strict"], &db.url);
+    assert_eq!(strict.status.code(), Some(2), "{}", strict.stderr_text());
+    let message = strict.stderr_text();
+    for part in ["public.zones", "zones_apart", "area WITH &&", "rows = 1", "skip = true"] {
+        assert!(message.contains(part), "the error should name {part:?}: {message}");
+    }
+    let run = run_seed(&["--rows", "50"], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    assert!(run.stderr_text().contains("skipped public.zones"), "{}", run.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM zones").await, 0);
     assert_eq!(scalar(&db, "SELECT count(*) FROM notes").await, 50);
 }
