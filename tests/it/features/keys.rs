@@ -1,7 +1,6 @@
 //! Keys and uniqueness: composite keys, FKs sharing a column, one-to-one FKs, unique constraints
 //! and indexes (partial, expression, NULLS NOT DISTINCT), exclusion constraints, tables without a
-//! key, and tables whose
-//! unique keys hold only a few rows.
+//! key, and tables whose unique keys hold only a few rows.
 
 use super::{ROWS, seed};
 use crate::support::{TestDb, run_seed, scalar};
