@@ -290,27 +290,15 @@ async fn expression_unique_index_beside_columns() {
 /// fails before writing, plain `--rows` skips the table with that message and loads the rest.
 #[tokio::test]
 async fn unknown_expression_unique_index_is_reported() {
-    let db = TestDb::new().await;
-    db.execute(
+    assert_reported(
         r#"
         CREATE TABLE labels (id serial PRIMARY KEY, tag text NOT NULL);
         CREATE UNIQUE INDEX labels_initial ON labels (left(tag, 1));
-        CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);
         "#,
+        "labels",
+        &["labels_initial", "\"left\"(tag, 1)"],
     )
     .await;
-    let strict = run_seed(&["plan", "--rows", "50", "--strict"], &db.url);
-    assert_eq!(strict.status.code(), Some(2), "{}", strict.stderr_text());
-    let message = strict.stderr_text();
-    for part in ["public.labels", "labels_initial", "\"left\"(tag, 1)", "rows = 1", "skip = true"] {
-        assert!(message.contains(part), "the error should name {part:?}: {message}");
-    }
-    let run = run_seed(&["--rows", "50"], &db.url);
-    assert!(run.status.success(), "{}", run.stderr_text());
-    let skipped = run.stderr_text();
-    assert!(skipped.contains("skipped public.labels") && skipped.contains("\"left\"(tag, 1)"), "{skipped}");
-    assert_eq!(scalar(&db, "SELECT count(*) FROM labels").await, 0);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM notes").await, 50);
 }
 
 /// Exclusion constraints: all-`=` ones are unique keys; `&&` on a range column, alone or beside
@@ -360,23 +348,34 @@ async fn exclusion_constraints() {
 /// the constraint and the settings that resolve it; plain `--rows` skips the table.
 #[tokio::test]
 async fn unknown_exclusion_constraint_is_reported() {
-    let db = TestDb::new().await;
-    db.execute(
+    assert_reported(
         r#"
         CREATE TABLE zones (id serial PRIMARY KEY, area circle NOT NULL, CONSTRAINT zones_apart EXCLUDE USING gist (area WITH &&));
-        CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL);
         "#,
+        "zones",
+        &["zones_apart", "area WITH &&"],
     )
     .await;
+}
+
+/// `schema_sql` plus a plain table: `--strict` fails the plan with a message naming `table`, each
+/// of `parts` and the settings that resolve it; plain `--rows` skips `table` with that message and
+/// loads the rest.
+async fn assert_reported(schema_sql: &str, table: &str, parts: &[&str]) {
+    let db = TestDb::new().await;
+    db.execute(schema_sql).await;
+    db.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)").await;
     let strict = run_seed(&["plan", "--rows", "50", "--strict"], &db.url);
     assert_eq!(strict.status.code(), Some(2), "{}", strict.stderr_text());
     let message = strict.stderr_text();
-    for part in ["public.zones", "zones_apart", "area WITH &&", "rows = 1", "skip = true"] {
+    let qualified = format!("public.{table}");
+    for part in parts.iter().chain(&[qualified.as_str(), "rows = 1", "skip = true"]) {
         assert!(message.contains(part), "the error should name {part:?}: {message}");
     }
     let run = run_seed(&["--rows", "50"], &db.url);
     assert!(run.status.success(), "{}", run.stderr_text());
-    assert!(run.stderr_text().contains("skipped public.zones"), "{}", run.stderr_text());
-    assert_eq!(scalar(&db, "SELECT count(*) FROM zones").await, 0);
+    let skipped = run.stderr_text();
+    assert!(skipped.contains(&format!("skipped {qualified}")) && skipped.contains(parts[0]), "{skipped}");
+    assert_eq!(scalar(&db, &format!("SELECT count(*) FROM {table}")).await, 0);
     assert_eq!(scalar(&db, "SELECT count(*) FROM notes").await, 50);
 }
