@@ -798,6 +798,29 @@ mod tests {
             .collect()
     }
 
+    /// Unique range columns (and exclusion constraints with `&&`) get ranges that never overlap:
+    /// each lies inside its own slot, in increasing order of the row index.
+    #[test]
+    fn unique_ranges_never_overlap() {
+        let bounds = |value: &Value| -> (String, String) {
+            let text = value.as_text().unwrap_or_default();
+            let inner = text.trim_start_matches('[').trim_end_matches(')');
+            let (lo, hi) = inner.split_once(',').unwrap_or_default();
+            (lo.to_string(), hi.to_string())
+        };
+        for kind in [LiteralKind::Int4Range, LiteralKind::DateRange, LiteralKind::TsTzRange, LiteralKind::TimeRange] {
+            let ranges: Vec<(String, String)> =
+                values(&ColumnGen::Literal(kind), 200, true).iter().map(bounds).collect();
+            for pair in ranges.windows(2) {
+                let numeric = |s: &str| s.parse::<i64>().ok();
+                match (numeric(&pair[0].1), numeric(&pair[1].0)) {
+                    (Some(end), Some(start)) => assert!(end <= start, "{kind:?}: {pair:?}"),
+                    _ => assert!(pair[0].1 <= pair[1].0, "{kind:?}: {pair:?}"),
+                }
+            }
+        }
+    }
+
     #[test]
     fn injective_generators_never_repeat() {
         let generators = [
