@@ -163,6 +163,19 @@ pub enum LiteralKind {
         srid: u32,
         shape: GeoShape,
     },
+    /// A write-ahead log position, `16/B374D848`.
+    Lsn,
+    /// A transaction or command id (`xid`, `xid8`, `cid`): a number below 2^32.
+    TransactionId,
+    /// `pg_snapshot` / `txid_snapshot`: `xmin:xmax:xip,...` with the in-progress ids in between.
+    Snapshot,
+    /// A tuple id, `(block,offset)`.
+    Tid,
+    /// `int2vector` / `oidvector`: numbers separated by spaces.
+    NumberVector,
+    /// One of a fixed list of valid literals: the names of built-in objects for the OID alias
+    /// types (`regclass` -> `pg_class`), JSON paths.
+    OneOf(&'static [&'static str]),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,6 +222,7 @@ impl ColumnGen {
                 Some(36u64.checked_pow(*max).unwrap_or(u64::MAX))
             }
             ColumnGen::Composite { fields } => fields.first().map_or(Some(1), |f| f.generator.capacity()),
+            ColumnGen::Literal(kind) => kind.capacity(),
             _ => None,
         }
     }
@@ -557,7 +571,12 @@ impl LiteralKind {
             | LiteralKind::TsTzRange
             | LiteralKind::FloatRange
             | LiteralKind::TimeRange => {
-                self.write_range(rng, None, out);
+                match unique {
+                    Some(k) => self.write_disjoint_range(rng, k, out),
+                    None => {
+                        self.write_range(rng, None, out);
+                    }
+                }
                 Ok(())
             }
             LiteralKind::Money => write!(out, "{}.{:02}", rng.below(10_000), rng.below(100)),
@@ -578,8 +597,53 @@ impl LiteralKind {
             LiteralKind::Cube => write!(out, "({}, {}, {})", small(rng), small(rng), small(rng)),
             LiteralKind::Isn(kind) => write_isn(out, kind, n),
             LiteralKind::Geometry { srid, shape } => write_geometry(out, rng, srid, shape),
+            LiteralKind::Lsn => write!(out, "{:X}/{:X}", n >> 32, n & 0xffff_ffff),
+            LiteralKind::TransactionId => write!(out, "{}", n % (1 << 32)),
+            LiteralKind::Snapshot => {
+                let xmin = n % 1_000_000 + 10;
+                write!(out, "{xmin}:{}:{},{}", xmin + 10, xmin, xmin + 4)
+            }
+            LiteralKind::Tid => write!(out, "({},{})", n % 1_000_000, n % 100 + 1),
+            LiteralKind::NumberVector => write!(out, "{} {} {}", n % 1000 + 1, small(rng) + 1, small(rng) + 1),
+            LiteralKind::OneOf(values) => {
+                out.push_str(values[(n % values.len() as u64) as usize]);
+                Ok(())
+            }
         };
     }
+
+    /// How many distinct values this kind can produce, when that is a small fixed number.
+    pub fn capacity(self) -> Option<u64> {
+        match self {
+            LiteralKind::OneOf(values) => Some(values.len() as u64),
+            // Ranges that never overlap: one per minute of the day.
+            LiteralKind::TimeRange => Some(MINUTES_PER_DAY),
+            _ => None,
+        }
+    }
+    /// Writes the `k`-th of a series of ranges that never overlap (unique range columns, and
+    /// exclusion constraints with `&&`): range `k` lies inside its own slot of the kind's units,
+    /// ten numbers, a day, an hour, or a minute of the day for `time` ranges.
+    fn write_disjoint_range(self, rng: &mut RowRng, k: u64, out: &mut String) {
+        let lo = k * 10 + rng.below(5);
+        let hi = lo + 1 + rng.below(4);
+        let day = |k: u64| date_literal(i32::try_from(k).unwrap_or(i32::MAX));
+        let _ = match self {
+            LiteralKind::Int4Range | LiteralKind::Int8Range | LiteralKind::NumRange => write!(out, "[{lo},{hi})"),
+            LiteralKind::FloatRange => write!(out, "[{lo}.5,{hi}.25)"),
+            LiteralKind::DateRange => write!(out, "[{},{})", day(k), day(k + 1)),
+            LiteralKind::TsRange | LiteralKind::TsTzRange => {
+                let minutes = 1 + rng.below(59);
+                write!(out, "[{} {:02}:00,{} {:02}:{minutes:02})", day(k / 24), k % 24, day(k / 24), k % 24)
+            }
+            LiteralKind::TimeRange => {
+                let minute = k % MINUTES_PER_DAY;
+                write!(out, "[{:02}:{:02}:00,{:02}:{:02}:30)", minute / 60, minute % 60, minute / 60, minute % 60)
+            }
+            _ => Ok(()),
+        };
+    }
+
     /// Writes one range of this kind starting after `after` (the previous range's upper end, in
     /// the kind's units: integers, days, hours), with a gap so that ranges of a multirange never
     /// touch. Returns this range's upper end. Other kinds write nothing.
@@ -619,6 +683,8 @@ impl LiteralKind {
         end
     }
 }
+
+const MINUTES_PER_DAY: u64 = 24 * 60;
 
 /// Ranges in a generated multirange, at most.
 pub const MAX_MULTIRANGE: u32 = 3;
@@ -730,6 +796,29 @@ mod tests {
                 out
             })
             .collect()
+    }
+
+    /// Unique range columns (and exclusion constraints with `&&`) get ranges that never overlap:
+    /// each lies inside its own slot, in increasing order of the row index.
+    #[test]
+    fn unique_ranges_never_overlap() {
+        let bounds = |value: &Value| -> (String, String) {
+            let text = value.as_text().unwrap_or_default();
+            let inner = text.trim_start_matches('[').trim_end_matches(')');
+            let (lo, hi) = inner.split_once(',').unwrap_or_default();
+            (lo.to_string(), hi.to_string())
+        };
+        for kind in [LiteralKind::Int4Range, LiteralKind::DateRange, LiteralKind::TsTzRange, LiteralKind::TimeRange] {
+            let ranges: Vec<(String, String)> =
+                values(&ColumnGen::Literal(kind), 200, true).iter().map(bounds).collect();
+            for pair in ranges.windows(2) {
+                let numeric = |s: &str| s.parse::<i64>().ok();
+                match (numeric(&pair[0].1), numeric(&pair[1].0)) {
+                    (Some(end), Some(start)) => assert!(end <= start, "{kind:?}: {pair:?}"),
+                    _ => assert!(pair[0].1 <= pair[1].0, "{kind:?}: {pair:?}"),
+                }
+            }
+        }
     }
 
     #[test]

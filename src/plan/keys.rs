@@ -5,7 +5,9 @@
 //! agree. Unique keys are then satisfied by construction, cheapest way first: a column that is
 //! already injective settles every key that contains it; a single part becomes injective (a
 //! sequence, an index suffix, a permutation of parents); several parts share a
-//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic.
+//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic. Expression
+//! keys count through the columns they keep apart ([`super::key_parts`]); a key made only of
+//! expressions that may merge values fails here too, naming the index.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -14,9 +16,11 @@ use crate::generate::rng::{Permutation, StreamKey};
 use crate::generate::table::{ColumnSlot, FkGen, Picker, RowCheck, TableGen, UniqueDriver, UniqueSource};
 use crate::profile::Profile;
 use crate::schema::check;
-use crate::schema::{QualifiedName, Table, TableKind, TypeKind, UniqueKey};
+use crate::schema::{Exclusion, QualifiedName, Table, TableKind, TypeKind, UniqueKey};
 
+use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
+use super::key_parts::key_parts;
 use super::volume::Volumes;
 use super::{PlanError, Scoped, TablePlan, columns};
 
@@ -423,9 +427,25 @@ impl<'a> Builder<'a> {
     }
 
     fn assign_unique_keys(&mut self) -> Result<(), PlanError> {
-        let keys: Vec<UniqueKey> = self.table.unique_keys().cloned().collect();
+        let mut keys: Vec<UniqueKey> = self.table.unique_keys().cloned().collect();
+        for exclusion in &self.table.exclusions {
+            match exclusion::handling(exclusion, self.table) {
+                Handling::Unique(key) => keys.push(key),
+                Handling::Disjoint(column) => self.disjoint_ranges(exclusion, &column)?,
+                Handling::Unsupported => self.beyond_construction(format!(
+                    "exclusion constraint {} ({}) is not one seed can satisfy (only `=` on columns, and `&&` on \
+                     one range column)",
+                    exclusion.name, exclusion.definition
+                ))?,
+            }
+        }
         for key in &keys {
-            let columns = self.key_slots(key);
+            let parts = key_parts(key, self.table);
+            let columns: BTreeSet<usize> = parts.columns.iter().filter_map(|c| self.slot_of(c)).collect();
+            if parts.columns.is_empty() && !parts.opaque.is_empty() {
+                self.check_opaque(key, &parts.opaque)?;
+                continue;
+            }
             if columns.is_empty() {
                 if self.is_constant(key) {
                     // `CREATE UNIQUE INDEX ... ((true))`: a one-row table (a singleton settings row).
@@ -451,17 +471,58 @@ impl<'a> Builder<'a> {
         key.columns.is_empty() && key.predicate.is_none() && !key.expressions.iter().any(reads)
     }
 
-    /// The key's columns, plus the columns its expressions mention (`lower(email)` -> email).
-    fn key_slots(&self, key: &UniqueKey) -> BTreeSet<usize> {
-        let mut slots: BTreeSet<usize> = key.columns.iter().filter_map(|c| self.slot_of(c)).collect();
-        for expression in &key.expressions {
-            for (slot, &c) in self.written.iter().enumerate() {
-                if mentions(expression, &self.table.columns[c].name) {
-                    slots.insert(slot);
-                }
-            }
+    /// A key made only of expressions that may merge values (`left(tag, 1)`).
+    fn check_opaque(&self, key: &UniqueKey, opaque: &[String]) -> Result<(), PlanError> {
+        self.beyond_construction(format!(
+            "unique index {} ({}) is on {}, which seed cannot keep apart: different values of the columns \
+             it reads can give the same key",
+            key.name,
+            key.definition,
+            opaque.join(", ")
+        ))
+    }
+
+    /// `&&` on a range column (beside `=` columns or alone): every row's range in its own slot, so
+    /// no two rows' ranges overlap, whatever the other columns hold.
+    fn disjoint_ranges(&mut self, exclusion: &Exclusion, column: &str) -> Result<(), PlanError> {
+        let slot = self.slot_of(column).filter(|s| !self.filled_by.contains_key(s));
+        let Some(slot) = slot.filter(|s| matches!(self.slots[*s].generator, ColumnGen::Literal(_))) else {
+            return self.beyond_construction(format!(
+                "exclusion constraint {} ({}) needs ranges of `{column}` that never overlap, which seed only \
+                 builds for its own range generator",
+                exclusion.name, exclusion.definition
+            ));
+        };
+        if let Some(capacity) = self.slots[slot].generator.capacity() {
+            let key = UniqueKey {
+                name: exclusion.name.clone(),
+                columns: vec![column.to_string()],
+                expressions: vec![],
+                predicate: None,
+                definition: exclusion.definition.clone(),
+                nulls_not_distinct: false,
+            };
+            let why = format!("column `{column}` has {capacity} ranges that never overlap");
+            self.check_capacity(&key, capacity, why)?;
         }
-        slots
+        self.slots[slot].unique = Some(UniqueSource::Row);
+        self.unique_sets.push(BTreeSet::from([slot]));
+        self.notes.push(format!("{column}: ranges never overlap ({})", exclusion.name));
+        Ok(())
+    }
+
+    /// A constraint seed cannot promise to satisfy: one row always does; more is a plan error
+    /// (a skipped table with `--rows`) that says what resolves it.
+    fn beyond_construction(&self, problem: String) -> Result<(), PlanError> {
+        if self.rows <= 1 {
+            return Ok(());
+        }
+        Err(PlanError::table(
+            &self.table.name,
+            format!(
+                "{problem}. Give the table `rows = 1`, a `fixture` whose rows satisfy it, or `skip = true` in the profile"
+            ),
+        ))
     }
 
     fn satisfy(&mut self, key: &UniqueKey, columns: &BTreeSet<usize>) -> Result<(), PlanError> {
@@ -633,7 +694,7 @@ enum Part {
 }
 
 /// Whether `expression` mentions `column` as an identifier (not as part of a longer name).
-fn mentions(expression: &str, column: &str) -> bool {
+pub(super) fn mentions(expression: &str, column: &str) -> bool {
     let quoted = crate::schema::quote_ident(column);
     if expression.contains(&quoted) {
         return true;

@@ -8,7 +8,9 @@
 
 mod columns;
 mod display;
+mod exclusion;
 pub mod fixture;
+mod key_parts;
 mod keys;
 pub mod order;
 mod scope;

@@ -181,9 +181,9 @@ fn generator_for_type(ty: &PgType, name: &str, has_sequence: bool) -> ColumnGen 
                 .collect(),
         },
         Other { name: type_name } if type_name == "citext" => text_generator(name, ty),
-        Other { name: type_name } => {
-            extension_generator(type_name, &ty.name).map_or(ColumnGen::Null, ColumnGen::Literal)
-        }
+        Other { name: type_name } => extension_generator(type_name, &ty.name)
+            .or_else(|| system_literal(type_name))
+            .map_or(ColumnGen::Null, ColumnGen::Literal),
         _ => literal_generator(&ty.kind).map_or(ColumnGen::Null, ColumnGen::Literal),
     }
 }
@@ -337,6 +337,32 @@ fn extension_generator(type_name: &str, display: &str) -> Option<LiteralKind> {
         "ismn" | "ismn13" => LiteralKind::Isn(IsnKind::Ismn),
         "upc" => LiteralKind::Isn(IsnKind::Upc),
         "geometry" | "geography" => geometry_literal(type_name, display),
+        _ => return None,
+    })
+}
+
+/// Built-in types without a family of their own (log positions, OID aliases, snapshots...),
+/// known by name; their literals go through text COPY. OID aliases name built-in objects that
+/// every database has, and that resolve to one object each.
+fn system_literal(type_name: &str) -> Option<LiteralKind> {
+    Some(match type_name {
+        "pg_lsn" => LiteralKind::Lsn,
+        "xid" | "xid8" | "cid" => LiteralKind::TransactionId,
+        "pg_snapshot" | "txid_snapshot" => LiteralKind::Snapshot,
+        "tid" => LiteralKind::Tid,
+        "int2vector" | "oidvector" => LiteralKind::NumberVector,
+        "jsonpath" => LiteralKind::OneOf(&["$.a[*] ? (@ > 1)", "$.name", "$.items[0].id", "strict $.tags[*]"]),
+        "regclass" => LiteralKind::OneOf(&["pg_class", "pg_type", "pg_proc", "pg_namespace", "pg_attribute"]),
+        "regtype" => LiteralKind::OneOf(&["integer", "text", "boolean", "date", "uuid", "jsonb"]),
+        "regproc" => LiteralKind::OneOf(&["now", "version", "pg_backend_pid", "timeofday"]),
+        "regprocedure" => LiteralKind::OneOf(&["lower(text)", "now()", "abs(integer)", "length(text)"]),
+        "regoper" => LiteralKind::OneOf(&["||/", "*=", "*<>"]),
+        "regoperator" => LiteralKind::OneOf(&["+(integer,integer)", "||(text,text)", "=(integer,integer)"]),
+        "regnamespace" => LiteralKind::OneOf(&["pg_catalog", "information_schema"]),
+        "regrole" => LiteralKind::OneOf(&["pg_monitor", "pg_read_all_stats", "pg_signal_backend"]),
+        "regconfig" => LiteralKind::OneOf(&["simple", "english", "french", "german"]),
+        "regdictionary" => LiteralKind::OneOf(&["simple", "english_stem", "french_stem"]),
+        "regcollation" => LiteralKind::OneOf(&["\"C\"", "\"POSIX\"", "\"default\""]),
         _ => return None,
     })
 }
