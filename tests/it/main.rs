@@ -8,5 +8,6 @@ mod encode;
 mod features;
 mod introspect;
 mod minimal;
+mod plan;
 mod safety;
 mod support;
