@@ -24,7 +24,10 @@ use report::Console;
 
 pub fn main() -> i32 {
     // `.env` is read before parsing so DATABASE_URL from it fills `--database-url`.
-    let _ = dotenvy::dotenv();
+    if let Err(error) = connect::read_dot_env() {
+        eprintln!("seed: {error}");
+        return error.exit_code();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

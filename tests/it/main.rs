@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod bulk;
+mod connection;
 mod corpus;
 mod dev;
 mod encode;
