@@ -54,6 +54,8 @@ pub enum Error {
         "cannot read .env in the current folder: {source}. Fix it (one KEY=value per line) or remove it; nothing was connected to"
     )]
     DotEnv { source: dotenvy::Error },
+    #[error("cannot write to standard output: {source}")]
+    Output { source: std::io::Error },
     #[error("loading table {table} failed: {message}")]
     Load { table: String, message: String },
     #[error("{0}")]
@@ -70,6 +72,7 @@ impl Error {
         match self {
             Error::Profile(_) | Error::Plan(_) | Error::ReadFile { .. } | Error::DotEnv { .. } => exit::USAGE,
             Error::Refused(_) => exit::REFUSED,
+            Error::Output { .. } => exit::INTERNAL,
             Error::Connect { .. }
             | Error::Introspect(_)
             | Error::Ddl { .. }

@@ -68,3 +68,19 @@ async fn plan_writes_nothing_to_a_loaded_database() {
     assert_eq!(catalog_snapshot(&db).await, catalog, "seed plan changed the catalog or a sequence");
     assert_eq!(table_checksums(&db).await, data, "seed plan changed table contents");
 }
+
+#[tokio::test]
+async fn a_closed_pipe_ends_the_output_quietly() {
+    // `seed plan ... | head -1`: the reader is gone before seed writes.
+    let db = TestDb::new().await;
+    let mut child = crate::support::seed_command(&["plan", "--profile", "minimal"], &db.url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run seed");
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("wait for seed");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
