@@ -226,7 +226,11 @@ fn check_kind(kind: &TypeKind, value: &Value, type_name: &str) -> Result<(), Str
         }
         _ => true,
     };
-    if fits { Ok(()) } else { Err(format!("{value:?} does not fit the column's type {type_name}")) }
+    if fits {
+        Ok(())
+    } else {
+        Err(format!("{} does not fit the column's type {type_name}", crate::encode::literal(value)))
+    }
 }
 
 fn parse_date(text: &str) -> Option<i32> {
