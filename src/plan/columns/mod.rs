@@ -23,6 +23,7 @@ mod restrict;
 
 pub use restrict::domain_checks;
 mod settings;
+mod validate;
 
 /// Share of NULLs in a nullable column no rule covers.
 pub const DEFAULT_NULL_RATE: f64 = 0.1;
@@ -73,6 +74,7 @@ pub fn choose_all(
             ));
         };
         settings::apply(&table.columns[c], column_settings, &mut slots[slot])?;
+        validate::settings(table, &table.columns[c], column_settings)?;
     }
     for (slot, &c) in slots.iter().zip(written) {
         if slot.generator == ColumnGen::Null && table.columns[c].not_null {
