@@ -80,8 +80,6 @@ impl EncodeError {
     }
 }
 
-/// A short description of a value for error messages (long texts and arrays are cut).
-
 /// Whether a table whose columns have these types can be loaded with binary COPY.
 pub fn table_uses_binary(types: &[&PgType]) -> bool {
     types.iter().all(|ty| ty.binary_supported())

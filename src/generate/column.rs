@@ -314,12 +314,14 @@ fn float_value(rng: &mut RowRng, unique: Option<u64>, lo: f64, hi: f64) -> f64 {
 
 fn choose(rng: &mut RowRng, len: usize, cumulative: &[f64]) -> usize {
     match cumulative.last() {
-        Some(total) if *total > 0.0 => {
-            let target = rng.unit() * total;
-            cumulative.partition_point(|c| *c <= target).min(len - 1)
-        }
+        Some(total) if *total > 0.0 => weighted_index(cumulative, rng.unit() * total),
         _ => rng.below(len as u64) as usize,
     }
+}
+
+/// The entry whose running weight total first passes `target` (in `0..total`).
+pub fn weighted_index(cumulative: &[f64], target: f64) -> usize {
+    cumulative.partition_point(|c| *c <= target).min(cumulative.len().saturating_sub(1))
 }
 
 fn moment_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, unit: MomentUnit) -> Value {

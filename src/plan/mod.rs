@@ -9,6 +9,7 @@
 mod columns;
 mod display;
 pub mod fixture;
+mod fk_values;
 mod keys;
 pub mod order;
 mod scope;

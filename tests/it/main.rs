@@ -10,5 +10,6 @@ mod features;
 mod introspect;
 mod minimal;
 mod plan;
+mod profiles;
 mod safety;
 mod support;
