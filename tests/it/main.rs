@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod bulk;
+mod clean;
 mod connection;
 mod corpus;
 mod dev;
