@@ -28,6 +28,21 @@ pub enum MomentUnit {
     Time,
 }
 
+/// How an integer generator draws values that need not be unique.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IntSpread {
+    /// Uniform over the whole range.
+    Uniform,
+    /// Counts and sizes: mostly small, with a long tail.
+    Skewed,
+    /// Keys (ids, serials): a unique key may use the type's whole range, but a key that need not
+    /// be unique stays within [`KEY_DRAW_SPAN`] values, so a sequence moved past it keeps room.
+    Key,
+}
+
+/// How many values a non-unique key column draws from (`1..=1_000_000` for an id).
+pub const KEY_DRAW_SPAN: i64 = 1_000_000;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnGen {
     Null,
@@ -36,10 +51,11 @@ pub enum ColumnGen {
     Sequence {
         start: i64,
     },
+    /// Integers in `lo..=hi`: unique values are `lo + index`; other draws follow `spread`.
     Int {
         lo: i64,
         hi: i64,
-        small: bool,
+        spread: IntSpread,
     },
     /// Decimal numbers with `scale` digits after the point, between `lo` and `hi` (scaled).
     Decimal {
@@ -233,7 +249,7 @@ impl ColumnGen {
             ColumnGen::Null => *out = Value::Null,
             ColumnGen::Fixed(value) => out.clone_from(value),
             ColumnGen::Sequence { start } => *out = Value::Int(start + unique.unwrap_or(0) as i64),
-            ColumnGen::Int { lo, hi, small } => *out = Value::Int(int_value(rng, unique, *lo, *hi, *small)),
+            ColumnGen::Int { lo, hi, spread } => *out = Value::Int(int_value(rng, unique, *lo, *hi, *spread)),
             ColumnGen::Decimal { lo, hi, scale } => *out = decimal_value(rng, unique, *lo, *hi, *scale),
             ColumnGen::Float { lo, hi } => *out = Value::Float(float_value(rng, unique, *lo, *hi)),
             ColumnGen::Bool { p_true } => {
@@ -273,17 +289,20 @@ fn moment_step(unit: MomentUnit) -> i64 {
     }
 }
 
-fn int_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, small: bool) -> i64 {
+fn int_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, spread: IntSpread) -> i64 {
     if let Some(k) = unique {
         return lo.saturating_add(k as i64);
     }
-    if small {
-        // Counts and sizes: mostly small, a long tail (squared uniform).
-        let u = rng.unit();
-        let span = (hi as f64 - lo as f64).min(10_000.0);
-        return lo + (u * u * span) as i64;
+    match spread {
+        IntSpread::Uniform => rng.range_i64(lo, hi),
+        IntSpread::Skewed => {
+            // Mostly small, a long tail (squared uniform).
+            let u = rng.unit();
+            let span = (hi as f64 - lo as f64).min(10_000.0);
+            lo + (u * u * span) as i64
+        }
+        IntSpread::Key => rng.range_i64(lo, hi.min(lo.saturating_add(KEY_DRAW_SPAN - 1))),
     }
-    rng.range_i64(lo, hi)
 }
 
 fn decimal_value(rng: &mut RowRng, unique: Option<u64>, lo: i128, hi: i128, scale: u16) -> Value {
@@ -309,12 +328,14 @@ fn float_value(rng: &mut RowRng, unique: Option<u64>, lo: f64, hi: f64) -> f64 {
 
 fn choose(rng: &mut RowRng, len: usize, cumulative: &[f64]) -> usize {
     match cumulative.last() {
-        Some(total) if *total > 0.0 => {
-            let target = rng.unit() * total;
-            cumulative.partition_point(|c| *c <= target).min(len - 1)
-        }
+        Some(total) if *total > 0.0 => weighted_index(cumulative, rng.unit() * total),
         _ => rng.below(len as u64) as usize,
     }
+}
+
+/// The entry whose running weight total first passes `target` (in `0..total`).
+pub fn weighted_index(cumulative: &[f64], target: f64) -> usize {
+    cumulative.partition_point(|c| *c <= target).min(cumulative.len().saturating_sub(1))
 }
 
 fn moment_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, unit: MomentUnit) -> Value {
@@ -822,6 +843,17 @@ mod tests {
     }
 
     #[test]
+    fn keys_that_need_not_be_unique_stay_low() {
+        // A serial column without a unique key: a sequence moved past these keeps its room.
+        let generator = ColumnGen::Int { lo: 1, hi: i64::from(i32::MAX), spread: IntSpread::Key };
+        for value in values(&generator, 2000, false) {
+            assert!(matches!(value, Value::Int(v) if (1..=KEY_DRAW_SPAN).contains(&v)), "{value:?}");
+        }
+        let unique = values(&generator, 3, true);
+        assert_eq!(unique, vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
+    }
+
+    #[test]
     fn injective_generators_never_repeat() {
         let generators = [
             ColumnGen::Uuid,
@@ -829,7 +861,7 @@ mod tests {
             ColumnGen::Text { kind: None, min: 1, max: 6 },
             // A char(3) key: values are cut to fit, and must stay distinct (adventureworks).
             ColumnGen::Text { kind: None, min: 3, max: 3 },
-            ColumnGen::Int { lo: -5, hi: 100_000, small: false },
+            ColumnGen::Int { lo: -5, hi: 100_000, spread: IntSpread::Uniform },
             ColumnGen::Moment { lo: 0, hi: REFERENCE_MICROS, unit: MomentUnit::Timestamp },
         ];
         for generator in generators {

@@ -44,7 +44,8 @@ impl fmt::Display for Plan {
         writeln!(f)?;
         write!(
             f,
-            "cleanup: TRUNCATE of the {} tables above (RESTART IDENTITY), in the load's transaction",
+            "cleanup: TRUNCATE of the {} tables above, in the load's transaction; sequences are not restarted: \
+             each one that feeds a written column is moved past the highest value written, the others keep theirs",
             self.clean.len()
         )
     }

@@ -22,7 +22,7 @@ use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
 use super::key_parts::key_parts;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns};
+use super::{PlanError, Scoped, TablePlan, columns, fk_values};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -153,6 +153,7 @@ impl<'a> Builder<'a> {
         let referencing: Vec<&Table> = self.context.scoped.iter().map(|s| s.table).collect();
         columns::keep_referenced_columns(self.table, &referencing, &self.written, &mut self.slots);
         self.assign_foreign_keys()?;
+        self.apply_given_parents()?;
         self.assign_unique_keys()?;
         if let Some((rows, reason)) = self.clamp.take() {
             return Ok(Built::Clamp { rows, reason });
@@ -187,6 +188,18 @@ impl<'a> Builder<'a> {
             checks,
         };
         Ok(Built::Table(Box::new((generator, plan))))
+    }
+
+    /// The profile's `value`/`values` on foreign-key columns (see [`fk_values`]).
+    fn apply_given_parents(&mut self) -> Result<(), PlanError> {
+        let child = fk_values::Child {
+            table: self.table,
+            settings: self.context.scoped[self.i].settings,
+            written: &self.written,
+            slots: &self.slots,
+        };
+        let parents: Vec<String> = self.context.scoped.iter().map(|s| s.table.name.plain()).collect();
+        fk_values::apply(&child, &mut self.fks, &self.context.volumes.fixtures, &parents)
     }
 
     fn slot_of(&self, column: &str) -> Option<usize> {
@@ -380,6 +393,9 @@ impl<'a> Builder<'a> {
                 Picker::Injective(_) => format!("one-to-one: each of the {rows} parent rows at most once"),
                 Picker::Digit { .. } => "a part of a composite unique key: combinations never repeat".into(),
                 Picker::Matching { .. } => "a row that agrees on the columns it shares with a wider foreign key".into(),
+                Picker::Among { rows: given, .. } => {
+                    format!("{} of the {rows} rows, the keys the profile gives", given.len())
+                }
             };
             let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
             self.relationships.push(format!("{} -> {parent}: {how}{nulls}", columns.join(", ")));
@@ -544,6 +560,19 @@ impl<'a> Builder<'a> {
             if !parts.contains(&part) {
                 parts.push(part);
             }
+        }
+        if let Some(Part::Fk(f)) =
+            parts.iter().find(|p| matches!(p, Part::Fk(f) if matches!(self.fks[*f].picker, Picker::Among { .. })))
+        {
+            let columns: Vec<&str> = self.fks[*f].pairs.iter().map(|(s, _)| self.slots[*s].name.as_str()).collect();
+            return Err(PlanError::table(
+                &self.table.name,
+                format!(
+                    "unique key {} includes `{}`, whose parent rows the profile's `value`/`values` fix, so rows would repeat the key: remove that setting",
+                    key.name,
+                    columns.join(", ")
+                ),
+            ));
         }
         if let [single] = parts.as_slice() {
             return self.make_injective(key, *single);

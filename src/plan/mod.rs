@@ -10,6 +10,7 @@ mod columns;
 mod display;
 mod exclusion;
 pub mod fixture;
+mod fk_values;
 mod key_parts;
 mod keys;
 pub mod order;
