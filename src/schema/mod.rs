@@ -52,6 +52,16 @@ pub fn quote_ident(ident: &str) -> String {
     out
 }
 
+/// An identifier as PostgreSQL would need it written: bare when it is lowercase letters, digits,
+/// `_` and `$` (not starting with a digit or `$`), double-quoted otherwise. Keywords are left bare:
+/// this is for reading, and what matters there is that no two names print alike.
+pub fn quote_ident_if_needed(ident: &str) -> String {
+    let mut chars = ident.chars();
+    let starts_plain = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+    let bare = starts_plain && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if bare { ident.to_string() } else { quote_ident(ident) }
+}
+
 /// Quotes a string literal for SQL: `it's` -> `'it''s'`. Used only for catalog values we echo back.
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
