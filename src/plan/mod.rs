@@ -14,6 +14,8 @@ pub mod order;
 mod scope;
 mod volume;
 
+pub use scope::profile_key;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 

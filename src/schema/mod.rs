@@ -25,9 +25,17 @@ impl QualifiedName {
         QualifiedName { schema: schema.into(), name: name.into() }
     }
 
-    /// The name as a user writes it: `schema.table`, unquoted.
+    /// The name as a user reads and writes it: `schema.table`, each part double-quoted only when
+    /// it needs to be (capitals, dots, spaces...), so `"a.b".c` and `a."b.c"` never print alike.
     pub fn plain(&self) -> String {
-        format!("{}.{}", self.schema, self.name)
+        format!("{}.{}", quote_ident_if_needed(&self.schema), quote_ident_if_needed(&self.name))
+    }
+
+    /// Whether a user's `schema.table` names this table: as [`plain`](Self::plain) prints it, or
+    /// unquoted (`public.Team`), as profiles have always accepted.
+    pub fn is_written_as(&self, written: &str) -> bool {
+        self.plain() == written
+            || written.strip_prefix(self.schema.as_str()).and_then(|rest| rest.strip_prefix('.')) == Some(&self.name)
     }
 }
 

@@ -108,11 +108,11 @@ fn check_partition_keys(
             format!(
                 "partition key `{}`: {}, so rows would fall outside every partition; add a DEFAULT partition, or in a \
                  profile set `columns.{} = {{ values = [...] }}` to values inside a partition (or `skip = true`) under \
-                 [tables.\"{}\"]",
+                 [tables.{}]",
                 problem.key,
                 problem.why,
                 crate::schema::quote_ident_if_needed(column),
-                table.name.plain()
+                scope::profile_key(&table.name)
             ),
         ));
     }
