@@ -99,6 +99,7 @@ mod tests {
                     deferrable: false,
                     initially_deferred: false,
                     definition: String::new(),
+                    declared_on: None,
                 })
                 .collect(),
             checks: vec![],

@@ -251,6 +251,9 @@ pub struct ForeignKey {
     pub initially_deferred: bool,
     /// `pg_get_constraintdef`: used to re-create the constraint after a cycle is loaded.
     pub definition: String,
+    /// Where the constraint lives when it is not on this table: a partition's own foreign key,
+    /// which its partitioned root carries too (see `introspect`).
+    pub declared_on: Option<QualifiedName>,
 }
 
 #[derive(Debug, Clone)]
