@@ -2,7 +2,9 @@
 //!
 //! For a partitioned table keyed on one column: a `DEFAULT` partition takes anything, so nothing
 //! changes; `LIST` partitions make the key a choice among their values; `RANGE` partitions make it
-//! a range (the union when they are contiguous, otherwise the widest one). Other keys (several
+//! a range (the union when they are contiguous, otherwise the widest one); a `lower()`/`upper()`
+//! list key makes its column a choice among the listed values that folding leaves as they are.
+//! Other keys (several
 //! columns, expressions, numeric or text ranges) are aimed at one partition through the constraint
 //! PostgreSQL derives from its bounds, which CHECK analysis already understands. Hash partitions
 //! take any row when their remainders are all there; an incomplete set, like any key that could
@@ -123,14 +125,14 @@ fn narrow_single_column(
     written: &[usize],
     slots: &mut [ColumnSlot],
 ) -> bool {
-    let column = key.split_once('(').and_then(|(_, rest)| rest.strip_suffix(')')).unwrap_or("").trim();
-    let column = column.trim_matches('"');
+    let inner = key.split_once('(').and_then(|(_, rest)| rest.strip_suffix(')')).unwrap_or("").trim();
+    let (column, fold) = folded_column(inner);
     let Some(slot) = written.iter().position(|&c| table.columns[c].name == column) else { return false };
     let kind = table.columns[written[slot]].ty.base_kind().clone();
-    let narrowed = if key.starts_with("LIST") {
-        list_choice(bounds, &kind)
-    } else {
-        range_generator(bounds, &kind).or_else(|| text_lower_bounds(bounds, &kind))
+    let narrowed = match (key.starts_with("LIST"), fold) {
+        (true, fold) => list_choice(bounds, &kind).and_then(|choice| keep_fixed_points(choice, fold)),
+        (false, None) => range_generator(bounds, &kind).or_else(|| text_lower_bounds(bounds, &kind)),
+        (false, Some(_)) => None,
     };
     match narrowed {
         Some(generator) => {
@@ -139,6 +141,30 @@ fn narrow_single_column(
         }
         None => false,
     }
+}
+
+/// A case-folding function of the key.
+type Fold = fn(&str) -> String;
+
+/// The key's column, and the case folding applied to it (`lower(name)`, `upper((code)::text)`).
+fn folded_column(inner: &str) -> (&str, Option<Fold>) {
+    let folds: [(&str, Fold); 2] = [("lower(", str::to_lowercase), ("upper(", str::to_uppercase)];
+    for (function, fold) in folds {
+        if let Some(argument) = inner.strip_prefix(function).and_then(|rest| rest.strip_suffix(')')) {
+            let argument = argument.strip_suffix("::text").unwrap_or(argument);
+            return (argument.trim_matches(['(', ')']).trim_matches('"'), Some(fold));
+        }
+    }
+    (inner.trim_matches('"'), None)
+}
+
+/// For a folded key (`LIST (lower(name))`), the column's values must come out of the folding
+/// unchanged: the listed values that do (`alice`, not `Alice`) are the column's choice.
+fn keep_fixed_points(choice: ColumnGen, fold: Option<Fold>) -> Option<ColumnGen> {
+    let Some(fold) = fold else { return Some(choice) };
+    let ColumnGen::Choice { values, .. } = choice else { return None };
+    let values: Vec<Value> = values.into_iter().filter(|v| matches!(v, Value::Text(t) if fold(t) == *t)).collect();
+    (!values.is_empty()).then_some(ColumnGen::Choice { values, cumulative: vec![] })
 }
 
 /// `FOR VALUES IN ('a', 'b')` of every partition, as one choice.
@@ -269,5 +295,25 @@ mod tests {
         assert_eq!(range, Some(ColumnGen::Int { lo: 1, hi: 199, small: false }));
         let gap = range_generator(&["FOR VALUES FROM (1) TO (10)", "FOR VALUES FROM (50) TO (200)"], &TypeKind::Int8);
         assert_eq!(gap, Some(ColumnGen::Int { lo: 50, hi: 199, small: false }));
+    }
+
+    #[test]
+    fn hash_sets_are_complete_when_the_shares_add_up() {
+        let bound = |m: u32, r: u32| format!("FOR VALUES WITH (modulus {m}, remainder {r})");
+        let (half, q1, q3, q2) = (bound(2, 0), bound(4, 1), bound(4, 3), bound(4, 2));
+        assert!(hash_complete(&[&half, &q1, &q3]));
+        assert!(!hash_complete(&[&half, &q1]));
+        assert!(!hash_complete(&[&q1, &q2]));
+        assert!(hash_complete(&[&q1, "DEFAULT"]));
+    }
+
+    #[test]
+    fn folded_list_keys_keep_the_values_folding_leaves_alone() {
+        assert_eq!(folded_column("lower(name)").0, "name");
+        assert_eq!(folded_column("upper((code)::text)").0, "code");
+        assert_eq!(folded_column("\"Region\"").0, "Region");
+        let choice = list_choice(&["FOR VALUES IN ('alice', 'Bob')"], &TypeKind::Text).expect("a choice");
+        let kept = keep_fixed_points(choice, folded_column("lower(name)").1);
+        assert_eq!(kept, Some(ColumnGen::Choice { values: vec![Value::Text("alice".into())], cumulative: vec![] }));
     }
 }
