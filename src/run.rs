@@ -12,7 +12,7 @@ use crate::events::{Event, Reporter};
 use crate::load;
 use crate::plan::{self, Plan, PlanOptions};
 use crate::profile::Profile;
-use crate::schema::{Schema, introspect::introspect};
+use crate::schema::{Fires, QualifiedName, Schema, introspect::introspect};
 
 /// What a run did.
 #[derive(Debug, Clone)]
@@ -43,47 +43,44 @@ pub async fn seed_with(
     let mut options = options.clone();
     let skippable = profile.is_none() && options.rows.is_some() && !options.strict;
     loop {
-        let plan = prepare(&mut tx, profile, &options, reporter).await?;
+        let (schema, plan) = prepare(&mut tx, profile, &options, reporter).await?;
         // Bulk mode cleans, loads and commits itself (see load::bulk). It is never chosen on its own
         // for a `--rows` run that skips refused tables: that needs the transactional mode's savepoints.
         if load::bulk::wanted(&mut tx, &options.load, &plan, !skippable).await? {
             let rows = load::bulk::run(tx, &plan, &options.load, cleaning, reporter).await?;
-            for (table, reason) in &plan.skipped {
-                reporter.report(Event::TableSkipped { table, reason });
-            }
+            report_skipped(&plan, reporter);
             return Ok(Summary { rows, tables: plan.tables.len() });
         }
-        if skippable {
+        let loaded = if skippable {
             load::execute(&mut tx, "SAVEPOINT seed_attempt", "setting a savepoint").await?;
-        }
-        match clean_and_load(&mut tx, &plan, cleaning, reporter).await {
-            Ok(rows) => {
+            clean(&mut tx, &plan, cleaning, reporter).await?;
+            load_skipping(&mut tx, &schema, plan, &mut options, reporter).await?
+        } else {
+            clean(&mut tx, &plan, cleaning, reporter).await?;
+            let rows = load::load(&mut tx, &plan, reporter).await?;
+            Some((plan, rows))
+        };
+        match loaded {
+            Some((plan, rows)) => {
                 tx.commit().await.map_err(Error::database("committing the load"))?;
-                for (table, reason) in &plan.skipped {
-                    reporter.report(Event::TableSkipped { table, reason });
-                }
+                report_skipped(&plan, reporter);
                 return Ok(Summary { rows, tables: plan.tables.len() });
             }
-            // A table the server refused (a trigger, a check we could not see): with `--rows`, leave
-            // it out with the server's reason and load the rest again from the savepoint.
-            Err(Error::Load { table, message }) if skippable => {
-                let Some(failed) = plan.tables.iter().find(|t| t.name.plain() == table) else {
-                    return Err(Error::Load { table, message });
-                };
-                load::execute(&mut tx, "ROLLBACK TO SAVEPOINT seed_attempt", "rolling back to the savepoint").await?;
-                options.skip.push((failed.name.clone(), format!("the server refused its rows: {message}")));
+            // Leaving a refused table out changed a table already loaded: load everything again.
+            None => {
+                load::execute(&mut tx, "ROLLBACK TO SAVEPOINT seed_attempt", "rolling back to the savepoint").await?
             }
-            Err(error) => return Err(error),
         }
     }
 }
 
-async fn clean_and_load(
-    tx: &mut PgConnection,
-    plan: &Plan,
-    cleaning: CleanOptions,
-    reporter: &dyn Reporter,
-) -> Result<u64> {
+fn report_skipped(plan: &Plan, reporter: &dyn Reporter) {
+    for (table, reason) in &plan.skipped {
+        reporter.report(Event::TableSkipped { table, reason });
+    }
+}
+
+async fn clean(tx: &mut PgConnection, plan: &Plan, cleaning: CleanOptions, reporter: &dyn Reporter) -> Result<()> {
     load::triggers::disable(tx, plan).await?;
     // Small tables are emptied by DELETE when that is equivalent and cheaper (load::empty).
     let cleaned = match load::empty::empty_small_tables(tx, plan).await? {
@@ -91,7 +88,70 @@ async fn clean_and_load(
         None => clean::clean_with(tx, plan, cleaning, reporter).await?,
     };
     reporter.report(Event::Cleaned { tables: cleaned });
-    load::load(tx, plan, reporter).await
+    Ok(())
+}
+
+/// Loads a `--rows` plan table by table, each under a savepoint of its own. A table the server
+/// refuses (a trigger, a check we could not see) is rolled back alone and left out with the
+/// server's reason; the plan is rebuilt without it (and the tables that need it) and, when the
+/// tables already loaded are planned exactly as before, the load goes on with the next table.
+/// `None` when leaving it out changed a table already loaded: the caller loads everything again.
+async fn load_skipping(
+    tx: &mut PgConnection,
+    schema: &Schema,
+    mut plan: Plan,
+    options: &mut PlanOptions,
+    reporter: &dyn Reporter,
+) -> Result<Option<(Plan, u64)>> {
+    let started = std::time::Instant::now();
+    load::begin(tx, &plan).await?;
+    let (mut total, mut index) = (0, 0);
+    while index < plan.tables.len() {
+        load::execute(tx, "SAVEPOINT seed_table", "setting a savepoint").await?;
+        match load::copy_table(tx, &plan, index, reporter).await {
+            Ok(rows) => {
+                load::execute(tx, "RELEASE SAVEPOINT seed_table", "releasing a savepoint").await?;
+                total += rows;
+                index += 1;
+            }
+            Err(Error::Load { message, .. }) => {
+                load::execute(tx, "ROLLBACK TO SAVEPOINT seed_table", "rolling back to the savepoint").await?;
+                let table = plan.tables[index].name.clone();
+                let reason = refusal(schema, &table, &message, options.disable_triggers);
+                options.skip.push((table, reason));
+                let next = plan::build(schema, None, options)?;
+                if !load::continues(&plan, &next, index) {
+                    return Ok(None);
+                }
+                plan = next;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    load::finish(tx, &plan, total, started, reporter).await?;
+    Ok(Some((plan, total)))
+}
+
+/// Why a refused table is skipped, on one line: the server's words, and what would let it load
+/// (`--disable-triggers` when its triggers rejected the rows, else the profile's settings).
+fn refusal(schema: &Schema, table: &QualifiedName, message: &str, triggers_off: bool) -> String {
+    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    let has_triggers = schema.table(table).is_some_and(|t| t.triggers.iter().any(|t| t.fires != Fires::Replica));
+    // A trigger's failure carries its function in the server's context.
+    let by_trigger = !triggers_off && has_triggers && message.contains("function");
+    let key = plan::profile_key(table);
+    let resolve = if by_trigger {
+        format!(
+            "a trigger of the table rejected them: run with --disable-triggers, or give the table rows that pass \
+             with `fixture = \"rows.csv\"` under [tables.{key}] in a profile"
+        )
+    } else {
+        format!(
+            "set the columns it names in a profile (`columns.<name> = {{ values = [...] }}` or `fixture = \"rows.csv\"` \
+             under [tables.{key}]), or `skip = true`"
+        )
+    };
+    format!("the server refused its rows: {message}; {resolve}")
 }
 
 /// Builds the plan as a run would (applying missing schemas inside a transaction), then rolls back.
@@ -102,7 +162,7 @@ pub async fn plan_only(
     reporter: &dyn Reporter,
 ) -> Result<Plan> {
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
-    let plan = prepare(&mut tx, profile, options, reporter).await?;
+    let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
     tx.rollback().await.map_err(Error::database("rolling back"))?;
     Ok(plan)
 }
@@ -117,7 +177,7 @@ pub async fn clean_only(
     reporter: &dyn Reporter,
 ) -> Result<usize> {
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
-    let plan = prepare(&mut tx, profile, options, reporter).await?;
+    let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
     let cleaned = clean::clean_with(&mut tx, &plan, cleaning, reporter).await?;
     tx.commit().await.map_err(Error::database("committing the cleanup"))?;
     reporter.report(Event::Cleaned { tables: cleaned });
@@ -129,7 +189,7 @@ async fn prepare(
     profile: Option<&Profile>,
     options: &PlanOptions,
     reporter: &dyn Reporter,
-) -> Result<Plan> {
+) -> Result<(Schema, Plan)> {
     let mut schema = introspect(conn).await?;
     if let Some(profile) = profile
         && apply_missing_schemas(conn, &schema, profile, reporter).await?
@@ -138,7 +198,7 @@ async fn prepare(
     }
     let plan = plan::build(&schema, profile, options)?;
     reporter.report(Event::PlanReady { plan: &plan });
-    Ok(plan)
+    Ok((schema, plan))
 }
 
 /// Applies each DDL file whose schema has no tables yet. Returns whether anything was applied.

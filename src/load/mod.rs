@@ -52,6 +52,17 @@ pub struct LoadOptions {
 /// Loads every table of `plan` (already cleaned) in order. Runs inside the caller's transaction.
 pub async fn load(conn: &mut PgConnection, plan: &Plan, reporter: &dyn Reporter) -> Result<u64> {
     let started = Instant::now();
+    begin(conn, plan).await?;
+    let mut total = 0;
+    for index in 0..plan.tables.len() {
+        total += copy_table(conn, plan, index, reporter).await?;
+    }
+    finish(conn, plan, total, started, reporter).await?;
+    Ok(total)
+}
+
+/// Before the first COPY: defers the deferrable back edges of cycles and drops the others.
+pub async fn begin(conn: &mut PgConnection, plan: &Plan) -> Result<()> {
     for constraint in &plan.deferred {
         execute(
             conn,
@@ -67,10 +78,23 @@ pub async fn load(conn: &mut PgConnection, plan: &Plan, reporter: &dyn Reporter)
     for constraint in &plan.dropped {
         execute(conn, &drop_sql(constraint), "dropping a cyclic foreign key for the load").await?;
     }
-    let mut total = 0;
-    for index in 0..plan.tables.len() {
-        total += copy::copy_table(conn, plan, &Chunk::whole(plan, index, false), reporter).await?.rows;
-    }
+    Ok(())
+}
+
+/// Copies the whole of table `index` of the plan; returns its rows.
+pub async fn copy_table(conn: &mut PgConnection, plan: &Plan, index: usize, reporter: &dyn Reporter) -> Result<u64> {
+    Ok(copy::copy_table(conn, plan, &Chunk::whole(plan, index, false), reporter).await?.rows)
+}
+
+/// After the last COPY: checks the deferred keys, re-adds the dropped ones (which validates
+/// them), moves the sequences and switches the triggers back on.
+pub async fn finish(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    total: u64,
+    started: Instant,
+    reporter: &dyn Reporter,
+) -> Result<()> {
     reporter.report(Event::Finishing);
     // Deferred checks fire now: ALTER TABLE refuses a table with pending trigger events.
     execute(conn, "SET CONSTRAINTS ALL IMMEDIATE", "checking the deferred foreign keys").await?;
@@ -82,7 +106,26 @@ pub async fn load(conn: &mut PgConnection, plan: &Plan, reporter: &dyn Reporter)
     fix_sequences(conn, plan).await?;
     triggers::restore(conn, plan).await?;
     reporter.report(Event::Finished { rows: total, elapsed: started.elapsed() });
-    Ok(total)
+    Ok(())
+}
+
+/// Whether a load begun with `old`, whose first `loaded` tables are in, can go on with `new` (the
+/// plan rebuilt without a refused table): the tables already loaded are planned exactly as before,
+/// at the same places, and the same keys are deferred and dropped. Leaving a table out can change
+/// an earlier one (a cycle's back edge to it, a table its triggers would have filled); then the
+/// load must start again.
+pub fn continues(old: &Plan, new: &Plan, loaded: usize) -> bool {
+    let same = |i: usize| {
+        format!("{:?}", old.tables[i]) == format!("{:?}", new.tables[i])
+            && format!("{:?}", old.dataset.tables[i]) == format!("{:?}", new.dataset.tables[i])
+    };
+    // `triggers_off` need not be compared: it follows `clean`, which keeps the refused tables.
+    old.seed == new.seed
+        && old.deferred == new.deferred
+        && old.dropped == new.dropped
+        && new.tables.len() >= loaded
+        && old.tables.len() >= loaded
+        && (0..loaded).all(same)
 }
 
 fn drop_sql(constraint: &ConstraintRef) -> String {

@@ -84,6 +84,8 @@ impl Plan {
             .map(|t| {
                 serde_json::json!({
                     "table": t.name.plain(),
+                    "schema": t.name.schema,
+                    "name": t.name.name,
                     "rows": t.rows,
                     "volume": t.volume,
                     "copy": if t.fixture.is_some() { "csv" } else if t.binary { "binary" } else { "text" },
@@ -101,7 +103,7 @@ impl Plan {
             "deferred": self.deferred.iter().map(constraint).collect::<Vec<_>>(),
             "dropped_and_readded": self.dropped.iter().map(constraint).collect::<Vec<_>>(),
             "triggers_off": self.triggers_off.iter().map(|t| serde_json::json!({ "table": t.table.plain(), "trigger": t.name })).collect::<Vec<_>>(),
-            "skipped": self.skipped.iter().map(|(t, why)| serde_json::json!({ "table": t.plain(), "reason": why })).collect::<Vec<_>>(),
+            "skipped": self.skipped.iter().map(|(t, why)| serde_json::json!({ "table": t.plain(), "schema": t.schema, "name": t.name, "reason": why })).collect::<Vec<_>>(),
         })
     }
 }

@@ -17,6 +17,8 @@ pub mod order;
 mod scope;
 mod volume;
 
+pub use scope::profile_key;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -412,8 +414,8 @@ fn split_back_edges(
         let Some(fk) = table.foreign_keys.iter().find(|f| &f.name == fk_name) else {
             continue;
         };
-        let reference =
-            ConstraintRef { table: table.name.clone(), name: fk.name.clone(), definition: fk.definition.clone() };
+        let on = fk.declared_on.clone().unwrap_or_else(|| table.name.clone());
+        let reference = ConstraintRef { table: on, name: fk.name.clone(), definition: fk.definition.clone() };
         if fk.deferrable { deferred.push(reference) } else { dropped.push(reference) }
     }
     debug_assert!(scoped.len() == refs.len());

@@ -89,6 +89,7 @@ mod tests {
                 deferrable: false,
                 initially_deferred: false,
                 definition: String::new(),
+                declared_on: None,
             })
             .collect();
         table

@@ -13,9 +13,10 @@ use super::PlanError;
 /// Finds the table a profile names, or says which name was probably meant.
 pub fn resolve_table<'s>(schema: &'s Schema, preferred: &[String], named: &Named) -> Result<&'s Table, PlanError> {
     let written = named.name.as_str();
-    if let Some((space, name)) = split_qualified(written) {
-        let wanted = QualifiedName::new(space, name);
-        if let Some(table) = schema.table(&wanted) {
+    if written.contains('.') {
+        // The printed form first: `public."a.b"` and `"public.a".b` must not be confused.
+        let printed = schema.tables.iter().find(|t| t.name.plain() == written);
+        if let Some(table) = printed.or_else(|| schema.tables.iter().find(|t| t.name.is_written_as(written))) {
             return Ok(table);
         }
     } else {
@@ -58,11 +59,6 @@ pub fn resolve_column(table: &Table, named: &Named) -> Result<usize, PlanError> 
     })
 }
 
-/// `schema.table` split in two; quoted parts are not special-cased (names with dots are rare).
-pub fn split_qualified(written: &str) -> Option<(&str, &str)> {
-    written.split_once('.')
-}
-
 /// `; did you mean `x`?` for the closest candidate, if any is close enough.
 pub fn suggestion(written: &str, candidates: impl Iterator<Item = String>) -> String {
     let best = candidates
@@ -73,5 +69,16 @@ pub fn suggestion(written: &str, candidates: impl Iterator<Item = String>) -> St
             format!("; did you mean `{name}`?")
         }
         _ => String::new(),
+    }
+}
+
+/// A table's name as a profile's TOML key: `"public.users"`, or `'public."Team"'` (a literal
+/// string, so the quotes `plain` prints need no escaping).
+pub fn profile_key(name: &QualifiedName) -> String {
+    let written = name.plain();
+    if written.contains('"') && !written.contains('\'') {
+        format!("'{written}'")
+    } else {
+        format!("\"{}\"", written.replace('\\', "\\\\").replace('"', "\\\""))
     }
 }

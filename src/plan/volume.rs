@@ -108,7 +108,7 @@ fn fan_out(
     let references: Vec<&QualifiedName> = entry.table.foreign_keys.iter().map(|fk| &fk.referenced_table).collect();
     let parent_table = references
         .iter()
-        .find(|name| name.plain() == parent || name.name == parent)
+        .find(|name| name.is_written_as(parent) || name.name == parent)
         .ok_or_else(|| {
             let candidates = references.iter().map(|n| n.plain());
             PlanError::at(&location, format!(

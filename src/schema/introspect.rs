@@ -98,6 +98,7 @@ async fn read_schema(conn: &mut PgConnection, callers_transaction: bool) -> Resu
     read_columns(conn, &oids, &types, &by_oid, &mut tables).await?;
     read_unique_keys(conn, &oids, version, &by_oid, &mut tables).await?;
     read_foreign_keys(conn, &oids, &by_oid, &mut tables).await?;
+    lift_partition_foreign_keys(&mut tables);
     read_checks(conn, &oids, &by_oid, &mut tables).await?;
     read_exclusions(conn, &oids, &by_oid, &mut tables).await?;
     read_triggers(conn, &oids, &by_oid, &mut tables).await?;
@@ -730,9 +731,40 @@ async fn read_foreign_keys(
             deferrable: get(row, "deferrable", PURPOSE)?,
             initially_deferred: get(row, "deferred", PURPOSE)?,
             definition: get(row, "definition", PURPOSE)?,
+            declared_on: None,
         });
     }
     Ok(())
+}
+
+/// A partition's own foreign keys (declared on it, not copied from its parent: pagila's
+/// `payment_p2022_01` references `customer`, its siblings do not) hold for the rows routed to it.
+/// Rows are generated for the partitioned root, so the root carries them too, with where they are
+/// declared: every generated row satisfies them, and the root loads after the tables they reference.
+fn lift_partition_foreign_keys(tables: &mut [Table]) {
+    let position: HashMap<QualifiedName, usize> = tables.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    for i in 0..tables.len() {
+        let mut root = i;
+        while let Some(&parent) = tables[root].partition_of.as_ref().and_then(|p| position.get(p)) {
+            root = parent;
+        }
+        if root == i {
+            continue;
+        }
+        let declared_on = tables[i].name.clone();
+        let own: Vec<ForeignKey> =
+            tables[i].foreign_keys.iter().filter(|fk| fk.declared_on.is_none()).cloned().collect();
+        for fk in own {
+            let carried = tables[root].foreign_keys.iter().any(|f| {
+                f.columns == fk.columns
+                    && f.referenced_table == fk.referenced_table
+                    && f.referenced_columns == fk.referenced_columns
+            });
+            if !carried {
+                tables[root].foreign_keys.push(ForeignKey { declared_on: Some(declared_on.clone()), ..fk });
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

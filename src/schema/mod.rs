@@ -25,9 +25,17 @@ impl QualifiedName {
         QualifiedName { schema: schema.into(), name: name.into() }
     }
 
-    /// The name as a user writes it: `schema.table`, unquoted.
+    /// The name as a user reads and writes it: `schema.table`, each part double-quoted only when
+    /// it needs to be (capitals, dots, spaces...), so `"a.b".c` and `a."b.c"` never print alike.
     pub fn plain(&self) -> String {
-        format!("{}.{}", self.schema, self.name)
+        format!("{}.{}", quote_ident_if_needed(&self.schema), quote_ident_if_needed(&self.name))
+    }
+
+    /// Whether a user's `schema.table` names this table: as [`plain`](Self::plain) prints it, or
+    /// unquoted (`public.Team`), as profiles have always accepted.
+    pub fn is_written_as(&self, written: &str) -> bool {
+        self.plain() == written
+            || written.strip_prefix(self.schema.as_str()).and_then(|rest| rest.strip_prefix('.')) == Some(&self.name)
     }
 }
 
@@ -50,6 +58,16 @@ pub fn quote_ident(ident: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// An identifier as PostgreSQL would need it written: bare when it is lowercase letters, digits,
+/// `_` and `$` (not starting with a digit or `$`), double-quoted otherwise. Keywords are left bare:
+/// this is for reading, and what matters there is that no two names print alike.
+pub fn quote_ident_if_needed(ident: &str) -> String {
+    let mut chars = ident.chars();
+    let starts_plain = chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+    let bare = starts_plain && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if bare { ident.to_string() } else { quote_ident(ident) }
 }
 
 /// Quotes a string literal for SQL: `it's` -> `'it''s'`. Used only for catalog values we echo back.
@@ -276,6 +294,9 @@ pub struct ForeignKey {
     pub initially_deferred: bool,
     /// `pg_get_constraintdef`: used to re-create the constraint after a cycle is loaded.
     pub definition: String,
+    /// Where the constraint lives when it is not on this table: a partition's own foreign key,
+    /// which its partitioned root carries too (see `introspect`).
+    pub declared_on: Option<QualifiedName>,
 }
 
 #[derive(Debug, Clone)]

@@ -46,7 +46,7 @@ async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) {
         if skipped.contains_key(qualified) {
             continue;
         }
-        let (schema, relation) = qualified.split_once('.').expect("qualified");
+        let (schema, relation) = (table["schema"].as_str().expect("schema"), table["name"].as_str().expect("name"));
         let sql =
             format!("SELECT count(*) FROM \"{}\".\"{}\"", schema.replace('"', "\"\""), relation.replace('"', "\"\""));
         let count = scalar(&db, &sql).await;

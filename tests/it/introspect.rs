@@ -104,7 +104,7 @@ fn table<'a>(schema: &'a Schema, ns: &str, name: &str) -> &'a Table {
 }
 
 fn names(schema: &Schema) -> Vec<String> {
-    schema.tables.iter().map(|t| t.name.plain()).collect()
+    schema.tables.iter().map(|t| format!("{}.{}", t.name.schema, t.name.name)).collect()
 }
 
 fn kind<'a>(table: &'a Table, column: &str) -> &'a TypeKind {

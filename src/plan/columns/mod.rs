@@ -60,7 +60,7 @@ pub fn choose_all(
         })
         .collect();
     restrict::apply_checks(table, written, &mut slots, &mut notes);
-    partition::apply_bounds(table, schema, written, &mut slots, &mut notes);
+    let unaimed = partition::apply_bounds(table, schema, written, &mut slots);
     for column_settings in settings.map(|s| s.columns.as_slice()).unwrap_or_default() {
         let c = scope::resolve_column(table, &column_settings.name)?;
         let Some(slot) = written.iter().position(|&w| w == c) else {
@@ -82,7 +82,43 @@ pub fn choose_all(
         }
     }
     unsupported_columns(table, written, &slots)?;
+    check_partition_keys(table, written, &unaimed, settings)?;
     Ok(ColumnChoice { slots, notes })
+}
+
+/// A partition key the bounds could not aim at is a plan error (rows would fall outside every
+/// partition), unless the profile sets one of the key's columns itself.
+fn check_partition_keys(
+    table: &Table,
+    written: &[usize],
+    unaimed: &[partition::Unaimed],
+    settings: Option<&TableSettings>,
+) -> Result<(), PlanError> {
+    let configured = |column: &str| settings.is_some_and(|s| s.columns.iter().any(|c| c.name.name == column));
+    for problem in unaimed {
+        let key_columns: Vec<&str> = written
+            .iter()
+            .map(|&c| table.columns[c].name.as_str())
+            .filter(|name| super::keys::mentions(&problem.key, name))
+            .collect();
+        if key_columns.iter().any(|c| configured(c)) {
+            continue;
+        }
+        let column = key_columns.first().copied().unwrap_or("<key column>");
+        return Err(PlanError::table(
+            &table.name,
+            format!(
+                "partition key `{}`: {}, so rows would fall outside every partition; add a DEFAULT partition, or in a \
+                 profile set `columns.{} = {{ values = [...] }}` to values inside a partition (or `skip = true`) under \
+                 [tables.{}]",
+                problem.key,
+                problem.why,
+                crate::schema::quote_ident_if_needed(column),
+                scope::profile_key(&table.name)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A NOT NULL column of a type we cannot generate is a plan error that says how to fix it.

@@ -15,7 +15,6 @@ use super::value_for_column;
 
 /// Narrows `slots` (aligned with `written`) by every CHECK of the table and its columns' domains.
 pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], notes: &mut Vec<String>) {
-    let slot_of = |name: &str| written.iter().position(|&c| table.columns[c].name == name);
     let mut found: Vec<(Restriction, Option<usize>)> = Vec::new();
     for constraint in &table.checks {
         let applied = analyze_into(&constraint.definition, None, &mut found);
@@ -30,10 +29,25 @@ pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], 
             }
         }
     }
+    narrow_all(table, written, slots, &found);
+}
+
+/// Narrows `slots` by one more expression (a leaf partition's constraint); `None` when it does not
+/// parse, else whether it is fully understood.
+pub fn apply_expression(table: &Table, written: &[usize], slots: &mut [ColumnSlot], definition: &str) -> Option<bool> {
+    let mut found = Vec::new();
+    let understood = analyze_into(definition, None, &mut found)?;
+    narrow_all(table, written, slots, &found);
+    Some(understood)
+}
+
+/// Applies the restrictions found, each to the slot of the column it names.
+fn narrow_all(table: &Table, written: &[usize], slots: &mut [ColumnSlot], found: &[(Restriction, Option<usize>)]) {
+    let slot_of = |name: &str| written.iter().position(|&c| table.columns[c].name == name);
     // Bounds from several CHECKs on one column (`stock >= -3`, `stock < 0`) are intersected
     // first, then meet the generator's default range once.
     let mut ranges: Vec<(usize, Option<Bound>, Option<Bound>)> = Vec::new();
-    for (restriction, domain_slot) in &found {
+    for (restriction, domain_slot) in found {
         let resolve = |name: &str| match domain_slot {
             Some(slot) if name.eq_ignore_ascii_case("value") => Some(*slot),
             _ => slot_of(name),

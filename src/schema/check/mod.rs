@@ -35,6 +35,8 @@ pub use analyze::{Analysis, Bound, Interval, Restriction, restrictions};
 pub use ast::{BinaryOp, CompareOp, Expr};
 pub use sample::sample_matching;
 
+pub(crate) use datetime::parse_timestamp;
+
 use crate::generate::Value;
 
 /// A CHECK text we could not parse, with the byte offset where parsing stopped.

@@ -22,7 +22,7 @@ async fn quoted_camel_case() {
     )
     .await;
     assert_eq!(s.count(r#""teamMembers""#).await, ROWS);
-    assert_eq!(s.count(r#""Team""#).await, s.planned("public.Team"));
+    assert_eq!(s.count(r#""Team""#).await, s.planned(r#"public."Team""#));
     assert_eq!(s.count("team").await, s.planned("public.team"));
 }
 
@@ -132,4 +132,27 @@ async fn same_table_name_in_several_schemas() {
     assert_eq!(s.count("billing.users WHERE status::text IN ('paying', 'overdue', 'closed')").await, ROWS);
     s.execute("INSERT INTO app.users (public_user_id, status) SELECT min(id), 'active' FROM public.users").await;
     s.execute("INSERT INTO audit.users (at) VALUES (now())").await;
+}
+
+/// `"a.b".c` and `a."b.c"` are two tables that printed alike (`a.b.c`): skipping the first, which
+/// a trigger refuses, must not cost the second its rows, and both print unambiguously.
+#[tokio::test]
+async fn names_with_dots_are_not_confused() {
+    let db = crate::support::TestDb::new().await;
+    db.execute(
+        r#"
+        CREATE SCHEMA a; CREATE SCHEMA "a.b";
+        CREATE TABLE "a.b".c (id int PRIMARY KEY);
+        CREATE TABLE a."b.c" (id int PRIMARY KEY);
+        CREATE FUNCTION a.reject() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no'; END $$;
+        CREATE TRIGGER no BEFORE INSERT ON "a.b".c FOR EACH ROW EXECUTE FUNCTION a.reject();
+        "#,
+    )
+    .await;
+    let run = crate::support::run_seed(&["--rows", "20"], &db.url);
+    let stderr = run.stderr_text();
+    assert!(run.status.success(), "{stderr}");
+    assert_eq!(crate::support::scalar(&db, r#"SELECT count(*) FROM a."b.c""#).await, 20, "{stderr}");
+    assert!(stderr.contains(r#"skipped "a.b".c: "#), "{stderr}");
+    assert!(!stderr.contains(r#"skipped a."b.c""#), "{stderr}");
 }
