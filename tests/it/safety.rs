@@ -216,10 +216,10 @@ async fn sequences_and_tables_outside_the_profile_are_untouched() {
     }
 }
 
-/// Fails today: `load::fix_sequences` moves sequences with `setval`, which a rollback does not
-/// undo. A run that fails after it (here: a second sequence whose MAXVALUE is too small) leaves
-/// the first sequence below the rows that are back, so the application's next insert collides.
-/// Fix: `ALTER SEQUENCE ... RESTART WITH n` (transactional) instead of `setval`.
+/// `load::fix_sequences` moves sequences with `ALTER SEQUENCE ... RESTART` (transactional), not
+/// `setval` (which a rollback does not undo): a run that fails after it (here: a second sequence
+/// whose MAXVALUE is too small) leaves the first sequence where it was, above the rows that are
+/// back, so the application's next insert does not collide.
 #[tokio::test]
 async fn a_failed_run_leaves_sequences_as_they_were() {
     let db = TestDb::new().await;
@@ -243,6 +243,31 @@ async fn a_failed_run_leaves_sequences_as_they_were() {
     assert_eq!(failed.status.code(), Some(3), "{}", failed.stderr_text());
     assert_eq!(scalar(&db, "SELECT max(id)::int8 FROM sq.a").await, 50);
     assert_eq!(sequence, sequence_state(&db, "sq.a_id_seq").await, "the rollback must restore the sequence");
+}
+
+/// A sequence a table outside the profile also draws from only moves forward: moving it back to
+/// the profile table's highest id would make the outside table's next insert collide.
+#[tokio::test]
+async fn a_sequence_shared_with_an_outside_table_only_moves_forward() {
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE SEQUENCE public.gid;
+         CREATE TABLE public.other (id bigint PRIMARY KEY DEFAULT nextval('public.gid'), note text);
+         INSERT INTO public.other (note) SELECT 'x' FROM generate_series(1, 1000);",
+    )
+    .await;
+    let dir = temp_folder("shared_sequence");
+    std::fs::write(
+        dir.join("s.sql"),
+        "CREATE SCHEMA sh; CREATE TABLE sh.a (id bigint PRIMARY KEY DEFAULT nextval('public.gid'), name text);",
+    )
+    .expect("ddl");
+    std::fs::write(dir.join("p.toml"), "[schema]\nsh = \"s.sql\"\n[tables.\"sh.a\"]\nrows = 5\n").expect("profile");
+    let output = run_seed(&["--quiet", "--profile", &dir.join("p.toml").display().to_string()], &db.url);
+    assert!(output.status.success(), "{}", output.stderr_text());
+    assert_eq!(sequence_state(&db, "public.gid").await, (1000, true), "the shared sequence stays ahead");
+    db.execute("INSERT INTO public.other (note) VALUES ('next')").await;
+    assert_eq!(scalar(&db, "SELECT max(id)::int8 FROM public.other").await, 1001);
 }
 
 fn assert_no_password(output: &SeedOutput, secret: &str) {
