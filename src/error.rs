@@ -54,6 +54,9 @@ pub enum Error {
     Load { table: String, message: String },
     #[error("{0}")]
     Refused(String),
+    /// Bad usage outside a profile: a malformed connection string (never echoed with its password).
+    #[error("{0}")]
+    Usage(String),
     #[error("{context}: {}", explain(source))]
     Database { context: String, source: sqlx::Error },
     /// The connection died under a run (server restart, `pg_terminate_backend`, network).
@@ -64,7 +67,7 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Profile(_) | Error::Plan(_) | Error::ReadFile { .. } => exit::USAGE,
+            Error::Profile(_) | Error::Plan(_) | Error::ReadFile { .. } | Error::Usage(_) => exit::USAGE,
             Error::Refused(_) => exit::REFUSED,
             Error::Connect { .. }
             | Error::Introspect(_)
