@@ -108,7 +108,7 @@ pub fn explain_located(error: &sqlx::Error) -> String {
 
 fn describe(error: &sqlx::Error, located: bool) -> String {
     let Some(pg) = error.as_database_error().and_then(|db| db.try_downcast_ref::<PgDatabaseError>()) else {
-        return error.to_string();
+        return one_paragraph(&error.to_string());
     };
     let mut text = pg.message().to_string();
     if let Some(detail) = pg.detail() {
@@ -128,7 +128,13 @@ fn describe(error: &sqlx::Error, located: bool) -> String {
     if let Some(advice) = advice(pg.code()) {
         text.push_str(&format!(". {advice}"));
     }
-    text
+    one_paragraph(&text)
+}
+
+/// The server's multi-line parts (a JSON error's context: `JSON data, line 1: ...` then `COPY
+/// ...`) joined with `; `, so every message stays one paragraph.
+fn one_paragraph(text: &str) -> String {
+    text.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
 /// What to do about the usual SQLSTATEs.
@@ -198,6 +204,14 @@ mod tests {
         assert_eq!(line_and_column("ab\ncd\nef", 5), (2, 2));
         assert_eq!(line_and_column("é\nx", 3), (2, 1));
         assert_eq!(line_and_column("", 9), (1, 1));
+    }
+
+    #[test]
+    fn server_lines_are_folded_into_one_paragraph() {
+        assert_eq!(
+            one_paragraph("a [JSON data, line 1: {x...\nCOPY t, line 2]\n"),
+            "a [JSON data, line 1: {x...; COPY t, line 2]"
+        );
     }
 
     #[test]
