@@ -136,9 +136,25 @@ async fn prepare(
     {
         schema = introspect(conn).await?;
     }
-    let plan = plan::build(&schema, profile, options)?;
+    let plan = build_off_thread(schema, profile, options).await?;
     reporter.report(Event::PlanReady { plan: &plan });
     Ok(plan)
+}
+
+/// Plans on a blocking thread: planning is pure work that can take a while (a fan-out visits
+/// every parent row), and while it runs on this task nothing else of the run's future is polled,
+/// so a Ctrl-C waiting beside it (the binary's `select!`) would go unanswered.
+async fn build_off_thread(schema: Schema, profile: Option<&Profile>, options: &PlanOptions) -> Result<Plan> {
+    let (profile, options) = (profile.cloned(), options.clone());
+    match tokio::task::spawn_blocking(move || plan::build(&schema, profile.as_ref(), &options)).await {
+        Ok(plan) => Ok(plan?),
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Only when the runtime shuts down under it: the run is ending anyway.
+        Err(_) => Err(Error::Plan(plan::PlanError {
+            where_: None,
+            message: "planning was cancelled: seed is shutting down".into(),
+        })),
+    }
 }
 
 /// Applies each DDL file whose schema has no tables yet. Returns whether anything was applied.

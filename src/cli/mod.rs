@@ -39,7 +39,10 @@ pub fn main() -> i32 {
             return exit::INTERNAL;
         }
     };
-    runtime.block_on(run_interruptible(cli))
+    let code = runtime.block_on(run_interruptible(cli));
+    // Without waiting for a planning thread an interrupted run left behind: its work is discarded.
+    runtime.shutdown_background();
+    code
 }
 
 async fn run_interruptible(cli: Cli) -> i32 {

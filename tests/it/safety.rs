@@ -56,6 +56,20 @@ impl Running {
         assert!(status.success(), "kill -{name} failed");
     }
 
+    /// [`Running::finish`], or None (the process killed) if it is still running after `limit`.
+    fn finish_within(mut self, limit: Duration) -> Option<(ExitStatus, String)> {
+        let started = Instant::now();
+        while self.child.try_wait().expect("try_wait").is_none() {
+            if started.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(self.finish())
+    }
+
     /// Waits for the process; returns its status and everything it wrote to stderr.
     fn finish(mut self) -> (ExitStatus, String) {
         let status = self.child.wait().expect("wait");
@@ -153,6 +167,26 @@ async fn ctrl_c_rolls_back_and_exits_130_with_one_line() {
     assert_eq!(messages.len(), 1, "{stderr}");
     assert!(messages[0].contains("interrupted") && messages[0].contains("nothing was committed"), "{stderr}");
     assert_eq!(before, table_checksums(&db).await);
+}
+
+/// Planning is pure work that can take a while (here a fan-out visiting 3 x 10^8 parent rows):
+/// Ctrl-C still ends the run at once, with exit 130.
+#[tokio::test]
+async fn ctrl_c_is_honoured_during_long_planning() {
+    let db = TestDb::new().await;
+    let run = Running::start(&["plan", "--profile", "minimal", "--scale", "3e7"], &db.url);
+    let mut conn = db.connect().await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // Planning: the run's transaction waits, idle, for more than a second.
+    let planning = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'seed' \
+                    AND state = 'idle in transaction' AND now() - state_change > interval '1 second'";
+    while sqlx::query_scalar::<_, i64>(planning).bind(&db.name).fetch_one(&mut conn).await.expect("activity") == 0 {
+        assert!(Instant::now() < deadline, "the run never started planning");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    run.signal("INT");
+    let (status, stderr) = run.finish_within(Duration::from_secs(5)).expect("Ctrl-C was ignored while planning");
+    assert_eq!(status.code(), Some(130), "{stderr}");
 }
 
 /// An outside schema: `audit.log` references `creator.users` and `audit.log_notes` references
