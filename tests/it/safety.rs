@@ -9,7 +9,7 @@ use std::process::{Child, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use sqlx::Row;
+use sqlx::{Connection, Executor, Row};
 
 use crate::support::{
     SeedOutput, TempFolder, TestDb, checksums_in, run_seed, scalar, seed_command, table_checksums, temp_folder,
@@ -187,6 +187,34 @@ async fn ctrl_c_is_honoured_during_long_planning() {
     run.signal("INT");
     let (status, stderr) = run.finish_within(Duration::from_secs(5)).expect("Ctrl-C was ignored while planning");
     assert_eq!(status.code(), Some(130), "{stderr}");
+}
+
+/// A role that may TRUNCATE but not DELETE the profile's tables still gets its run: the dev
+/// loop's `DELETE` shortcut (load::empty) steps aside for the `TRUNCATE` the role may run.
+#[tokio::test]
+async fn a_role_without_delete_privilege_still_cleans_with_truncate() {
+    let db = TestDb::new().await;
+    let role = format!("seed_truncate_only_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&crate::support::admin_url()).await.expect("admin");
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN")))
+        .await
+        .expect("role");
+    db.execute(&format!(
+        "CREATE SCHEMA p; CREATE TABLE p.a (id int PRIMARY KEY, name text);
+         CREATE TABLE p.b (id int PRIMARY KEY, a_id int NOT NULL REFERENCES p.a);
+         INSERT INTO p.a VALUES (1, 'old'); INSERT INTO p.b VALUES (1, 1);
+         GRANT USAGE ON SCHEMA p TO {role}; GRANT SELECT, INSERT, TRUNCATE ON p.a, p.b TO {role};"
+    ))
+    .await;
+    let dir = temp_folder("truncate_only");
+    std::fs::write(dir.join("p.toml"), "schemas = [\"p\"]\n[defaults]\nrows = 4\n").expect("profile");
+    let url = db.url.replacen("postgres@", &format!("{role}@"), 1);
+    let output = run_seed(&["--quiet", "--profile", &dir.join("p.toml").display().to_string()], &url);
+    db.execute(&format!("DROP OWNED BY {role}")).await;
+    let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}"))).await;
+    assert!(output.status.success(), "{}", output.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM p.b").await, 4);
 }
 
 /// An outside schema: `audit.log` references `creator.users` and `audit.log_notes` references
