@@ -30,11 +30,15 @@ pub fn apply(column: &Column, settings: &ColumnSettings, slot: &mut ColumnSlot) 
     if let Some(generator) = &settings.generator {
         slot.generator = named_generator(&generator.name, &slot.generator).ok_or_else(|| {
             let names = TextKind::NAMES.iter().chain(OTHER_GENERATORS).map(|s| s.to_string());
-            let hint = scope::suggestion(&generator.name, names);
+            // The hint ends its own sentence (`; did you mean `email`?`).
+            let hint = match scope::suggestion(&generator.name, names) {
+                hint if hint.is_empty() => ".".to_string(),
+                hint => hint,
+            };
             PlanError::at(
                 &generator.location,
                 format!(
-                    "unknown generator `{}`{hint}. Known generators: {}, {}",
+                    "unknown generator `{}`{hint} Known generators: {}, {}",
                     generator.name,
                     TextKind::NAMES.join(", "),
                     OTHER_GENERATORS.join(", ")
