@@ -58,6 +58,7 @@ pub async fn seed_with(
         }
         match clean_and_load(&mut tx, &plan, cleaning, reporter).await {
             Ok(rows) => {
+                reporter.report(Event::Committing);
                 tx.commit().await.map_err(Error::database("committing the load"))?;
                 for (table, reason) in &plan.skipped {
                     reporter.report(Event::TableSkipped { table, reason });
@@ -119,6 +120,7 @@ pub async fn clean_only(
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let plan = prepare(&mut tx, profile, options, reporter).await?;
     let cleaned = clean::clean_with(&mut tx, &plan, cleaning, reporter).await?;
+    reporter.report(Event::Committing);
     tx.commit().await.map_err(Error::database("committing the cleanup"))?;
     reporter.report(Event::Cleaned { tables: cleaned });
     Ok(cleaned)
