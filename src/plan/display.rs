@@ -44,7 +44,7 @@ impl fmt::Display for Plan {
         writeln!(f)?;
         write!(
             f,
-            "cleanup: TRUNCATE of the {} tables above (RESTART IDENTITY), in the load's transaction",
+            "cleanup: TRUNCATE of the {} tables above, in the load's transaction; sequences are moved past the written rows afterwards (one shared with other tables only forward)",
             self.clean.len()
         )
     }

@@ -330,6 +330,9 @@ async fn a_sequence_shared_with_an_outside_table_only_moves_forward() {
     assert_eq!(sequence_state(&db, "public.gid").await, (1000, true), "the shared sequence stays ahead");
     db.execute("INSERT INTO public.other (note) VALUES ('next')").await;
     assert_eq!(scalar(&db, "SELECT max(id)::int8 FROM public.other").await, 1001);
+    let plan = run_seed(&["plan", "--profile", &dir.join("p.toml").display().to_string()], &db.url);
+    let text = plan.stdout_text();
+    assert!(!text.contains("RESTART IDENTITY") && text.contains("only forward"), "the plan says what it does: {text}");
 }
 
 fn assert_no_password(output: &SeedOutput, secret: &str) {
