@@ -42,7 +42,7 @@ pub fn parse(text: &str) -> Result<PgConnectOptions> {
 }
 
 fn parse_url(scheme: &str, url: &str) -> Result<PgConnectOptions> {
-    if !matches!(scheme, "postgres" | "postgresql") {
+    if !(scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql")) {
         return Err(usage(&format!(
             "the database URL's scheme `{}` is not PostgreSQL's: seed only fills PostgreSQL. Use a postgres:// (or postgresql://) URL",
             scheme.chars().take(20).collect::<String>()
@@ -231,6 +231,7 @@ mod tests {
         assert!(mysql.to_string().contains("`mysql`") && !mysql.to_string().contains("pw@"), "{mysql}");
         assert_eq!(mysql.exit_code(), crate::error::exit::USAGE);
         assert!(parse("just-a-word").is_err());
+        assert!(parse("PostgreSQL://u@127.0.0.1/db").is_ok(), "schemes are case-insensitive");
     }
 
     #[test]
