@@ -50,6 +50,12 @@ pub enum Error {
         file.display()
     )]
     ReadFile { file: PathBuf, source: std::io::Error },
+    #[error(
+        "cannot read .env in the current folder: {source}. Fix it (one KEY=value per line) or remove it; nothing was connected to"
+    )]
+    DotEnv { source: dotenvy::Error },
+    #[error("cannot write to standard output: {source}")]
+    Output { source: std::io::Error },
     #[error("loading table {table} failed: {message}")]
     Load { table: String, message: String },
     #[error("{0}")]
@@ -67,8 +73,11 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Profile(_) | Error::Plan(_) | Error::ReadFile { .. } | Error::Usage(_) => exit::USAGE,
+            Error::Profile(_) | Error::Plan(_) | Error::ReadFile { .. } | Error::DotEnv { .. } | Error::Usage(_) => {
+                exit::USAGE
+            }
             Error::Refused(_) => exit::REFUSED,
+            Error::Output { .. } => exit::INTERNAL,
             Error::Connect { .. }
             | Error::Introspect(_)
             | Error::Ddl { .. }

@@ -24,7 +24,10 @@ use report::Console;
 
 pub fn main() -> i32 {
     // `.env` is read before parsing so DATABASE_URL from it fills `--database-url`.
-    let _ = dotenvy::dotenv();
+    if let Err(error) = connect::read_dot_env() {
+        eprintln!("seed: {error}");
+        return error.exit_code();
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -123,17 +126,29 @@ async fn perform(command: Command, conn: &mut PgConnection, job: &Job<'_>, repor
         }
         Command::Plan => {
             let plan = run::plan_only(conn, job.profile, job.options, reporter).await?;
-            if job.json {
-                println!("{}", serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default());
+            let text = if job.json {
+                serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default()
             } else {
-                println!("{plan}");
-            }
+                plan.to_string()
+            };
+            print_out(&text)?;
         }
         Command::Clean => {
             run::clean_only(conn, job.profile, job.options, job.cleaning, reporter).await?;
         }
     }
     Ok(())
+}
+
+/// Writes `text` and a newline to stdout. A reader that went away (`seed plan | head -1`) ends
+/// the output quietly, as for other command line tools; any other write failure is an error.
+fn print_out(text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(source) if source.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output { source }),
+        _ => Ok(()),
+    }
 }
 
 /// The target checks: runs that write need a local host unless allowed; the profile may pin the

@@ -23,6 +23,16 @@ use conninfo::scrub;
 /// How long a connection attempt may take unless `PGCONNECT_TIMEOUT` (seconds) says otherwise.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Reads `.env` from the current folder only, as documented: `dotenvy::dotenv()` also searches
+/// parent folders, and would pick up another project's `DATABASE_URL`. Variables already set win;
+/// a missing file is fine, a malformed one is an error rather than silently ignored.
+pub fn read_dot_env() -> Result<()> {
+    match dotenvy::from_path(".env") {
+        Err(source) if !source.not_found() => Err(Error::DotEnv { source }),
+        _ => Ok(()),
+    }
+}
+
 /// A resolved connection target.
 #[derive(Clone)]
 pub struct Target {

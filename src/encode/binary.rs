@@ -193,3 +193,7 @@ impl RowWriter for BinaryRowWriter {
 #[cfg(test)]
 #[path = "binary_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "binary_oracle_tests.rs"]
+mod oracle_tests;

@@ -18,6 +18,7 @@
 mod ascii;
 mod binary;
 mod datetime;
+mod literal;
 mod numeric;
 mod scalar;
 mod text;
@@ -36,6 +37,7 @@ fn written(f: impl FnOnce(&mut Vec<u8>)) -> String {
 use bytes::Bytes;
 
 pub use binary::BinaryRowWriter;
+pub use literal::literal;
 pub use text::{TextRowWriter, write_record};
 
 use crate::generate::Value;
@@ -66,31 +68,16 @@ pub enum EncodeError {
 
 impl EncodeError {
     pub(crate) fn mismatch(value: &Value, ty: &PgType) -> Self {
-        EncodeError::Mismatch { value: describe(value), ty: ty.name.clone() }
+        EncodeError::Mismatch { value: literal(value), ty: ty.name.clone() }
     }
 
     pub(crate) fn out_of_range(value: &Value, ty: &PgType) -> Self {
-        EncodeError::OutOfRange { value: describe(value), ty: ty.name.clone() }
+        EncodeError::OutOfRange { value: literal(value), ty: ty.name.clone() }
     }
 
     pub(crate) fn invalid(value: &Value, ty: &PgType, reason: impl Into<String>) -> Self {
-        EncodeError::Invalid { value: describe(value), ty: ty.name.clone(), reason: reason.into() }
+        EncodeError::Invalid { value: literal(value), ty: ty.name.clone(), reason: reason.into() }
     }
-}
-
-/// A short description of a value for error messages (long texts and arrays are cut).
-fn describe(value: &Value) -> String {
-    const MAX: usize = 80;
-    let mut text = format!("{value:?}");
-    if text.len() > MAX {
-        let mut cut = MAX;
-        while !text.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        text.truncate(cut);
-        text.push_str("...");
-    }
-    text
 }
 
 /// Whether a table whose columns have these types can be loaded with binary COPY.
@@ -179,7 +166,7 @@ mod tests {
     fn long_values_are_cut_in_messages() {
         let err = EncodeError::mismatch(&Value::Text("é".repeat(100)), &PgType::new(23, "integer", TypeKind::Int4));
         let message = err.to_string();
-        assert!(message.len() < 140, "{message}");
+        assert!(message.chars().count() < 140, "{message}");
         assert!(message.ends_with("in a column of type integer"));
     }
 }

@@ -155,7 +155,7 @@ fn numeric<S: Sink>(
         _ => return Err(EncodeError::mismatch(value, ty)),
     };
     if let Err(misfit) = num.fit(p, s) {
-        let (value, ty, detail) = (super::describe(value), ty.name.clone(), misfit.explain(p, s));
+        let (value, ty, detail) = (super::literal(value), ty.name.clone(), misfit.explain(p, s));
         return Err(EncodeError::NumericOverflow { value, ty, detail });
     }
     sink.numeric(&num);
@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn text_is_only_for_text_like_columns() {
         let err = check(Value::Text("12".into()), &ty(TypeKind::Int4)).unwrap_err();
-        assert_eq!(err.to_string(), "cannot store Text(\"12\") in a column of type Int4");
+        assert_eq!(err.to_string(), "cannot store '12' in a column of type Int4");
         let inet = ty(TypeKind::Inet);
         assert_eq!(check(Value::Text("::1".into()), &inet).unwrap(), "literal ::1");
         assert!(check(Value::Int(1), &inet).is_err());

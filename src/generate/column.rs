@@ -28,6 +28,21 @@ pub enum MomentUnit {
     Time,
 }
 
+/// How an integer generator draws values that need not be unique.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum IntSpread {
+    /// Uniform over the whole range.
+    Uniform,
+    /// Counts and sizes: mostly small, with a long tail.
+    Skewed,
+    /// Keys (ids, serials): a unique key may use the type's whole range, but a key that need not
+    /// be unique stays within [`KEY_DRAW_SPAN`] values, so a sequence moved past it keeps room.
+    Key,
+}
+
+/// How many values a non-unique key column draws from (`1..=1_000_000` for an id).
+pub const KEY_DRAW_SPAN: i64 = 1_000_000;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ColumnGen {
     Null,
@@ -36,10 +51,11 @@ pub enum ColumnGen {
     Sequence {
         start: i64,
     },
+    /// Integers in `lo..=hi`: unique values are `lo + index`; other draws follow `spread`.
     Int {
         lo: i64,
         hi: i64,
-        small: bool,
+        spread: IntSpread,
     },
     /// Decimal numbers with `scale` digits after the point, between `lo` and `hi` (scaled).
     Decimal {
@@ -163,6 +179,19 @@ pub enum LiteralKind {
         srid: u32,
         shape: GeoShape,
     },
+    /// A write-ahead log position, `16/B374D848`.
+    Lsn,
+    /// A transaction or command id (`xid`, `xid8`, `cid`): a number below 2^32.
+    TransactionId,
+    /// `pg_snapshot` / `txid_snapshot`: `xmin:xmax:xip,...` with the in-progress ids in between.
+    Snapshot,
+    /// A tuple id, `(block,offset)`.
+    Tid,
+    /// `int2vector` / `oidvector`: numbers separated by spaces.
+    NumberVector,
+    /// One of a fixed list of valid literals: the names of built-in objects for the OID alias
+    /// types (`regclass` -> `pg_class`), JSON paths.
+    OneOf(&'static [&'static str]),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +240,7 @@ impl ColumnGen {
                 Some(36u64.checked_pow(*max).unwrap_or(u64::MAX))
             }
             ColumnGen::Composite { fields } => fields.first().map_or(Some(1), |f| f.generator.capacity()),
+            ColumnGen::Literal(kind) => kind.capacity(),
             _ => None,
         }
     }
@@ -221,7 +251,7 @@ impl ColumnGen {
             ColumnGen::Null => *out = Value::Null,
             ColumnGen::Fixed(value) => out.clone_from(value),
             ColumnGen::Sequence { start } => *out = Value::Int(start + unique.unwrap_or(0) as i64),
-            ColumnGen::Int { lo, hi, small } => *out = Value::Int(int_value(rng, unique, *lo, *hi, *small)),
+            ColumnGen::Int { lo, hi, spread } => *out = Value::Int(int_value(rng, unique, *lo, *hi, *spread)),
             ColumnGen::Decimal { lo, hi, scale } => *out = decimal_value(rng, unique, *lo, *hi, *scale),
             ColumnGen::Float { lo, hi } => *out = Value::Float(float_value(rng, unique, *lo, *hi)),
             ColumnGen::Bool { p_true } => {
@@ -266,17 +296,20 @@ fn saturate(count: i128) -> u64 {
     u64::try_from(count.max(0)).unwrap_or(u64::MAX)
 }
 
-fn int_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, small: bool) -> i64 {
+fn int_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, spread: IntSpread) -> i64 {
     if let Some(k) = unique {
         return lo.saturating_add(k as i64);
     }
-    if small {
-        // Counts and sizes: mostly small, a long tail (squared uniform).
-        let u = rng.unit();
-        let span = (hi as f64 - lo as f64).min(10_000.0);
-        return lo + (u * u * span) as i64;
+    match spread {
+        IntSpread::Uniform => rng.range_i64(lo, hi),
+        IntSpread::Skewed => {
+            // Mostly small, a long tail (squared uniform).
+            let u = rng.unit();
+            let span = (hi as f64 - lo as f64).min(10_000.0);
+            lo + (u * u * span) as i64
+        }
+        IntSpread::Key => rng.range_i64(lo, hi.min(lo.saturating_add(KEY_DRAW_SPAN - 1))),
     }
-    rng.range_i64(lo, hi)
 }
 
 fn decimal_value(rng: &mut RowRng, unique: Option<u64>, lo: i128, hi: i128, scale: u16) -> Value {
@@ -302,12 +335,14 @@ fn float_value(rng: &mut RowRng, unique: Option<u64>, lo: f64, hi: f64) -> f64 {
 
 fn choose(rng: &mut RowRng, len: usize, cumulative: &[f64]) -> usize {
     match cumulative.last() {
-        Some(total) if *total > 0.0 => {
-            let target = rng.unit() * total;
-            cumulative.partition_point(|c| *c <= target).min(len - 1)
-        }
+        Some(total) if *total > 0.0 => weighted_index(cumulative, rng.unit() * total),
         _ => rng.below(len as u64) as usize,
     }
+}
+
+/// The entry whose running weight total first passes `target` (in `0..total`).
+pub fn weighted_index(cumulative: &[f64], target: f64) -> usize {
+    cumulative.partition_point(|c| *c <= target).min(cumulative.len().saturating_sub(1))
 }
 
 fn moment_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, unit: MomentUnit) -> Value {
@@ -564,7 +599,12 @@ impl LiteralKind {
             | LiteralKind::TsTzRange
             | LiteralKind::FloatRange
             | LiteralKind::TimeRange => {
-                self.write_range(rng, None, out);
+                match unique {
+                    Some(k) => self.write_disjoint_range(rng, k, out),
+                    None => {
+                        self.write_range(rng, None, out);
+                    }
+                }
                 Ok(())
             }
             LiteralKind::Money => write!(out, "{}.{:02}", rng.below(10_000), rng.below(100)),
@@ -585,8 +625,53 @@ impl LiteralKind {
             LiteralKind::Cube => write!(out, "({}, {}, {})", small(rng), small(rng), small(rng)),
             LiteralKind::Isn(kind) => write_isn(out, kind, n),
             LiteralKind::Geometry { srid, shape } => write_geometry(out, rng, srid, shape),
+            LiteralKind::Lsn => write!(out, "{:X}/{:X}", n >> 32, n & 0xffff_ffff),
+            LiteralKind::TransactionId => write!(out, "{}", n % (1 << 32)),
+            LiteralKind::Snapshot => {
+                let xmin = n % 1_000_000 + 10;
+                write!(out, "{xmin}:{}:{},{}", xmin + 10, xmin, xmin + 4)
+            }
+            LiteralKind::Tid => write!(out, "({},{})", n % 1_000_000, n % 100 + 1),
+            LiteralKind::NumberVector => write!(out, "{} {} {}", n % 1000 + 1, small(rng) + 1, small(rng) + 1),
+            LiteralKind::OneOf(values) => {
+                out.push_str(values[(n % values.len() as u64) as usize]);
+                Ok(())
+            }
         };
     }
+
+    /// How many distinct values this kind can produce, when that is a small fixed number.
+    pub fn capacity(self) -> Option<u64> {
+        match self {
+            LiteralKind::OneOf(values) => Some(values.len() as u64),
+            // Ranges that never overlap: one per minute of the day.
+            LiteralKind::TimeRange => Some(MINUTES_PER_DAY),
+            _ => None,
+        }
+    }
+    /// Writes the `k`-th of a series of ranges that never overlap (unique range columns, and
+    /// exclusion constraints with `&&`): range `k` lies inside its own slot of the kind's units,
+    /// ten numbers, a day, an hour, or a minute of the day for `time` ranges.
+    fn write_disjoint_range(self, rng: &mut RowRng, k: u64, out: &mut String) {
+        let lo = k * 10 + rng.below(5);
+        let hi = lo + 1 + rng.below(4);
+        let day = |k: u64| date_literal(i32::try_from(k).unwrap_or(i32::MAX));
+        let _ = match self {
+            LiteralKind::Int4Range | LiteralKind::Int8Range | LiteralKind::NumRange => write!(out, "[{lo},{hi})"),
+            LiteralKind::FloatRange => write!(out, "[{lo}.5,{hi}.25)"),
+            LiteralKind::DateRange => write!(out, "[{},{})", day(k), day(k + 1)),
+            LiteralKind::TsRange | LiteralKind::TsTzRange => {
+                let minutes = 1 + rng.below(59);
+                write!(out, "[{} {:02}:00,{} {:02}:{minutes:02})", day(k / 24), k % 24, day(k / 24), k % 24)
+            }
+            LiteralKind::TimeRange => {
+                let minute = k % MINUTES_PER_DAY;
+                write!(out, "[{:02}:{:02}:00,{:02}:{:02}:30)", minute / 60, minute % 60, minute / 60, minute % 60)
+            }
+            _ => Ok(()),
+        };
+    }
+
     /// Writes one range of this kind starting after `after` (the previous range's upper end, in
     /// the kind's units: integers, days, hours), with a gap so that ranges of a multirange never
     /// touch. Returns this range's upper end. Other kinds write nothing.
@@ -626,6 +711,8 @@ impl LiteralKind {
         end
     }
 }
+
+const MINUTES_PER_DAY: u64 = 24 * 60;
 
 /// Ranges in a generated multirange, at most.
 pub const MAX_MULTIRANGE: u32 = 3;
@@ -730,7 +817,7 @@ mod tests {
 
     #[test]
     fn capacities_of_full_ranges_saturate_instead_of_wrapping() {
-        let full = ColumnGen::Int { lo: i64::MIN, hi: i64::MAX, small: false };
+        let full = ColumnGen::Int { lo: i64::MIN, hi: i64::MAX, spread: IntSpread::Uniform };
         assert_eq!(full.capacity(), Some(u64::MAX), "2^64 values, not 0");
         let moments = ColumnGen::Moment { lo: i64::MIN, hi: i64::MAX, unit: MomentUnit::Date };
         assert_eq!(moments.capacity(), Some(u64::MAX));
@@ -752,6 +839,40 @@ mod tests {
             .collect()
     }
 
+    /// Unique range columns (and exclusion constraints with `&&`) get ranges that never overlap:
+    /// each lies inside its own slot, in increasing order of the row index.
+    #[test]
+    fn unique_ranges_never_overlap() {
+        let bounds = |value: &Value| -> (String, String) {
+            let text = value.as_text().unwrap_or_default();
+            let inner = text.trim_start_matches('[').trim_end_matches(')');
+            let (lo, hi) = inner.split_once(',').unwrap_or_default();
+            (lo.to_string(), hi.to_string())
+        };
+        for kind in [LiteralKind::Int4Range, LiteralKind::DateRange, LiteralKind::TsTzRange, LiteralKind::TimeRange] {
+            let ranges: Vec<(String, String)> =
+                values(&ColumnGen::Literal(kind), 200, true).iter().map(bounds).collect();
+            for pair in ranges.windows(2) {
+                let numeric = |s: &str| s.parse::<i64>().ok();
+                match (numeric(&pair[0].1), numeric(&pair[1].0)) {
+                    (Some(end), Some(start)) => assert!(end <= start, "{kind:?}: {pair:?}"),
+                    _ => assert!(pair[0].1 <= pair[1].0, "{kind:?}: {pair:?}"),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_that_need_not_be_unique_stay_low() {
+        // A serial column without a unique key: a sequence moved past these keeps its room.
+        let generator = ColumnGen::Int { lo: 1, hi: i64::from(i32::MAX), spread: IntSpread::Key };
+        for value in values(&generator, 2000, false) {
+            assert!(matches!(value, Value::Int(v) if (1..=KEY_DRAW_SPAN).contains(&v)), "{value:?}");
+        }
+        let unique = values(&generator, 3, true);
+        assert_eq!(unique, vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
+    }
+
     #[test]
     fn injective_generators_never_repeat() {
         let generators = [
@@ -760,7 +881,7 @@ mod tests {
             ColumnGen::Text { kind: None, min: 1, max: 6 },
             // A char(3) key: values are cut to fit, and must stay distinct (adventureworks).
             ColumnGen::Text { kind: None, min: 3, max: 3 },
-            ColumnGen::Int { lo: -5, hi: 100_000, small: false },
+            ColumnGen::Int { lo: -5, hi: 100_000, spread: IntSpread::Uniform },
             ColumnGen::Moment { lo: 0, hi: REFERENCE_MICROS, unit: MomentUnit::Timestamp },
         ];
         for generator in generators {

@@ -9,7 +9,7 @@
 use rand::distr::Distribution;
 use rand_distr::Zipf;
 
-use super::column::ColumnGen;
+use super::column::{ColumnGen, weighted_index};
 use super::rng::{Permutation, RowRng, StreamKey};
 use super::value::Value;
 use crate::profile::Count;
@@ -102,6 +102,9 @@ pub enum Picker {
     /// (child slot, parent column) pairs. Probed deterministically from a random start; for a
     /// self-reference only earlier rows are probed, and a row with none is its own parent (or NULL).
     Matching { shared: Vec<(usize, usize)>, parents: u64, earlier: bool },
+    /// One of the parent rows `rows` (the profile named their keys), weighted by running totals
+    /// `cumulative` (empty: uniform).
+    Among { rows: Vec<u64>, cumulative: Vec<f64> },
 }
 
 /// Parents probed for a [`Picker::Matching`] before giving up (the server then reports the row).
@@ -442,6 +445,13 @@ fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &Row
         Picker::FanOut => position.map(|(parent, _)| parent),
         Picker::Injective(permutation) => Some(permutation.apply(row % permutation.len().max(1))),
         Picker::Digit { driver, position } => scratch.digits.get(*driver).and_then(|d| d.get(*position)).copied(),
+        Picker::Among { rows, cumulative } => {
+            let index = match cumulative.last() {
+                Some(total) if *total > 0.0 => weighted_index(cumulative, key.unit(row) * total),
+                _ => key.below(row, rows.len() as u64) as usize,
+            };
+            rows.get(index).copied()
+        }
         Picker::Matching { .. } => None,
     }
 }

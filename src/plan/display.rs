@@ -44,7 +44,9 @@ impl fmt::Display for Plan {
         writeln!(f)?;
         write!(
             f,
-            "cleanup: TRUNCATE of the {} tables above, in the load's transaction; sequences are moved past the written rows afterwards (one shared with other tables only forward)",
+            "cleanup: TRUNCATE of the {} tables above, in the load's transaction; sequences are not restarted: \
+             each one that feeds a written column is moved past the highest value written (one that other tables \
+             also use only forward), the others keep theirs",
             self.clean.len()
         )
     }

@@ -5,7 +5,9 @@
 //! agree. Unique keys are then satisfied by construction, cheapest way first: a column that is
 //! already injective settles every key that contains it; a single part becomes injective (a
 //! sequence, an index suffix, a permutation of parents); several parts share a
-//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic.
+//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic. Expression
+//! keys count through the columns they keep apart ([`super::key_parts`]); a key made only of
+//! expressions that may merge values fails here too, naming the index.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -14,11 +16,13 @@ use crate::generate::rng::{Permutation, StreamKey};
 use crate::generate::table::{ColumnSlot, FkGen, Picker, RowCheck, TableGen, UniqueDriver, UniqueSource};
 use crate::profile::Profile;
 use crate::schema::check;
-use crate::schema::{QualifiedName, Table, TableKind, TypeKind, UniqueKey};
+use crate::schema::{Exclusion, QualifiedName, Table, TableKind, TypeKind, UniqueKey};
 
+use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
+use super::key_parts::key_parts;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns};
+use super::{PlanError, Scoped, TablePlan, columns, fk_values};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -149,6 +153,7 @@ impl<'a> Builder<'a> {
         let referencing: Vec<&Table> = self.context.scoped.iter().map(|s| s.table).collect();
         columns::keep_referenced_columns(self.table, &referencing, &self.written, &mut self.slots);
         self.assign_foreign_keys()?;
+        self.apply_given_parents()?;
         self.assign_unique_keys()?;
         if let Some((rows, reason)) = self.clamp.take() {
             return Ok(Built::Clamp { rows, reason });
@@ -183,6 +188,18 @@ impl<'a> Builder<'a> {
             checks,
         };
         Ok(Built::Table(Box::new((generator, plan))))
+    }
+
+    /// The profile's `value`/`values` on foreign-key columns (see [`fk_values`]).
+    fn apply_given_parents(&mut self) -> Result<(), PlanError> {
+        let child = fk_values::Child {
+            table: self.table,
+            settings: self.context.scoped[self.i].settings,
+            written: &self.written,
+            slots: &self.slots,
+        };
+        let parents: Vec<String> = self.context.scoped.iter().map(|s| s.table.name.plain()).collect();
+        fk_values::apply(&child, &mut self.fks, &self.context.volumes.fixtures, &parents)
     }
 
     fn slot_of(&self, column: &str) -> Option<usize> {
@@ -376,6 +393,9 @@ impl<'a> Builder<'a> {
                 Picker::Injective(_) => format!("one-to-one: each of the {rows} parent rows at most once"),
                 Picker::Digit { .. } => "a part of a composite unique key: combinations never repeat".into(),
                 Picker::Matching { .. } => "a row that agrees on the columns it shares with a wider foreign key".into(),
+                Picker::Among { rows: given, .. } => {
+                    format!("{} of the {rows} rows, the keys the profile gives", given.len())
+                }
             };
             let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
             self.relationships.push(format!("{} -> {parent}: {how}{nulls}", columns.join(", ")));
@@ -423,9 +443,25 @@ impl<'a> Builder<'a> {
     }
 
     fn assign_unique_keys(&mut self) -> Result<(), PlanError> {
-        let keys: Vec<UniqueKey> = self.table.unique_keys().cloned().collect();
+        let mut keys: Vec<UniqueKey> = self.table.unique_keys().cloned().collect();
+        for exclusion in &self.table.exclusions {
+            match exclusion::handling(exclusion, self.table) {
+                Handling::Unique(key) => keys.push(key),
+                Handling::Disjoint(column) => self.disjoint_ranges(exclusion, &column)?,
+                Handling::Unsupported => self.beyond_construction(format!(
+                    "exclusion constraint {} ({}) is not one seed can satisfy (only `=` on columns, and `&&` on \
+                     one range column)",
+                    exclusion.name, exclusion.definition
+                ))?,
+            }
+        }
         for key in &keys {
-            let columns = self.key_slots(key);
+            let parts = key_parts(key, self.table);
+            let columns: BTreeSet<usize> = parts.columns.iter().filter_map(|c| self.slot_of(c)).collect();
+            if parts.columns.is_empty() && !parts.opaque.is_empty() {
+                self.check_opaque(key, &parts.opaque)?;
+                continue;
+            }
             if columns.is_empty() {
                 if self.is_constant(key) {
                     // `CREATE UNIQUE INDEX ... ((true))`: a one-row table (a singleton settings row).
@@ -451,17 +487,58 @@ impl<'a> Builder<'a> {
         key.columns.is_empty() && key.predicate.is_none() && !key.expressions.iter().any(reads)
     }
 
-    /// The key's columns, plus the columns its expressions mention (`lower(email)` -> email).
-    fn key_slots(&self, key: &UniqueKey) -> BTreeSet<usize> {
-        let mut slots: BTreeSet<usize> = key.columns.iter().filter_map(|c| self.slot_of(c)).collect();
-        for expression in &key.expressions {
-            for (slot, &c) in self.written.iter().enumerate() {
-                if mentions(expression, &self.table.columns[c].name) {
-                    slots.insert(slot);
-                }
-            }
+    /// A key made only of expressions that may merge values (`left(tag, 1)`).
+    fn check_opaque(&self, key: &UniqueKey, opaque: &[String]) -> Result<(), PlanError> {
+        self.beyond_construction(format!(
+            "unique index {} ({}) is on {}, which seed cannot keep apart: different values of the columns \
+             it reads can give the same key",
+            key.name,
+            key.definition,
+            opaque.join(", ")
+        ))
+    }
+
+    /// `&&` on a range column (beside `=` columns or alone): every row's range in its own slot, so
+    /// no two rows' ranges overlap, whatever the other columns hold.
+    fn disjoint_ranges(&mut self, exclusion: &Exclusion, column: &str) -> Result<(), PlanError> {
+        let slot = self.slot_of(column).filter(|s| !self.filled_by.contains_key(s));
+        let Some(slot) = slot.filter(|s| matches!(self.slots[*s].generator, ColumnGen::Literal(_))) else {
+            return self.beyond_construction(format!(
+                "exclusion constraint {} ({}) needs ranges of `{column}` that never overlap, which seed only \
+                 builds for its own range generator",
+                exclusion.name, exclusion.definition
+            ));
+        };
+        if let Some(capacity) = self.slots[slot].generator.capacity() {
+            let key = UniqueKey {
+                name: exclusion.name.clone(),
+                columns: vec![column.to_string()],
+                expressions: vec![],
+                predicate: None,
+                definition: exclusion.definition.clone(),
+                nulls_not_distinct: false,
+            };
+            let why = format!("column `{column}` has {capacity} ranges that never overlap");
+            self.check_capacity(&key, capacity, why)?;
         }
-        slots
+        self.slots[slot].unique = Some(UniqueSource::Row);
+        self.unique_sets.push(BTreeSet::from([slot]));
+        self.notes.push(format!("{column}: ranges never overlap ({})", exclusion.name));
+        Ok(())
+    }
+
+    /// A constraint seed cannot promise to satisfy: one row always does; more is a plan error
+    /// (a skipped table with `--rows`) that says what resolves it.
+    fn beyond_construction(&self, problem: String) -> Result<(), PlanError> {
+        if self.rows <= 1 {
+            return Ok(());
+        }
+        Err(PlanError::table(
+            &self.table.name,
+            format!(
+                "{problem}. Give the table `rows = 1`, a `fixture` whose rows satisfy it, or `skip = true` in the profile"
+            ),
+        ))
     }
 
     fn satisfy(&mut self, key: &UniqueKey, columns: &BTreeSet<usize>) -> Result<(), PlanError> {
@@ -483,6 +560,19 @@ impl<'a> Builder<'a> {
             if !parts.contains(&part) {
                 parts.push(part);
             }
+        }
+        if let Some(Part::Fk(f)) =
+            parts.iter().find(|p| matches!(p, Part::Fk(f) if matches!(self.fks[*f].picker, Picker::Among { .. })))
+        {
+            let columns: Vec<&str> = self.fks[*f].pairs.iter().map(|(s, _)| self.slots[*s].name.as_str()).collect();
+            return Err(PlanError::table(
+                &self.table.name,
+                format!(
+                    "unique key {} includes `{}`, whose parent rows the profile's `value`/`values` fix, so rows would repeat the key: remove that setting",
+                    key.name,
+                    columns.join(", ")
+                ),
+            ));
         }
         if let [single] = parts.as_slice() {
             return self.make_injective(key, *single);
@@ -633,7 +723,7 @@ enum Part {
 }
 
 /// Whether `expression` mentions `column` as an identifier (not as part of a longer name).
-fn mentions(expression: &str, column: &str) -> bool {
+pub(super) fn mentions(expression: &str, column: &str) -> bool {
     let quoted = crate::schema::quote_ident(column);
     if expression.contains(&quoted) {
         return true;

@@ -8,7 +8,10 @@
 
 mod columns;
 mod display;
+mod exclusion;
 pub mod fixture;
+mod fk_values;
+mod key_parts;
 mod keys;
 pub mod order;
 mod scope;

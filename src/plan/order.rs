@@ -74,37 +74,24 @@ fn parents<'a>(table: &'a Table, tables: &'a [&Table]) -> impl Iterator<Item = u
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{QualifiedName, TableKind};
+    use crate::schema::QualifiedName;
 
     fn table(name: &str, fks: &[(&str, &str)]) -> Table {
-        Table {
-            oid: 0,
-            name: QualifiedName::new("s", name),
-            kind: TableKind::Ordinary,
-            partition_of: None,
-            partition_bound: None,
-            partition_key: None,
-            partition_constraint: None,
-            inherits: vec![],
-            columns: vec![],
-            primary_key: None,
-            uniques: vec![],
-            foreign_keys: fks
-                .iter()
-                .map(|(fk, target)| ForeignKey {
-                    name: fk.to_string(),
-                    columns: vec![],
-                    referenced_table: QualifiedName::new("s", *target),
-                    referenced_columns: vec![],
-                    deferrable: false,
-                    initially_deferred: false,
-                    definition: String::new(),
-                })
-                .collect(),
-            checks: vec![],
-            triggers: vec![],
-            trigger_inserts: vec![],
-        }
+        let mut table = Table::with_columns(name, vec![]);
+        table.name = QualifiedName::new("s", name);
+        table.foreign_keys = fks
+            .iter()
+            .map(|(fk, target)| ForeignKey {
+                name: fk.to_string(),
+                columns: vec![],
+                referenced_table: QualifiedName::new("s", *target),
+                referenced_columns: vec![],
+                deferrable: false,
+                initially_deferred: false,
+                definition: String::new(),
+            })
+            .collect();
+        table
     }
 
     fn names(tables: &[Table], order: &LoadOrder) -> Vec<String> {

@@ -19,8 +19,8 @@ use sqlx::postgres::types::Oid;
 use sqlx::{Connection, PgConnection, Row};
 
 use super::{
-    CheckConstraint, Column, Fires, ForeignKey, Identity, PgType, QualifiedName, Schema, Table, TableKind, Trigger,
-    TypeKind, UniqueKey,
+    CheckConstraint, Column, Exclusion, Fires, ForeignKey, Identity, PgType, QualifiedName, Schema, Table, TableKind,
+    Trigger, TypeKind, UniqueKey,
 };
 
 /// Why the schema could not be read.
@@ -99,6 +99,7 @@ async fn read_schema(conn: &mut PgConnection, callers_transaction: bool) -> Resu
     read_unique_keys(conn, &oids, version, &by_oid, &mut tables).await?;
     read_foreign_keys(conn, &oids, &by_oid, &mut tables).await?;
     read_checks(conn, &oids, &by_oid, &mut tables).await?;
+    read_exclusions(conn, &oids, &by_oid, &mut tables).await?;
     read_triggers(conn, &oids, &by_oid, &mut tables).await?;
 
     // Our own transaction's end restores it; the caller's transaction gets its setting back.
@@ -233,6 +234,7 @@ async fn read_tables(conn: &mut PgConnection) -> Result<Vec<Table>, IntrospectEr
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
             checks: Vec::new(),
+            exclusions: Vec::new(),
             triggers: Vec::new(),
             trigger_inserts: Vec::new(),
         });
@@ -455,6 +457,9 @@ fn builtin_kind(oid: u32, typmod: i32) -> Result<Option<TypeKind>, String> {
         602 => Path,
         604 => Polygon,
         718 => Circle,
+        // The catalog lists these as arrays, but their literal is space-separated (`1 2 3`).
+        22 => Other { name: "int2vector".to_string() },
+        30 => Other { name: "oidvector".to_string() },
         _ => return Ok(None),
     };
     Ok(Some(kind))
@@ -578,6 +583,7 @@ SELECT i.indrelid AS table_oid,
        coalesce(con.conname, ic.relname)::text AS name,
        i.indisprimary AS is_primary,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       pg_get_indexdef(i.indexrelid) AS definition,
        {NND} AS nulls_not_distinct,
        ARRAY(SELECT a.attname::text
                FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -624,6 +630,7 @@ async fn read_unique_keys(
             columns: Vec::new(),
             expressions: Vec::new(),
             predicate: get(row, "predicate", PURPOSE)?,
+            definition: get(row, "definition", PURPOSE)?,
             nulls_not_distinct: get(row, "nulls_not_distinct", PURPOSE)?,
         };
         for (column, def) in key_columns.into_iter().zip(key_defs) {
@@ -758,6 +765,60 @@ async fn read_checks(
         table
             .checks
             .push(CheckConstraint { name: get(row, "name", PURPOSE)?, definition: get(row, "definition", PURPOSE)? });
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exclusion constraints
+
+/// Exclusion constraints declared on each table (not the copies partitions get), with one
+/// (column, operator) per key position of their index; the column is NULL for an expression.
+const EXCLUSIONS_SQL: &str = r"
+SELECT c.conrelid AS table_oid,
+       c.conname::text AS name,
+       pg_get_constraintdef(c.oid) AS definition,
+       pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+               LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
+              WHERE k.ord <= i.indnkeyatts
+              ORDER BY k.ord) AS key_columns,
+       ARRAY(SELECT o.oprname::text
+               FROM unnest(c.conexclop) WITH ORDINALITY AS x(op, ord)
+               JOIN pg_operator o ON o.oid = x.op
+              ORDER BY x.ord) AS operators
+  FROM pg_constraint c
+  JOIN pg_index i ON i.indexrelid = c.conindid
+ WHERE c.contype = 'x' AND c.conrelid = ANY($1) AND c.conparentid = 0
+ ORDER BY c.conrelid, c.conname";
+
+async fn read_exclusions(
+    conn: &mut PgConnection,
+    oids: &[Oid],
+    by_oid: &HashMap<u32, usize>,
+    tables: &mut [Table],
+) -> Result<(), IntrospectError> {
+    const PURPOSE: &str = "exclusion constraints";
+    let rows = sqlx::query(EXCLUSIONS_SQL).bind(oids).fetch_all(&mut *conn).await.map_err(failed(PURPOSE))?;
+    for row in &rows {
+        let table_oid: Oid = get(row, "table_oid", PURPOSE)?;
+        let table = table_mut(tables, by_oid, table_oid.0)?;
+        let name: String = get(row, "name", PURPOSE)?;
+        let columns: Vec<Option<String>> = get(row, "key_columns", PURPOSE)?;
+        let operators: Vec<String> = get(row, "operators", PURPOSE)?;
+        if columns.len() != operators.len() {
+            return Err(IntrospectError::Catalog {
+                object: format!("exclusion constraint {name:?} of table {}", table.name),
+                reason: "key columns and operators differ in number".to_string(),
+            });
+        }
+        table.exclusions.push(Exclusion {
+            name,
+            parts: columns.into_iter().zip(operators).collect(),
+            predicate: get(row, "predicate", PURPOSE)?,
+            definition: get(row, "definition", PURPOSE)?,
+        });
     }
     Ok(())
 }

@@ -146,6 +146,7 @@ pub struct Table {
     pub uniques: Vec<UniqueKey>,
     pub foreign_keys: Vec<ForeignKey>,
     pub checks: Vec<CheckConstraint>,
+    pub exclusions: Vec<Exclusion>,
     /// Enabled user triggers (not the internal ones that implement FKs).
     pub triggers: Vec<Trigger>,
     /// Tables those triggers' functions insert into, as written (`schema.name` or `name`).
@@ -168,6 +169,29 @@ impl Table {
 
     pub fn is_partition(&self) -> bool {
         self.partition_of.is_some()
+    }
+
+    /// An ordinary table `public.name` with these columns and nothing else, for unit tests.
+    #[cfg(test)]
+    pub fn with_columns(name: &str, columns: Vec<Column>) -> Table {
+        Table {
+            oid: 1,
+            name: QualifiedName::new("public", name),
+            kind: TableKind::Ordinary,
+            partition_of: None,
+            partition_bound: None,
+            partition_key: None,
+            partition_constraint: None,
+            inherits: vec![],
+            columns,
+            primary_key: None,
+            uniques: vec![],
+            foreign_keys: vec![],
+            checks: vec![],
+            exclusions: vec![],
+            triggers: vec![],
+            trigger_inserts: vec![],
+        }
     }
 }
 
@@ -204,6 +228,23 @@ pub struct Column {
     pub sequence: Option<QualifiedName>,
 }
 
+impl Column {
+    /// A plain NOT NULL column, for unit tests.
+    #[cfg(test)]
+    pub fn plain(name: &str, ty: PgType) -> Column {
+        Column {
+            name: name.into(),
+            number: 1,
+            ty,
+            not_null: true,
+            default: None,
+            identity: None,
+            generated: false,
+            sequence: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Identity {
     Always,
@@ -211,7 +252,7 @@ pub enum Identity {
 }
 
 /// A primary key, unique constraint or unique index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UniqueKey {
     pub name: String,
     /// Column names; empty entries never occur: expression parts are listed in `expressions`.
@@ -220,6 +261,8 @@ pub struct UniqueKey {
     pub expressions: Vec<String>,
     /// The `WHERE` of a partial unique index.
     pub predicate: Option<String>,
+    /// `pg_get_indexdef`: the whole `CREATE UNIQUE INDEX ...`, to name the index in messages.
+    pub definition: String,
     pub nulls_not_distinct: bool,
 }
 
@@ -239,5 +282,17 @@ pub struct ForeignKey {
 pub struct CheckConstraint {
     pub name: String,
     /// `pg_get_constraintdef`, e.g. `CHECK ((status)::text = ANY (...))`.
+    pub definition: String,
+}
+
+/// An exclusion constraint: `EXCLUDE USING gist (room_id WITH =, during WITH &&)`.
+#[derive(Debug, Clone)]
+pub struct Exclusion {
+    pub name: String,
+    /// Per key position: the column (`None` for an expression) and the operator's name.
+    pub parts: Vec<(Option<String>, String)>,
+    /// The `WHERE` of a partial constraint.
+    pub predicate: Option<String>,
+    /// `pg_get_constraintdef`, e.g. `EXCLUDE USING gist (code WITH =)`.
     pub definition: String,
 }

@@ -5,7 +5,9 @@ CREATE TABLE shop.users (
     id serial PRIMARY KEY,
     email text NOT NULL UNIQUE,
     name text,
-    active boolean NOT NULL DEFAULT true
+    active boolean NOT NULL DEFAULT true,
+    role text NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
+    timezone varchar(64)
 );
 CREATE TABLE shop.teams (id serial PRIMARY KEY, name text NOT NULL);
 CREATE TABLE shop.members (
@@ -13,5 +15,6 @@ CREATE TABLE shop.members (
     user_id int NOT NULL REFERENCES shop.users,
     PRIMARY KEY (team_id, user_id)
 );
-CREATE TABLE shop.plans (id int PRIMARY KEY, name text NOT NULL, price int NOT NULL CHECK (price >= 0));
+CREATE TABLE shop.plans (id int PRIMARY KEY, name text NOT NULL, price int NOT NULL CHECK (price >= 0),
+    discount numeric(5,2));
 CREATE TABLE shop.notes (id serial PRIMARY KEY, body text);

@@ -2,11 +2,15 @@
 
 mod bad_input;
 mod bulk;
+mod clean;
+mod connection;
 mod corpus;
 mod dev;
 mod encode;
 mod features;
 mod introspect;
 mod minimal;
+mod plan;
+mod profiles;
 mod safety;
 mod support;

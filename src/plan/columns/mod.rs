@@ -6,7 +6,7 @@
 //! word. Columns filled by a foreign key get a generator too, but the key's value replaces it.
 
 use crate::generate::column::{
-    ColumnGen, CompositeField, GeoShape, IsnKind, LiteralKind, MAX_MULTIRANGE, MomentUnit, REFERENCE_DAY,
+    ColumnGen, CompositeField, GeoShape, IntSpread, IsnKind, LiteralKind, MAX_MULTIRANGE, MomentUnit, REFERENCE_DAY,
     REFERENCE_MICROS,
 };
 use crate::generate::rng::StreamKey;
@@ -23,6 +23,7 @@ mod restrict;
 
 pub use restrict::domain_checks;
 mod settings;
+mod validate;
 
 /// Share of NULLs in a nullable column no rule covers.
 pub const DEFAULT_NULL_RATE: f64 = 0.1;
@@ -73,6 +74,7 @@ pub fn choose_all(
             ));
         };
         settings::apply(&table.columns[c], column_settings, &mut slots[slot])?;
+        validate::settings(table, &table.columns[c], column_settings)?;
     }
     for (slot, &c) in slots.iter().zip(written) {
         if slot.generator == ColumnGen::Null && table.columns[c].not_null {
@@ -145,7 +147,7 @@ fn generator_for_type(ty: &PgType, name: &str, has_sequence: bool) -> ColumnGen 
         Int4 | Oid => int_generator(name, has_sequence, i64::from(i32::MAX)),
         Int8 => int_generator(name, has_sequence, i64::MAX),
         Numeric { precision, scale } => numeric_generator(name, *precision, *scale),
-        Money => ColumnGen::Int { lo: 0, hi: 100_000, small: true },
+        Money => ColumnGen::Int { lo: 0, hi: 100_000, spread: IntSpread::Skewed },
         Float4 | Float8 => float_generator(name),
         Text | Varchar(_) | Char(_) | Name => text_generator(name, ty),
         SingleChar => ColumnGen::Text { kind: None, min: 1, max: 1 },
@@ -181,17 +183,17 @@ fn generator_for_type(ty: &PgType, name: &str, has_sequence: bool) -> ColumnGen 
                 .collect(),
         },
         Other { name: type_name } if type_name == "citext" => text_generator(name, ty),
-        Other { name: type_name } => {
-            extension_generator(type_name, &ty.name).map_or(ColumnGen::Null, ColumnGen::Literal)
-        }
+        Other { name: type_name } => extension_generator(type_name, &ty.name)
+            .or_else(|| system_literal(type_name))
+            .map_or(ColumnGen::Null, ColumnGen::Literal),
         _ => literal_generator(&ty.kind).map_or(ColumnGen::Null, ColumnGen::Literal),
     }
 }
 
 fn int_generator(name: &str, has_sequence: bool, type_max: i64) -> ColumnGen {
     let has = |w: &str| name.contains(w);
-    let (lo, hi, small) = if has_sequence || name == "id" || name.ends_with("_id") {
-        (1, type_max.min(1_000_000), false)
+    let (lo, hi, spread) = if has_sequence || name == "id" || name.ends_with("_id") {
+        (1, type_max, IntSpread::Key)
     } else if [
         "count",
         "views",
@@ -214,24 +216,24 @@ fn int_generator(name: &str, has_sequence: bool, type_max: i64) -> ColumnGen {
     .iter()
     .any(|w| has(w))
     {
-        (0, type_max.min(100_000), true)
+        (0, type_max.min(100_000), IntSpread::Skewed)
     } else if ["position", "order", "sort", "rank", "priority", "index", "level", "step", "number"]
         .iter()
         .any(|w| has(w))
     {
-        (0, type_max.min(100), false)
+        (0, type_max.min(100), IntSpread::Uniform)
     } else if has("year") {
-        (1990, 2026, false)
+        (1990, 2026, IntSpread::Uniform)
     } else if has("age") {
-        (18, 90, false)
+        (18, 90, IntSpread::Uniform)
     } else if has("rating") || has("stars") {
-        (1, 5, false)
+        (1, 5, IntSpread::Uniform)
     } else if ["price", "amount", "cents", "cost", "total", "balance", "revenue"].iter().any(|w| has(w)) {
-        (0, type_max.min(100_000), true)
+        (0, type_max.min(100_000), IntSpread::Skewed)
     } else {
-        (0, type_max.min(1000), false)
+        (0, type_max.min(1000), IntSpread::Uniform)
     };
-    ColumnGen::Int { lo, hi, small }
+    ColumnGen::Int { lo, hi, spread }
 }
 
 fn numeric_generator(name: &str, precision: Option<u16>, scale: Option<u16>) -> ColumnGen {
@@ -341,6 +343,32 @@ fn extension_generator(type_name: &str, display: &str) -> Option<LiteralKind> {
     })
 }
 
+/// Built-in types without a family of their own (log positions, OID aliases, snapshots...),
+/// known by name; their literals go through text COPY. OID aliases name built-in objects that
+/// every database has, and that resolve to one object each.
+fn system_literal(type_name: &str) -> Option<LiteralKind> {
+    Some(match type_name {
+        "pg_lsn" => LiteralKind::Lsn,
+        "xid" | "xid8" | "cid" => LiteralKind::TransactionId,
+        "pg_snapshot" | "txid_snapshot" => LiteralKind::Snapshot,
+        "tid" => LiteralKind::Tid,
+        "int2vector" | "oidvector" => LiteralKind::NumberVector,
+        "jsonpath" => LiteralKind::OneOf(&["$.a[*] ? (@ > 1)", "$.name", "$.items[0].id", "strict $.tags[*]"]),
+        "regclass" => LiteralKind::OneOf(&["pg_class", "pg_type", "pg_proc", "pg_namespace", "pg_attribute"]),
+        "regtype" => LiteralKind::OneOf(&["integer", "text", "boolean", "date", "uuid", "jsonb"]),
+        "regproc" => LiteralKind::OneOf(&["now", "version", "pg_backend_pid", "timeofday"]),
+        "regprocedure" => LiteralKind::OneOf(&["lower(text)", "now()", "abs(integer)", "length(text)"]),
+        "regoper" => LiteralKind::OneOf(&["||/", "*=", "*<>"]),
+        "regoperator" => LiteralKind::OneOf(&["+(integer,integer)", "||(text,text)", "=(integer,integer)"]),
+        "regnamespace" => LiteralKind::OneOf(&["pg_catalog", "information_schema"]),
+        "regrole" => LiteralKind::OneOf(&["pg_monitor", "pg_read_all_stats", "pg_signal_backend"]),
+        "regconfig" => LiteralKind::OneOf(&["simple", "english", "french", "german"]),
+        "regdictionary" => LiteralKind::OneOf(&["simple", "english_stem", "french_stem"]),
+        "regcollation" => LiteralKind::OneOf(&["\"C\"", "\"POSIX\"", "\"default\""]),
+        _ => return None,
+    })
+}
+
 /// `geometry(Point,4326)` -> a point with SRID 4326; plain `geometry` -> a point without SRID
 /// (`geography` defaults to 4326, as PostGIS does).
 fn geometry_literal(type_name: &str, display: &str) -> LiteralKind {
@@ -389,5 +417,32 @@ pub fn value_for_column(ty: &PgType, value: &Value) -> Value {
             i64::try_from(*digits).map_or_else(|_| value.clone(), Value::Int)
         }
         _ => value.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int4(name: &str) -> Column {
+        Column {
+            name: name.into(),
+            number: 1,
+            ty: PgType::new(23, "integer".to_string(), TypeKind::Int4),
+            not_null: true,
+            default: None,
+            identity: None,
+            generated: false,
+            sequence: None,
+        }
+    }
+
+    #[test]
+    fn integer_keys_hold_as_many_rows_as_their_type() {
+        // The bundled `load` profile needs more than a million content ids.
+        for name in ["id", "user_id"] {
+            let generator = default_generator(&int4(name));
+            assert_eq!(generator.capacity(), Some(i32::MAX as u64), "{name}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! a range (the union when they are contiguous, otherwise the widest one). Multi-column and
 //! expression keys are noted in the plan and left alone. Sub-partitions narrow their own keys.
 
-use crate::generate::column::{ColumnGen, MomentUnit};
+use crate::generate::column::{ColumnGen, IntSpread, MomentUnit};
 use crate::generate::table::ColumnSlot;
 use crate::generate::value::Value;
 use std::collections::BTreeMap;
@@ -98,7 +98,7 @@ fn range_generator(bounds: &[&str], kind: &TypeKind) -> Option<ColumnGen> {
     };
     let (unit, step) = match kind {
         TypeKind::Int2 | TypeKind::Int4 | TypeKind::Int8 => {
-            return Some(ColumnGen::Int { lo, hi: hi - 1, small: false });
+            return Some(ColumnGen::Int { lo, hi: hi - 1, spread: IntSpread::Uniform });
         }
         TypeKind::Date => (MomentUnit::Date, 1),
         TypeKind::Timestamp | TypeKind::TimestampTz => (MomentUnit::Timestamp, 1_000_000),
@@ -177,8 +177,8 @@ mod tests {
         );
         let range =
             range_generator(&["FOR VALUES FROM (1) TO (100)", "FOR VALUES FROM (100) TO (200)"], &TypeKind::Int8);
-        assert_eq!(range, Some(ColumnGen::Int { lo: 1, hi: 199, small: false }));
+        assert_eq!(range, Some(ColumnGen::Int { lo: 1, hi: 199, spread: IntSpread::Uniform }));
         let gap = range_generator(&["FOR VALUES FROM (1) TO (10)", "FOR VALUES FROM (50) TO (200)"], &TypeKind::Int8);
-        assert_eq!(gap, Some(ColumnGen::Int { lo: 50, hi: 199, small: false }));
+        assert_eq!(gap, Some(ColumnGen::Int { lo: 50, hi: 199, spread: IntSpread::Uniform }));
     }
 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
-use crate::generate::column::{ColumnGen, MomentUnit};
+use crate::generate::column::{ColumnGen, IntSpread, MomentUnit};
 use crate::generate::table::{ColumnSlot, UniqueSource};
 use crate::generate::text::TextKind;
 use crate::generate::value::{MICROS_PER_DAY, Value};
@@ -132,7 +132,7 @@ fn range(column: &Column, lo: &toml::Value, hi: &toml::Value) -> Result<ColumnGe
                 ColumnGen::Decimal { lo: i128::from(*a) * unit, hi: i128::from(*b) * unit, scale: scale.unwrap_or(2) }
             }
             TypeKind::Float4 | TypeKind::Float8 => ColumnGen::Float { lo: *a as f64, hi: *b as f64 },
-            _ => ColumnGen::Int { lo: *a, hi: *b, small: false },
+            _ => ColumnGen::Int { lo: *a, hi: *b, spread: IntSpread::Uniform },
         },
         (Value::Float(a), Value::Float(b)) if a <= b => ColumnGen::Float { lo: *a, hi: *b },
         (Value::Decimal { digits: a, scale }, Value::Decimal { digits: b, .. }) if a <= b => {
@@ -242,7 +242,11 @@ fn check_kind(kind: &TypeKind, value: &Value, type_name: &str) -> Result<(), Str
         }
         _ => true,
     };
-    if fits { Ok(()) } else { Err(format!("{value:?} does not fit the column's type {type_name}")) }
+    if fits {
+        Ok(())
+    } else {
+        Err(format!("{} does not fit the column's type {type_name}", crate::encode::literal(value)))
+    }
 }
 
 fn parse_date(text: &str) -> Option<i32> {

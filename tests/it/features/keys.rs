@@ -1,8 +1,9 @@
 //! Keys and uniqueness: composite keys, FKs sharing a column, one-to-one FKs, unique constraints
-//! and indexes (partial, expression, NULLS NOT DISTINCT), tables without a key, and tables whose
-//! unique keys hold only a few rows.
+//! and indexes (partial, expression, NULLS NOT DISTINCT), exclusion constraints, tables without a
+//! key, and tables whose unique keys hold only a few rows.
 
 use super::{ROWS, seed};
+use crate::support::{TestDb, run_seed, scalar};
 
 /// A composite primary key, and a composite FK to it from a table whose own composite key
 /// includes the FK's columns.
@@ -259,4 +260,122 @@ async fn tables_without_primary_key() {
     .await;
     assert_eq!(s.count("events").await, ROWS);
     assert_eq!(s.count("account_log").await, ROWS);
+}
+
+/// Expressions that keep a column's values apart (`upper()`, casts to text) are keys on that
+/// column; an expression next to a plain column (`(tenant, left(slug, 2))`) only adds
+/// distinctions, so keeping the column apart is enough, and the column's values bound the rows.
+#[tokio::test]
+async fn expression_unique_index_beside_columns() {
+    let s = seed(
+        r#"
+        CREATE TABLE handles (id serial PRIMARY KEY, handle varchar(30) NOT NULL, code int NOT NULL);
+        CREATE UNIQUE INDEX handles_upper ON handles (upper((handle)::text));
+        CREATE UNIQUE INDEX handles_code_text ON handles (((code)::text));
+        CREATE TABLE slugs (id serial PRIMARY KEY, tenant int NOT NULL, slug text NOT NULL);
+        CREATE UNIQUE INDEX slugs_tenant_prefix ON slugs (tenant, left(slug, 2));
+        CREATE TABLE shelves (tenant smallint NOT NULL CHECK (tenant BETWEEN 1 AND 5), label text NOT NULL);
+        CREATE UNIQUE INDEX shelves_tenant_prefix ON shelves (tenant, left(label, 2));
+        "#,
+    )
+    .await;
+    assert_eq!(s.scalar("SELECT count(DISTINCT upper(handle)) FROM handles").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT code) FROM handles").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT (tenant, left(slug, 2))) FROM slugs").await, ROWS);
+    assert_eq!(s.planned("public.shelves"), 5);
+}
+
+/// A unique index on an expression seed cannot keep apart (`left(tag, 1)`) is found by the plan,
+/// which names the table, the index definition and the settings that resolve it: `--strict`
+/// fails before writing, plain `--rows` skips the table with that message and loads the rest.
+#[tokio::test]
+async fn unknown_expression_unique_index_is_reported() {
+    assert_reported(
+        r#"
+        CREATE TABLE labels (id serial PRIMARY KEY, tag text NOT NULL);
+        CREATE UNIQUE INDEX labels_initial ON labels (left(tag, 1));
+        "#,
+        "labels",
+        &["labels_initial", "\"left\"(tag, 1)"],
+    )
+    .await;
+}
+
+/// Exclusion constraints: all-`=` ones are unique keys; `&&` on a range column, alone or beside
+/// `=` columns (a room booked twice at once), gets ranges that never overlap.
+#[tokio::test]
+async fn exclusion_constraints() {
+    let s = seed(
+        r#"
+        CREATE EXTENSION btree_gist;
+        CREATE TABLE codes (id serial PRIMARY KEY, code text NOT NULL, EXCLUDE USING gist (code WITH =));
+        CREATE TABLE pairs (a smallint NOT NULL, b int NOT NULL, EXCLUDE USING gist (a WITH =, b WITH =));
+        CREATE TABLE rooms (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE bookings (
+            id serial PRIMARY KEY,
+            room_id int NOT NULL REFERENCES rooms,
+            during tstzrange NOT NULL,
+            EXCLUDE USING gist (room_id WITH =, during WITH &&)
+        );
+        CREATE TYPE timerange AS RANGE (subtype = time);
+        CREATE TYPE floatrange AS RANGE (subtype = float8);
+        CREATE TABLE opening_hours (
+            hours timerange NOT NULL, weight floatrange NOT NULL,
+            EXCLUDE USING gist (hours WITH &&), EXCLUDE USING gist (weight WITH &&)
+        );
+        CREATE TABLE spans (
+            id serial PRIMARY KEY,
+            span int4range NOT NULL, big int8range NOT NULL, amount numrange NOT NULL, days daterange,
+            at tsrange NOT NULL,
+            EXCLUDE USING gist (span WITH &&),
+            EXCLUDE USING gist (big WITH &&),
+            EXCLUDE USING gist (amount WITH &&),
+            EXCLUDE USING gist (days WITH &&),
+            EXCLUDE USING gist (at WITH &&)
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.scalar("SELECT count(DISTINCT code) FROM codes").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT (a, b)) FROM pairs").await, ROWS);
+    assert_eq!(s.count("bookings").await, ROWS);
+    assert_eq!(s.count("spans").await, ROWS);
+    let overlaps = "bookings x JOIN bookings y ON x.id < y.id AND x.room_id = y.room_id AND x.during && y.during";
+    assert_eq!(s.count(overlaps).await, 0);
+}
+
+/// An exclusion constraint of another shape (`&&` on circles) is found by the plan, which names
+/// the constraint and the settings that resolve it; plain `--rows` skips the table.
+#[tokio::test]
+async fn unknown_exclusion_constraint_is_reported() {
+    assert_reported(
+        r#"
+        CREATE TABLE zones (id serial PRIMARY KEY, area circle NOT NULL, CONSTRAINT zones_apart EXCLUDE USING gist (area WITH &&));
+        "#,
+        "zones",
+        &["zones_apart", "area WITH &&"],
+    )
+    .await;
+}
+
+/// `schema_sql` plus a plain table: `--strict` fails the plan with a message naming `table`, each
+/// of `parts` and the settings that resolve it; plain `--rows` skips `table` with that message and
+/// loads the rest.
+async fn assert_reported(schema_sql: &str, table: &str, parts: &[&str]) {
+    let db = TestDb::new().await;
+    db.execute(schema_sql).await;
+    db.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)").await;
+    let strict = run_seed(&["plan", "--rows", "50", "--strict"], &db.url);
+    assert_eq!(strict.status.code(), Some(2), "{}", strict.stderr_text());
+    let message = strict.stderr_text();
+    let qualified = format!("public.{table}");
+    for part in parts.iter().chain(&[qualified.as_str(), "rows = 1", "skip = true"]) {
+        assert!(message.contains(part), "the error should name {part:?}: {message}");
+    }
+    let run = run_seed(&["--rows", "50"], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    let skipped = run.stderr_text();
+    assert!(skipped.contains(&format!("skipped {qualified}")) && skipped.contains(parts[0]), "{skipped}");
+    assert_eq!(scalar(&db, &format!("SELECT count(*) FROM {table}")).await, 0);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM notes").await, 50);
 }

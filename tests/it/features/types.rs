@@ -318,3 +318,26 @@ async fn postgis_geometry() {
         ROWS
     );
 }
+
+/// The remaining built-in scalars: log positions, JSON paths, OID aliases naming existing
+/// built-in objects, transaction ids and snapshots, and the catalog's vector types.
+#[tokio::test]
+async fn system_scalars() {
+    let s = seed(
+        r#"
+        CREATE TABLE internals (
+            id serial PRIMARY KEY,
+            a pg_lsn NOT NULL, b jsonpath NOT NULL, c regclass NOT NULL, d regtype NOT NULL,
+            e xid8 NOT NULL, f pg_snapshot NOT NULL, g int2vector NOT NULL, h oidvector NOT NULL,
+            i regproc NOT NULL, j regnamespace NOT NULL, k regconfig NOT NULL, l xid NOT NULL,
+            m txid_snapshot NOT NULL, n regprocedure NOT NULL, o regoperator NOT NULL,
+            p regdictionary NOT NULL, q regcollation NOT NULL, r cid NOT NULL, t tid NOT NULL,
+            lsn pg_lsn NOT NULL UNIQUE
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.count("internals").await, ROWS);
+    assert_eq!(s.count("internals WHERE c::oid <> 0 AND d::oid <> 0 AND array_length(h::oid[], 1) > 0").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT lsn) FROM internals").await, ROWS);
+}

@@ -1,0 +1,101 @@
+//! Where `seed` connects, as documented: `--database-url`, else `DATABASE_URL`, else `DATABASE_URL`
+//! from a `.env` in the current folder (never a parent's), else libpq's `PG*` variables.
+//!
+//! Each case runs `seed plan` (it connects, reads and writes nothing) from a temporary folder,
+//! with every other source pointing at a database that does not exist: the run succeeds only if
+//! the source that should win is the one used.
+
+use std::path::Path;
+
+use crate::support::{SeedOutput, TestDb, temp_folder};
+
+const MISSING: &str = "postgres://postgres@127.0.0.1:5432/seed_no_such_database";
+
+/// The libpq variables that reach the test database (the local server, trust auth).
+fn pg_variables(db: &TestDb) -> Vec<(&'static str, String)> {
+    vec![
+        ("PGHOST", "127.0.0.1".into()),
+        ("PGPORT", "5432".into()),
+        ("PGUSER", "postgres".into()),
+        ("PGDATABASE", db.name.clone()),
+    ]
+}
+
+/// `seed plan --profile <minimal by path> [args]` from `dir`, with only `env` set among the
+/// connection variables.
+fn plan_in(dir: &Path, args: &[&str], env: &[(&str, String)]) -> SeedOutput {
+    let profile = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/minimal.toml");
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_seed"));
+    command.arg("plan").arg("--profile").arg(profile).args(args).current_dir(dir);
+    for name in ["DATABASE_URL", "PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().map(|(k, v)| (k, v)));
+    let output = command.output().expect("run seed");
+    SeedOutput { status: output.status, stdout: output.stdout, stderr: output.stderr }
+}
+
+fn assert_ok(output: &SeedOutput, case: &str) {
+    assert!(output.status.success(), "{case}: {}", output.stderr_text());
+}
+
+#[tokio::test]
+async fn the_flag_wins_over_every_other_source() {
+    let db = TestDb::new().await;
+    let dir = temp_folder("conn-flag");
+    std::fs::write(dir.join(".env"), format!("DATABASE_URL={MISSING}\n")).expect("write .env");
+    let mut env = vec![("DATABASE_URL", MISSING.to_string())];
+    env.extend(pg_variables(&db).into_iter().map(|(k, _)| (k, "seed_no_such_database".to_string())));
+    assert_ok(&plan_in(&dir, &["--database-url", &db.url], &env), "--database-url");
+}
+
+#[tokio::test]
+async fn database_url_wins_over_dot_env_and_pg_variables() {
+    let db = TestDb::new().await;
+    let dir = temp_folder("conn-env");
+    std::fs::write(dir.join(".env"), format!("DATABASE_URL={MISSING}\n")).expect("write .env");
+    let env = vec![("DATABASE_URL", db.url.clone()), ("PGDATABASE", "seed_no_such_database".to_string())];
+    assert_ok(&plan_in(&dir, &[], &env), "DATABASE_URL");
+}
+
+#[tokio::test]
+async fn dot_env_wins_over_pg_variables() {
+    let db = TestDb::new().await;
+    let dir = temp_folder("conn-dotenv");
+    std::fs::write(dir.join(".env"), format!("# the dev database\nDATABASE_URL={}\n", db.url)).expect("write .env");
+    let env = vec![("PGDATABASE", "seed_no_such_database".to_string())];
+    assert_ok(&plan_in(&dir, &[], &env), ".env");
+}
+
+#[tokio::test]
+async fn pg_variables_are_used_when_nothing_else_is_set() {
+    let db = TestDb::new().await;
+    let dir = temp_folder("conn-pg");
+    assert_ok(&plan_in(&dir, &[], &pg_variables(&db)), "PG* variables");
+}
+
+#[tokio::test]
+async fn a_dot_env_in_a_parent_folder_is_not_read() {
+    let db = TestDb::new().await;
+    let dir = temp_folder("conn-parent");
+    std::fs::write(dir.join(".env"), format!("DATABASE_URL={}\n", db.url)).expect("write .env");
+    let child = dir.join("app");
+    std::fs::create_dir_all(&child).expect("child folder");
+    let env = vec![
+        ("PGHOST", "127.0.0.1".to_string()),
+        ("PGUSER", "postgres".to_string()),
+        ("PGDATABASE", "seed_no_such_database".to_string()),
+    ];
+    let output = plan_in(&child, &[], &env);
+    assert_eq!(output.status.code(), Some(3), "the parent's .env was used: {}", output.stderr_text());
+    assert!(output.stderr_text().contains("seed_no_such_database"), "{}", output.stderr_text());
+}
+
+#[tokio::test]
+async fn a_malformed_dot_env_is_an_error_not_ignored() {
+    let dir = temp_folder("conn-malformed");
+    std::fs::write(dir.join(".env"), "DATABASE_URL='postgres://unclosed\n").expect("write .env");
+    let output = plan_in(&dir, &[], &[]);
+    assert_eq!(output.status.code(), Some(2), "{}", output.stderr_text());
+    assert!(output.stderr_text().contains(".env"), "{}", output.stderr_text());
+}
