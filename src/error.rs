@@ -60,6 +60,9 @@ pub enum Error {
     Load { table: String, message: String },
     #[error("{0}")]
     Refused(String),
+    /// Bad usage outside a profile: a malformed connection string (never echoed with its password).
+    #[error("{0}")]
+    Usage(String),
     #[error("{context}: {}", explain(source))]
     Database { context: String, source: sqlx::Error },
     /// The connection died under a run (server restart, `pg_terminate_backend`, network).
@@ -70,7 +73,9 @@ pub enum Error {
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Profile(_) | Error::Plan(_) | Error::ReadFile { .. } | Error::DotEnv { .. } => exit::USAGE,
+            Error::Profile(_) | Error::Plan(_) | Error::ReadFile { .. } | Error::DotEnv { .. } | Error::Usage(_) => {
+                exit::USAGE
+            }
             Error::Refused(_) => exit::REFUSED,
             Error::Output { .. } => exit::INTERNAL,
             Error::Connect { .. }
@@ -112,7 +117,7 @@ pub fn explain_located(error: &sqlx::Error) -> String {
 
 fn describe(error: &sqlx::Error, located: bool) -> String {
     let Some(pg) = error.as_database_error().and_then(|db| db.try_downcast_ref::<PgDatabaseError>()) else {
-        return error.to_string();
+        return one_paragraph(&error.to_string());
     };
     let mut text = pg.message().to_string();
     if let Some(detail) = pg.detail() {
@@ -132,7 +137,13 @@ fn describe(error: &sqlx::Error, located: bool) -> String {
     if let Some(advice) = advice(pg.code()) {
         text.push_str(&format!(". {advice}"));
     }
-    text
+    one_paragraph(&text)
+}
+
+/// The server's multi-line parts (a JSON error's context: `JSON data, line 1: ...` then `COPY
+/// ...`) joined with `; `, so every message stays one paragraph.
+fn one_paragraph(text: &str) -> String {
+    text.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
 /// What to do about the usual SQLSTATEs.
@@ -202,6 +213,14 @@ mod tests {
         assert_eq!(line_and_column("ab\ncd\nef", 5), (2, 2));
         assert_eq!(line_and_column("é\nx", 3), (2, 1));
         assert_eq!(line_and_column("", 9), (1, 1));
+    }
+
+    #[test]
+    fn server_lines_are_folded_into_one_paragraph() {
+        assert_eq!(
+            one_paragraph("a [JSON data, line 1: {x...\nCOPY t, line 2]\n"),
+            "a [JSON data, line 1: {x...; COPY t, line 2]"
+        );
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub enum Event<'a> {
     },
     /// Deferred and re-added constraints validated, sequences moved: about to commit.
     Finishing,
+    /// `COMMIT` is being sent: if the run is interrupted from here on, whether the server
+    /// committed is unknown (it may have, before the connection closed).
+    Committing,
     Finished {
         rows: u64,
         elapsed: Duration,

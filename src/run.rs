@@ -62,6 +62,7 @@ pub async fn seed_with(
         };
         match loaded {
             Some((plan, rows)) => {
+                reporter.report(Event::Committing);
                 tx.commit().await.map_err(Error::database("committing the load"))?;
                 report_skipped(&plan, reporter);
                 return Ok(Summary { rows, tables: plan.tables.len() });
@@ -179,6 +180,7 @@ pub async fn clean_only(
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
     let cleaned = clean::clean_with(&mut tx, &plan, cleaning, reporter).await?;
+    reporter.report(Event::Committing);
     tx.commit().await.map_err(Error::database("committing the cleanup"))?;
     reporter.report(Event::Cleaned { tables: cleaned });
     Ok(cleaned)
@@ -196,9 +198,27 @@ async fn prepare(
     {
         schema = introspect(conn).await?;
     }
-    let plan = plan::build(&schema, profile, options)?;
+    let (schema, plan) = build_off_thread(schema, profile, options).await?;
     reporter.report(Event::PlanReady { plan: &plan });
     Ok((schema, plan))
+}
+
+/// Plans on a blocking thread: planning is pure work that can take a while (a fan-out visits
+/// every parent row), and while it runs on this task nothing else of the run's future is polled,
+/// so a Ctrl-C waiting beside it (the binary's `select!`) would go unanswered. The schema travels
+/// to the thread and back.
+async fn build_off_thread(schema: Schema, profile: Option<&Profile>, options: &PlanOptions) -> Result<(Schema, Plan)> {
+    let (profile, options) = (profile.cloned(), options.clone());
+    let build = move || plan::build(&schema, profile.as_ref(), &options).map(|plan| (schema, plan));
+    match tokio::task::spawn_blocking(build).await {
+        Ok(built) => Ok(built?),
+        Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+        // Only when the runtime shuts down under it: the run is ending anyway.
+        Err(_) => Err(Error::Plan(plan::PlanError {
+            where_: None,
+            message: "planning was cancelled: seed is shutting down".into(),
+        })),
+    }
 }
 
 /// Applies each DDL file whose schema has no tables yet. Returns whether anything was applied.

@@ -42,7 +42,10 @@ pub fn main() -> i32 {
             return exit::INTERNAL;
         }
     };
-    runtime.block_on(run_interruptible(cli))
+    let code = runtime.block_on(run_interruptible(cli));
+    // Without waiting for a planning thread an interrupted run left behind: its work is discarded.
+    runtime.shutdown_background();
+    code
 }
 
 async fn run_interruptible(cli: Cli) -> i32 {
@@ -58,7 +61,7 @@ async fn run_interruptible(cli: Cli) -> i32 {
             if parallel {
                 eprintln!("seed: interrupted: with --jobs the cleanup may have been committed; if it was, the profile's tables were emptied again with their indexes and foreign keys in place, never left half-loaded");
             } else {
-                eprintln!("seed: interrupted: nothing was committed, the database is as it was before the run");
+                eprintln!("seed: {}", interrupted(report::committing()));
             }
             exit::INTERRUPTED
         }
@@ -167,5 +170,31 @@ fn load_profile(common: &CommonArgs) -> Result<Option<Profile>, Error> {
             where_: None,
             message: "say what to load: `--profile NAME` (a file in profiles/ or a path) or `--rows N` (every table, about N rows each)".into(),
         })),
+    }
+}
+
+/// The line for a Ctrl-C outside `--jobs`: before `COMMIT` was sent nothing can have been
+/// committed; while it was in flight the server may have committed just before the connection
+/// closed.
+fn interrupted(committing: bool) -> &'static str {
+    if committing {
+        "interrupted while committing: the server may or may not have committed before the connection closed. Check the tables; running seed again gives the same data either way"
+    } else {
+        "interrupted: nothing was committed, the database is as it was before the run"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use seed::events::{Event, Reporter};
+
+    /// A Ctrl-C that lands while COMMIT is in flight must not claim that nothing was committed.
+    #[test]
+    fn an_interruption_during_commit_says_the_outcome_is_unknown() {
+        assert!(interrupted(report::committing()).contains("nothing was committed"));
+        report::for_terminal(true, false).report(Event::Committing);
+        let message = interrupted(report::committing());
+        assert!(message.contains("may or may not have committed") && !message.contains("nothing was"), "{message}");
     }
 }

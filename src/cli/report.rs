@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -74,6 +75,14 @@ fn rate(rows: u64, elapsed: Duration) -> String {
     if seconds <= 0.0 { "-".into() } else { format!("{:.0} rows/s", rows as f64 / seconds) }
 }
 
+/// Set once `COMMIT` was sent: an interruption after it cannot say that nothing was committed.
+static COMMITTING: AtomicBool = AtomicBool::new(false);
+
+/// Whether the run has sent `COMMIT` ([`Event::Committing`]).
+pub fn committing() -> bool {
+    COMMITTING.load(Ordering::SeqCst)
+}
+
 impl Reporter for Console {
     fn report(&self, event: Event<'_>) {
         match event {
@@ -104,6 +113,7 @@ impl Reporter for Console {
                 ));
             }
             Event::Finishing => self.line("validating constraints and moving sequences"),
+            Event::Committing => COMMITTING.store(true, Ordering::SeqCst),
             Event::Finished { rows, elapsed } => {
                 self.line(&format!("loaded {rows} rows in {:.3}s ({})", elapsed.as_secs_f64(), rate(rows, elapsed)))
             }

@@ -228,11 +228,13 @@ impl ColumnGen {
             ColumnGen::Null | ColumnGen::Fixed(_) => Some(1),
             ColumnGen::Bool { .. } => Some(2),
             ColumnGen::Choice { values, .. } => Some(values.len() as u64),
-            ColumnGen::Int { lo, hi, .. } => Some((*hi as i128 - *lo as i128 + 1).max(0) as u64),
-            ColumnGen::Decimal { lo, hi, .. } => Some(u64::try_from((hi - lo + 1).max(0)).unwrap_or(u64::MAX)),
+            // Spans in i128 and saturated to u64: a full int8 range holds 2^64 values, which a
+            // plain cast would wrap to 0.
+            ColumnGen::Int { lo, hi, .. } => Some(saturate(i128::from(*hi) - i128::from(*lo) + 1)),
+            ColumnGen::Decimal { lo, hi, .. } => Some(saturate(hi.saturating_sub(*lo).saturating_add(1))),
             ColumnGen::Moment { lo, hi, unit } => {
-                let step = moment_step(*unit);
-                Some(((hi - lo) / step + 1).max(0) as u64)
+                let step = i128::from(moment_step(*unit));
+                Some(saturate((i128::from(*hi) - i128::from(*lo)) / step + 1))
             }
             ColumnGen::Text { max, .. } | ColumnGen::Pattern { max, .. } => {
                 Some(36u64.checked_pow(*max).unwrap_or(u64::MAX))
@@ -289,6 +291,11 @@ fn moment_step(unit: MomentUnit) -> i64 {
     }
 }
 
+/// A count of values as u64: below 0 is none, above u64::MAX is u64::MAX.
+fn saturate(count: i128) -> u64 {
+    u64::try_from(count.max(0)).unwrap_or(u64::MAX)
+}
+
 fn int_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, spread: IntSpread) -> i64 {
     if let Some(k) = unique {
         return lo.saturating_add(k as i64);
@@ -342,7 +349,7 @@ fn moment_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, unit: M
     let step = moment_step(unit);
     let x = match unique {
         Some(k) => lo + k as i64 * step,
-        None => lo + rng.range_i64(0, (hi - lo) / step) * step,
+        None => lo + rng.range_i64(0, hi.saturating_sub(lo) / step) * step,
     };
     match unit {
         MomentUnit::Timestamp => Value::Timestamp(x),
@@ -807,6 +814,19 @@ fn date_literal(day_offset: i32) -> String {
 mod tests {
     use super::*;
     use crate::generate::rng::StreamKey;
+
+    #[test]
+    fn capacities_of_full_ranges_saturate_instead_of_wrapping() {
+        let full = ColumnGen::Int { lo: i64::MIN, hi: i64::MAX, spread: IntSpread::Uniform };
+        assert_eq!(full.capacity(), Some(u64::MAX), "2^64 values, not 0");
+        let moments = ColumnGen::Moment { lo: i64::MIN, hi: i64::MAX, unit: MomentUnit::Date };
+        assert_eq!(moments.capacity(), Some(u64::MAX));
+        let decimals = ColumnGen::Decimal { lo: i128::MIN, hi: i128::MAX, scale: 0 };
+        assert_eq!(decimals.capacity(), Some(u64::MAX));
+        let mut out = Value::Null;
+        moment_value(&mut RowRng::at(StreamKey::new(1, "t", "c"), 0), None, i64::MIN, i64::MAX, MomentUnit::Date);
+        full.fill(&mut RowRng::at(StreamKey::new(1, "t", "c"), 0), None, &[], &mut out);
+    }
 
     fn values(generator: &ColumnGen, n: u64, unique: bool) -> Vec<Value> {
         let key = StreamKey::new(3, "t", "c");

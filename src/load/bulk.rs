@@ -79,6 +79,7 @@ pub async fn run(
     fix_sequences(&mut tx, plan).await?;
     analyze(&mut tx, plan).await?;
     triggers::restore(&mut tx, plan).await?;
+    reporter.report(Event::Committing);
     tx.commit().await.map_err(Error::database("committing the load"))?;
     reporter.report(Event::Finished { rows: total, elapsed: started.elapsed() });
     Ok(total)

@@ -12,7 +12,8 @@
 //! Equivalent means: no table outside the plan references the plan's tables (otherwise cleanup's
 //! refusal and `--cascade` rules apply: [`crate::clean`] runs), and no table has enabled user
 //! triggers (`--disable-triggers` switches them off first), rules or row-level security (a
-//! `DELETE` would fire, rewrite or filter what `TRUNCATE` does not).
+//! `DELETE` would fire, rewrite or filter what `TRUNCATE` does not), and the connecting role may
+//! `DELETE` from every table (a role granted only `TRUNCATE` gets the `TRUNCATE`).
 //! A superuser skips the foreign-key triggers during the delete (`session_replication_role`), which
 //! is safe because every referencing table is emptied by the same statement. Deleted rows stay as
 //! dead tuples until autovacuum, which for tables this small is immediate and cheap.
@@ -62,7 +63,8 @@ fn regclass_array(tables: &[QualifiedName]) -> String {
     format!("ARRAY[{}]::text[]::regclass[]", names.join(", "))
 }
 
-/// One row: (deleting is equivalent to truncating, the tables are small, we are superuser).
+/// One row: (deleting is equivalent to truncating and allowed, the tables are small, we are
+/// superuser).
 /// Partitions (found through pg_inherits) count with their root table.
 fn facts_sql(list: &str) -> String {
     format!(
@@ -74,7 +76,8 @@ fn facts_sql(list: &str) -> String {
            AND NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' \
                              AND t.tgrelid IN (SELECT oid FROM owned)) \
            AND NOT EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.rulename <> '_RETURN' AND r.ev_class IN (SELECT oid FROM owned)) \
-           AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid IN (SELECT oid FROM owned) AND c.relrowsecurity), \
+           AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid IN (SELECT oid FROM owned) AND c.relrowsecurity) \
+           AND (SELECT bool_and(has_table_privilege(t, 'DELETE')) FROM unnest({list}) t), \
            coalesce((SELECT sum(pg_relation_size(oid)) FROM owned), 0) <= {MAX_BYTES}, \
            current_setting('is_superuser') = 'on'"
     )

@@ -4,7 +4,8 @@
 //! table (binary when every column has a binary encoder, text otherwise, CSV for fixtures), rows
 //! generated straight into a reused ~1 MiB buffer. Cycles are handled around the COPYs: deferrable
 //! back edges are deferred, the others dropped before and re-added after (re-adding validates
-//! them). Sequences are then moved past the written values. The caller commits or rolls back, so a
+//! them). Sequences are then moved past the written values ([`sequences`]; a shared one only
+//! forward). The caller commits or rolls back, so a
 //! failure anywhere leaves the database as it was.
 //!
 //! That is the transactional mode, for small loads (the dev loop, where [`empty`] replaces the
@@ -20,6 +21,7 @@ pub mod empty;
 mod parallel;
 mod recovery;
 pub mod saved;
+mod sequences;
 pub mod triggers;
 
 use std::time::Instant;
@@ -29,10 +31,11 @@ use sqlx::PgConnection;
 use crate::error::{Error, Result};
 use crate::events::{Event, Reporter};
 use crate::plan::{ConstraintRef, Plan};
-use crate::schema::{quote_ident, quote_literal};
+use crate::schema::quote_ident;
 
 pub use bulk::BULK_THRESHOLD;
 pub use copy::{Chunk, TableStats};
+use sequences::fix_sequences;
 
 use crate::connect::Target;
 
@@ -139,30 +142,6 @@ fn add_sql(constraint: &ConstraintRef) -> String {
         quote_ident(&constraint.name),
         constraint.definition
     )
-}
-
-/// Moves every sequence the plan wrote through past the highest value in its column.
-async fn fix_sequences(conn: &mut PgConnection, plan: &Plan) -> Result<()> {
-    for table in &plan.tables {
-        for (column, sequence) in &table.sequences {
-            let context = format!("moving sequence {} past {}.{}", sequence.plain(), table.name.plain(), column);
-            // The next value: past the highest written, and not below the sequence's minimum.
-            let next_sql = format!(
-                "SELECT GREATEST(COALESCE(max({})::int8, 0) + 1, (SELECT seqmin FROM pg_sequence WHERE seqrelid = {}::regclass))::int8 FROM {}",
-                quote_ident(column),
-                quote_literal(&sequence.to_string()),
-                table.name
-            );
-            let next: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(next_sql))
-                .fetch_one(&mut *conn)
-                .await
-                .map_err(Error::database(context.clone()))?;
-            // ALTER SEQUENCE ... RESTART is transactional; setval() is not, and would survive a
-            // rollback, leaving sequences below the rows of a failed run's untouched tables.
-            execute(conn, &format!("ALTER SEQUENCE {sequence} RESTART WITH {next}"), &context).await?;
-        }
-    }
-    Ok(())
 }
 
 pub(crate) async fn execute(conn: &mut PgConnection, sql: &str, context: &str) -> Result<()> {

@@ -45,7 +45,8 @@ impl fmt::Display for Plan {
         write!(
             f,
             "cleanup: TRUNCATE of the {} tables above, in the load's transaction; sequences are not restarted: \
-             each one that feeds a written column is moved past the highest value written, the others keep theirs",
+             each one that feeds a written column is moved past the highest value written (one that other tables \
+             also use only forward), the others keep theirs",
             self.clean.len()
         )
     }

@@ -4,6 +4,10 @@
 //! scale), from fan-out (`rows = { per = "users", count = "1..=5" }`: each parent row gets its own
 //! count, a pure function of the seed and the parent's index), or from the profile's default.
 //! Fan-out needs the parent's volume, so volumes are computed in load order.
+//!
+//! Every volume is checked against [`MAX_TABLE_ROWS`] before any work proportional to it: a fan-out
+//! visits each parent row to lay its children out, so `scale = 1e20` must be refused by
+//! arithmetic (parents times the largest count) instead of planning for ever.
 
 use std::collections::HashMap;
 
@@ -14,6 +18,10 @@ use crate::schema::QualifiedName;
 
 use super::fixture::{self, Fixture};
 use super::{PlanError, PlanOptions, Scoped, scope};
+
+/// The most rows seed plans for one table: a billion rows already take hours to load, and every
+/// row index must stay far from where counts, keys and offsets overflow.
+pub const MAX_TABLE_ROWS: u64 = 1_000_000_000;
 
 pub struct Volumes {
     pub rows: Vec<u64>,
@@ -33,6 +41,14 @@ pub fn volumes(
     capped: &HashMap<usize, (u64, String)>,
 ) -> Result<Volumes, PlanError> {
     let scale = profile.map_or(1.0, |p| p.scale) * options.scale.unwrap_or(1.0);
+    if !(scale.is_finite() && scale >= 0.0) {
+        return Err(PlanError {
+            where_: None,
+            message: format!(
+                "the scale ({scale}: the profile's `scale` times --scale) must be a finite positive number"
+            ),
+        });
+    }
     let default_rows = options.rows.or(profile.map(|p| p.default_rows)).unwrap_or(crate::profile::DEFAULT_ROWS);
     let mut volumes = Volumes { rows: vec![], fan_outs: vec![], fixtures: vec![], described: vec![] };
     for (i, entry) in scoped.iter().enumerate() {
@@ -45,7 +61,7 @@ pub fn volumes(
                     (rows, None, Some(data), format!("{rows} (fixture {})", path.display()))
                 }
                 (None, Some(Rows::Count(n))) => {
-                    let rows = scaled(*n, scale);
+                    let rows = scaled(*n, scale, entry)?;
                     (rows, None, None, rows.to_string())
                 }
                 (None, Some(Rows::Per { parent, count })) => {
@@ -62,7 +78,7 @@ pub fn volumes(
                     Some((0, reason)) => (0, None, None, format!("0 ({reason})")),
                     Some((rows, reason)) => (*rows, None, None, format!("{rows} (lowered from the default: {reason})")),
                     None => {
-                        let rows = scaled(default_rows, scale);
+                        let rows = scaled(default_rows, scale, entry)?;
                         (rows, None, None, format!("{rows} (default)"))
                     }
                 },
@@ -75,8 +91,32 @@ pub fn volumes(
     Ok(volumes)
 }
 
-fn scaled(rows: u64, scale: f64) -> u64 {
-    (rows as f64 * scale).round() as u64
+fn scaled(rows: u64, scale: f64, entry: &Scoped) -> Result<u64, PlanError> {
+    let wanted = (rows as f64 * scale).round();
+    within_limit(wanted, entry)?;
+    Ok(wanted as u64)
+}
+
+/// Refuses a volume (computed in floating point, so it cannot wrap) above [`MAX_TABLE_ROWS`].
+fn within_limit(rows: f64, entry: &Scoped) -> Result<(), PlanError> {
+    if rows > MAX_TABLE_ROWS as f64 {
+        return Err(PlanError::table(
+            &entry.table.name,
+            format!(
+                "{rows:.0} rows is more than one table can take (at most {MAX_TABLE_ROWS}): lower its `rows` or `count`, or the scale"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The most rows one parent can get.
+fn largest(count: &crate::profile::Count) -> u64 {
+    use crate::profile::Count;
+    match count {
+        Count::Exact(n) => *n,
+        Count::Range { max, .. } | Count::Zipf { max, .. } => *max,
+    }
 }
 
 fn describe_count(count: &crate::profile::Count) -> String {
@@ -128,6 +168,8 @@ fn fan_out(
             ),
         ));
     }
+    // Before FanOut::new, which visits every parent row.
+    within_limit(volumes.rows[parent_position] as f64 * largest(count) as f64, entry)?;
     let key = StreamKey::new(seed, &entry.table.name.plain(), "").derive("fan-out");
     Ok((parent_position, FanOut::new(volumes.rows[parent_position], count.clone(), key)))
 }

@@ -9,7 +9,7 @@ use std::process::{Child, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use sqlx::Row;
+use sqlx::{Connection, Executor, Row};
 
 use crate::support::{
     SeedOutput, TempFolder, TestDb, checksums_in, run_seed, scalar, seed_command, table_checksums, temp_folder,
@@ -54,6 +54,20 @@ impl Running {
             .status()
             .expect("kill");
         assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// [`Running::finish`], or None (the process killed) if it is still running after `limit`.
+    fn finish_within(mut self, limit: Duration) -> Option<(ExitStatus, String)> {
+        let started = Instant::now();
+        while self.child.try_wait().expect("try_wait").is_none() {
+            if started.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(self.finish())
     }
 
     /// Waits for the process; returns its status and everything it wrote to stderr.
@@ -155,6 +169,54 @@ async fn ctrl_c_rolls_back_and_exits_130_with_one_line() {
     assert_eq!(before, table_checksums(&db).await);
 }
 
+/// Planning is pure work that can take a while (here a fan-out visiting 3 x 10^8 parent rows):
+/// Ctrl-C still ends the run at once, with exit 130.
+#[tokio::test]
+async fn ctrl_c_is_honoured_during_long_planning() {
+    let db = TestDb::new().await;
+    let run = Running::start(&["plan", "--profile", "minimal", "--scale", "3e7"], &db.url);
+    let mut conn = db.connect().await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // Planning: the run's transaction waits, idle, for more than a second.
+    let planning = "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND application_name = 'seed' \
+                    AND state = 'idle in transaction' AND now() - state_change > interval '1 second'";
+    while sqlx::query_scalar::<_, i64>(planning).bind(&db.name).fetch_one(&mut conn).await.expect("activity") == 0 {
+        assert!(Instant::now() < deadline, "the run never started planning");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    run.signal("INT");
+    let (status, stderr) = run.finish_within(Duration::from_secs(5)).expect("Ctrl-C was ignored while planning");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+}
+
+/// A role that may TRUNCATE but not DELETE the profile's tables still gets its run: the dev
+/// loop's `DELETE` shortcut (load::empty) steps aside for the `TRUNCATE` the role may run.
+#[tokio::test]
+async fn a_role_without_delete_privilege_still_cleans_with_truncate() {
+    let db = TestDb::new().await;
+    let role = format!("seed_truncate_only_{}", std::process::id());
+    let mut admin = sqlx::PgConnection::connect(&crate::support::admin_url()).await.expect("admin");
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN")))
+        .await
+        .expect("role");
+    db.execute(&format!(
+        "CREATE SCHEMA p; CREATE TABLE p.a (id int PRIMARY KEY, name text);
+         CREATE TABLE p.b (id int PRIMARY KEY, a_id int NOT NULL REFERENCES p.a);
+         INSERT INTO p.a VALUES (1, 'old'); INSERT INTO p.b VALUES (1, 1);
+         GRANT USAGE ON SCHEMA p TO {role}; GRANT SELECT, INSERT, TRUNCATE ON p.a, p.b TO {role};"
+    ))
+    .await;
+    let dir = temp_folder("truncate_only");
+    std::fs::write(dir.join("p.toml"), "schemas = [\"p\"]\n[defaults]\nrows = 4\n").expect("profile");
+    let url = db.url.replacen("postgres@", &format!("{role}@"), 1);
+    let output = run_seed(&["--quiet", "--profile", &dir.join("p.toml").display().to_string()], &url);
+    db.execute(&format!("DROP OWNED BY {role}")).await;
+    let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}"))).await;
+    assert!(output.status.success(), "{}", output.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM p.b").await, 4);
+}
+
 /// An outside schema: `audit.log` references `creator.users` and `audit.log_notes` references
 /// `audit.log`, both with rows and serial ids; `audit.keep` references nothing.
 const AUDIT: &str = "CREATE SCHEMA audit;
@@ -216,10 +278,10 @@ async fn sequences_and_tables_outside_the_profile_are_untouched() {
     }
 }
 
-/// Fails today: `load::fix_sequences` moves sequences with `setval`, which a rollback does not
-/// undo. A run that fails after it (here: a second sequence whose MAXVALUE is too small) leaves
-/// the first sequence below the rows that are back, so the application's next insert collides.
-/// Fix: `ALTER SEQUENCE ... RESTART WITH n` (transactional) instead of `setval`.
+/// `load::fix_sequences` moves sequences with `ALTER SEQUENCE ... RESTART` (transactional), not
+/// `setval` (which a rollback does not undo): a run that fails after it (here: a second sequence
+/// whose MAXVALUE is too small) leaves the first sequence where it was, above the rows that are
+/// back, so the application's next insert does not collide.
 #[tokio::test]
 async fn a_failed_run_leaves_sequences_as_they_were() {
     let db = TestDb::new().await;
@@ -243,6 +305,34 @@ async fn a_failed_run_leaves_sequences_as_they_were() {
     assert_eq!(failed.status.code(), Some(3), "{}", failed.stderr_text());
     assert_eq!(scalar(&db, "SELECT max(id)::int8 FROM sq.a").await, 50);
     assert_eq!(sequence, sequence_state(&db, "sq.a_id_seq").await, "the rollback must restore the sequence");
+}
+
+/// A sequence a table outside the profile also draws from only moves forward: moving it back to
+/// the profile table's highest id would make the outside table's next insert collide.
+#[tokio::test]
+async fn a_sequence_shared_with_an_outside_table_only_moves_forward() {
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE SEQUENCE public.gid;
+         CREATE TABLE public.other (id bigint PRIMARY KEY DEFAULT nextval('public.gid'), note text);
+         INSERT INTO public.other (note) SELECT 'x' FROM generate_series(1, 1000);",
+    )
+    .await;
+    let dir = temp_folder("shared_sequence");
+    std::fs::write(
+        dir.join("s.sql"),
+        "CREATE SCHEMA sh; CREATE TABLE sh.a (id bigint PRIMARY KEY DEFAULT nextval('public.gid'), name text);",
+    )
+    .expect("ddl");
+    std::fs::write(dir.join("p.toml"), "[schema]\nsh = \"s.sql\"\n[tables.\"sh.a\"]\nrows = 5\n").expect("profile");
+    let output = run_seed(&["--quiet", "--profile", &dir.join("p.toml").display().to_string()], &db.url);
+    assert!(output.status.success(), "{}", output.stderr_text());
+    assert_eq!(sequence_state(&db, "public.gid").await, (1000, true), "the shared sequence stays ahead");
+    db.execute("INSERT INTO public.other (note) VALUES ('next')").await;
+    assert_eq!(scalar(&db, "SELECT max(id)::int8 FROM public.other").await, 1001);
+    let plan = run_seed(&["plan", "--profile", &dir.join("p.toml").display().to_string()], &db.url);
+    let text = plan.stdout_text();
+    assert!(!text.contains("RESTART IDENTITY") && text.contains("only forward"), "the plan says what it does: {text}");
 }
 
 fn assert_no_password(output: &SeedOutput, secret: &str) {
@@ -334,8 +424,8 @@ async fn a_profile_pinned_to_another_database_is_refused() {
 }
 
 /// A server that asks for a cleartext password, records it, and rejects it.
-fn fake_server_rejecting_passwords() -> (u16, std::thread::JoinHandle<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+fn fake_server_rejecting_passwords(address: &str) -> (u16, std::thread::JoinHandle<String>) {
+    let listener = TcpListener::bind(format!("{address}:0")).expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let handle = std::thread::spawn(move || {
         let (mut stream, _) = listener.accept().expect("accept");
@@ -384,16 +474,33 @@ async fn no_output_ever_shows_the_password() {
         "postgres://postgres:SECRET@127.0.0.1:5432/seed_no_such_database",
         "postgres://u:SECRET@127.0.0.1:notaport/db",
         "postgres://u@127.0.0.1:1/db?password=SECRET",
+        "postgres://u:SECRET/x@127.0.0.1:1/db",
+        "postgres://u:SECRET?x@127.0.0.1:1/db",
+        "host=127.0.0.1 port=1 user=u password=SECRET dbname=x",
+        "host=127.0.0.1 port=notaport user=u password=SECRET dbname=x",
     ] {
         let output = run_seed(&["--profile", "minimal"], url);
-        assert!(matches!(output.status.code(), Some(3 | 4)), "{url}: {}", output.stderr_text());
+        assert!(matches!(output.status.code(), Some(2..=4)), "{url}: {}", output.stderr_text());
         assert_no_password(&output, "SECRET");
     }
-    let (port, server) = fake_server_rejecting_passwords();
+    let (port, server) = fake_server_rejecting_passwords("127.0.0.1");
     let output = run_seed(&["--profile", "minimal"], &format!("postgres://u:SECRET@127.0.0.1:{port}/db"));
     assert_eq!(server.join().expect("fake server"), "SECRET", "the password was really sent");
     assert_eq!(output.status.code(), Some(3), "{}", output.stderr_text());
     assert!(output.stderr_text().contains("password authentication failed"), "{}", output.stderr_text());
+    assert_no_password(&output, "SECRET");
+}
+
+/// `[::1]` in a URL is this machine, and is reached: sqlx kept the brackets and failed to look
+/// the host up.
+#[tokio::test]
+async fn a_bracketed_ipv6_loopback_host_is_reached() {
+    let (port, server) = fake_server_rejecting_passwords("[::1]");
+    let output = run_seed(&["--profile", "minimal"], &format!("postgres://u:SECRET@[::1]:{port}/db"));
+    let message = output.stderr_text();
+    assert_eq!(output.status.code(), Some(3), "{message}");
+    assert!(message.contains("password authentication failed") && message.contains("@::1:"), "{message}");
+    assert_eq!(server.join().expect("fake server"), "SECRET", "the server on ::1 was reached");
     assert_no_password(&output, "SECRET");
 }
 

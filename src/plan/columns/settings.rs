@@ -14,6 +14,13 @@ use crate::schema::{Column, TypeKind};
 use super::super::{PlanError, scope};
 use super::value_for_column;
 
+/// The longest text `length` may ask for, in characters: a value is built whole in memory (and
+/// PostgreSQL refuses a field over 1 GB), so a larger bound would only crash the run.
+pub const MAX_TEXT_LENGTH: u32 = 10_000_000;
+
+/// The most elements `length` may ask of an array: each row holds its arrays whole in memory.
+pub const MAX_ARRAY_LENGTH: u32 = 100_000;
+
 /// Named generators besides the text kinds.
 const OTHER_GENERATORS: &[&str] = &["uuid", "null"];
 
@@ -23,11 +30,15 @@ pub fn apply(column: &Column, settings: &ColumnSettings, slot: &mut ColumnSlot) 
     if let Some(generator) = &settings.generator {
         slot.generator = named_generator(&generator.name, &slot.generator).ok_or_else(|| {
             let names = TextKind::NAMES.iter().chain(OTHER_GENERATORS).map(|s| s.to_string());
-            let hint = scope::suggestion(&generator.name, names);
+            // The hint ends its own sentence (`; did you mean `email`?`).
+            let hint = match scope::suggestion(&generator.name, names) {
+                hint if hint.is_empty() => ".".to_string(),
+                hint => hint,
+            };
             PlanError::at(
                 &generator.location,
                 format!(
-                    "unknown generator `{}`{hint}. Known generators: {}, {}",
+                    "unknown generator `{}`{hint} Known generators: {}, {}",
                     generator.name,
                     TextKind::NAMES.join(", "),
                     OTHER_GENERATORS.join(", ")
@@ -144,14 +155,19 @@ fn apply_length(generator: &mut ColumnGen, min: u32, max: u32) -> Result<(), Str
     if min > max {
         return Err(format!("`length = [{min}, {max}]`: the minimum is above the maximum"));
     }
-    match generator {
-        ColumnGen::Text { min: lo, max: hi, .. } | ColumnGen::Array { min: lo, max: hi, .. } => {
-            *lo = min;
-            *hi = max;
-            Ok(())
-        }
-        _ => Err("`length` applies to text and array columns".into()),
+    let (lo, hi, limit, unit) = match generator {
+        ColumnGen::Text { min: lo, max: hi, .. } => (lo, hi, MAX_TEXT_LENGTH, "characters per text"),
+        ColumnGen::Array { min: lo, max: hi, .. } => (lo, hi, MAX_ARRAY_LENGTH, "elements per array"),
+        _ => return Err("`length` applies to text and array columns".into()),
+    };
+    if max > limit {
+        return Err(format!(
+            "`length = [{min}, {max}]` is too long: at most {limit} {unit} (each value is built whole in memory); lower the maximum"
+        ));
     }
+    *lo = min;
+    *hi = max;
+    Ok(())
 }
 
 /// A profile value as a value of the column's type.
