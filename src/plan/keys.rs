@@ -251,12 +251,17 @@ impl<'a> Builder<'a> {
             let fk_index = self.fks.len();
             let pairs: Vec<(usize, usize)> =
                 fk.columns.iter().zip(&parent_columns).filter_map(|(c, &p)| self.slot_of(c).map(|s| (s, p))).collect();
-            for (slot, _) in &pairs {
+            // A self-reference's column that references itself (`tenant` of `(tenant, parent) ->
+            // (tenant, id)`) is the row's own value, never copied from the parent: copying it
+            // would read the parent's copy, and so on up the tree (or forever, at a root).
+            let own = |&(slot, parent_column): &(usize, usize)| parent == self.i && slot == parent_column;
+            for (slot, _) in pairs.iter().filter(|pair| !own(pair)) {
                 self.filled_by.entry(*slot).or_insert(fk_index);
             }
-            // Columns an earlier (wider) FK fills keep that FK's value; this FK then picks a parent
-            // that agrees with them (`(y_id, tenant_id)` after `(x_id, tenant_id)`).
-            let (pairs, shared): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(s, _)| self.filled_by[s] == fk_index);
+            // Columns an earlier (wider) FK fills, or the row's own ones, keep their value; this FK
+            // then picks a parent that agrees with them (`(y_id, tenant_id)` after `(x_id, tenant_id)`).
+            let (pairs, shared): (Vec<_>, Vec<_>) =
+                pairs.into_iter().partition(|pair| !own(pair) && self.filled_by[&pair.0] == fk_index);
             let picker = match shared.is_empty() {
                 true => picker,
                 false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },

@@ -3,6 +3,7 @@
 //! unique keys hold only a few rows.
 
 use super::{ROWS, seed};
+use crate::support::{TestDb, run_seed, scalar};
 
 /// A composite primary key, and a composite FK to it from a table whose own composite key
 /// includes the FK's columns.
@@ -259,4 +260,66 @@ async fn tables_without_primary_key() {
     .await;
     assert_eq!(s.count("events").await, ROWS);
     assert_eq!(s.count("account_log").await, ROWS);
+}
+
+/// A composite self-reference `(tenant, parent) -> (tenant, id)` where `tenant` has no FK of its
+/// own: `tenant` is the row's own value (a part of its key), and the parent is an earlier row of
+/// the same tenant. Building `tenant` from the parent's `tenant` recursed forever (exit 134).
+#[tokio::test]
+async fn composite_self_reference_sharing_an_own_column() {
+    for parent in ["parent int NOT NULL", "parent int"] {
+        let s = seed(&format!(
+            "CREATE TABLE tree (tenant int NOT NULL, id int NOT NULL, {parent}, PRIMARY KEY (tenant, id), \
+             FOREIGN KEY (tenant, parent) REFERENCES tree (tenant, id));"
+        ))
+        .await;
+        assert_eq!(s.count("tree").await, ROWS, "{parent}");
+        assert_eq!(s.scalar("SELECT count(DISTINCT (tenant, id)) FROM tree").await, ROWS, "{parent}");
+        let orphans = "tree c WHERE c.parent IS NOT NULL AND NOT EXISTS \
+                       (SELECT 1 FROM tree p WHERE p.tenant = c.tenant AND p.id = c.parent)";
+        assert_eq!(s.count(orphans).await, 0, "{parent}");
+    }
+}
+
+/// A composite FK `(tenant, org_id) -> orgs` whose `tenant` is also a part of the child's own
+/// key `(tenant, id)`: every project's pair is a real org, and the project keys never repeat.
+#[tokio::test]
+async fn composite_foreign_key_sharing_a_key_column() {
+    let s = seed(
+        r#"
+        CREATE TABLE orgs (tenant int NOT NULL, id int NOT NULL, PRIMARY KEY (tenant, id));
+        CREATE TABLE projects (
+            tenant int NOT NULL,
+            id int NOT NULL,
+            org_id int NOT NULL,
+            PRIMARY KEY (tenant, id),
+            FOREIGN KEY (tenant, org_id) REFERENCES orgs
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.count("projects").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT (tenant, id)) FROM projects").await, ROWS);
+    let orphans = "projects p WHERE NOT EXISTS (SELECT 1 FROM orgs o WHERE (o.tenant, o.id) = (p.tenant, p.org_id))";
+    assert_eq!(s.count(orphans).await, 0);
+}
+
+/// `(a, b) -> (b, a)` on one table: each row's `a` is its parent's `b`, which is that row's
+/// parent's `a`, and so on without end (at the root, forever). The lookups are bounded: the
+/// plan names the table instead of overflowing the stack; without `--strict` it is skipped.
+#[tokio::test]
+async fn self_dependent_key_is_refused_not_a_stack_overflow() {
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE TABLE swapped (a int NOT NULL, b int NOT NULL, UNIQUE (b, a), FOREIGN KEY (a, b) REFERENCES swapped (b, a)); \
+         CREATE TABLE plain (id int PRIMARY KEY);",
+    )
+    .await;
+    let strict = run_seed(&["--rows", "5", "--strict"], &db.url);
+    assert_eq!(strict.status.code(), Some(2), "{}", strict.stderr_text());
+    assert!(strict.stderr_text().contains("public.swapped"), "{}", strict.stderr_text());
+    let lenient = run_seed(&["--rows", "5"], &db.url);
+    assert!(lenient.status.success(), "{}", lenient.stderr_text());
+    assert!(lenient.stderr_text().contains("skipped public.swapped"), "{}", lenient.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM plain").await, 5);
 }
