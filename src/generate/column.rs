@@ -337,6 +337,9 @@ fn fill_after(
         Value::Float(f) => Value::Float(f + gap as f64),
         _ => return fallback.fill(rng, unique, row, out),
     };
+    if let Some(span) = fallback.span() {
+        super::span::clamp_into(out, span);
+    }
 }
 
 fn fill_text(rng: &mut RowRng, unique: Option<u64>, kind: Option<TextKind>, min: u32, max: u32, out: &mut String) {

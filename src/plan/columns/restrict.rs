@@ -50,6 +50,23 @@ pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], 
     for (slot, min, max) in ranges {
         narrow_range(&mut slots[slot].generator, min.as_ref(), max.as_ref());
     }
+    make_room(slots);
+}
+
+/// A column that follows another (`b > a`) stays inside its own span: what it follows is capped
+/// so that even the smallest gap fits, through chains (`a < b AND b < c` caps `b`, then `a`).
+fn make_room(slots: &mut [ColumnSlot]) {
+    for _ in 0..slots.len() {
+        let mut changed = false;
+        for later in 0..slots.len() {
+            let ColumnGen::After { column, min_gap, .. } = slots[later].generator else { continue };
+            let Some(span) = slots[later].generator.span() else { continue };
+            changed |= slots[column].generator.cap_high(span.kind, span.hi - i128::from(min_gap));
+        }
+        if !changed {
+            return;
+        }
+    }
 }
 
 /// Parses and analyses one CHECK (or domain check, with its column's slot); `None` when it does
@@ -245,6 +262,8 @@ fn narrow_range(generator: &mut ColumnGen, min: Option<&Bound>, max: Option<&Bou
             (*lo, *hi) = reconcile(new_lo, new_hi, bmin, bmax);
         }
         ColumnGen::Choice { values, .. } => values.retain(|v| within(v, min, max)),
+        // A column that follows another keeps its own bounds, for the value to be clamped into.
+        ColumnGen::After { fallback, .. } => narrow_range(fallback, min, max),
         _ => {}
     }
 }
@@ -425,12 +444,11 @@ fn order_columns(
     if later == earlier || slots[earlier].generator.depends_on() == Some(later) {
         return;
     }
-    let (min_gap, max_gap) = match (&slots[earlier].generator, op) {
+    // The gap counts in the units of what `earlier` really is, also when it follows a third column.
+    let (min_gap, max_gap) = match (slots[earlier].generator.underlying(), op) {
         (_, CompareOp::Eq) => (0, 0),
         (ColumnGen::Moment { unit: MomentUnit::Date, .. }, _) => (i64::from(strict), 30),
-        (ColumnGen::Moment { .. } | ColumnGen::After { .. }, _) => {
-            (if strict { 1_000_000 } else { 0 }, 30 * MICROS_PER_DAY)
-        }
+        (ColumnGen::Moment { .. }, _) => (if strict { 1_000_000 } else { 0 }, 30 * MICROS_PER_DAY),
         (ColumnGen::Decimal { scale, .. }, _) => (i64::from(strict), 100 * 10i64.pow(u32::from(*scale))),
         _ => (i64::from(strict), 100),
     };

@@ -172,3 +172,33 @@ async fn domains_with_checks() {
     assert_eq!(s.count("places").await, ROWS);
     assert_eq!(s.count("places WHERE rank BETWEEN 1 AND 9 AND zip ~ '^[0-9]{5}$' AND length(code) >= 4").await, ROWS);
 }
+
+/// Chained comparisons (`a < b AND b < c`, also as two CHECKs, with dates and bounded numerics):
+/// each column follows the one before it by a gap in its own units, and stays inside its type's
+/// range and its other bounds (a column near the top of its range leaves room for the next).
+#[tokio::test]
+async fn chained_comparisons_stay_in_range() {
+    let s = seed(
+        r#"
+        CREATE TABLE ints (id serial PRIMARY KEY, a int NOT NULL, b int NOT NULL, c int NOT NULL,
+            CHECK (a < b AND b < c));
+        CREATE TABLE smalls (id serial PRIMARY KEY, a smallint NOT NULL, b smallint NOT NULL, c smallint NOT NULL,
+            CHECK (a < b), CHECK (b < c));
+        CREATE TABLE days (id serial PRIMARY KEY, opens date NOT NULL, closes date NOT NULL, archived date NOT NULL,
+            CHECK (opens < closes AND closes < archived));
+        CREATE TABLE prices (id serial PRIMARY KEY, min_price numeric(8,2) NOT NULL, price numeric(8,2) NOT NULL,
+            max_price numeric(8,2) NOT NULL, CHECK (min_price <= price AND price <= max_price));
+        CREATE TABLE capped (id serial PRIMARY KEY, a int NOT NULL, b int NOT NULL CHECK (b <= 100),
+            c int NOT NULL CHECK (c BETWEEN 50 AND 120), CHECK (a < b AND b < c));
+        "#,
+    )
+    .await;
+    for table in ["ints", "smalls", "days", "prices", "capped"] {
+        assert_eq!(s.count(table).await, ROWS, "{table}");
+    }
+    assert_eq!(s.count("ints WHERE NOT (a < b AND b < c)").await, 0);
+    assert_eq!(s.count("prices WHERE NOT (min_price <= price AND price <= max_price)").await, 0);
+    // The gaps are in the column's own units: days, not microseconds.
+    assert_eq!(s.count("days WHERE archived - opens > 200").await, 0);
+    assert_eq!(s.count("capped WHERE NOT (a < b AND b <= 100 AND b < c AND c BETWEEN 50 AND 120)").await, 0);
+}
