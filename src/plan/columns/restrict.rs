@@ -115,6 +115,7 @@ fn bound_number(value: &Value) -> Option<f64> {
         Value::Decimal { digits, scale } => Some(*digits as f64 / 10f64.powi(i32::from(*scale))),
         Value::Date(d) => Some(f64::from(*d)),
         Value::Timestamp(t) | Value::Time(t) => Some(*t as f64),
+        Value::Interval { .. } => value.interval_micros().map(|m| m as f64),
         _ => None,
     }
 }
@@ -261,6 +262,12 @@ fn narrow_range(generator: &mut ColumnGen, min: Option<&Bound>, max: Option<&Bou
             let (new_lo, new_hi) = (bmin.map_or(*lo, |b| b.max(*lo)), bmax.map_or(*hi, |b| b.min(*hi)));
             (*lo, *hi) = reconcile(new_lo, new_hi, bmin, bmax);
         }
+        ColumnGen::Interval { lo, hi } => {
+            let bmin = min.and_then(|b| interval_bound(b, true));
+            let bmax = max.and_then(|b| interval_bound(b, false));
+            let (new_lo, new_hi) = (bmin.map_or(*lo, |b| b.max(*lo)), bmax.map_or(*hi, |b| b.min(*hi)));
+            (*lo, *hi) = reconcile(new_lo, new_hi, bmin, bmax);
+        }
         ColumnGen::Choice { values, .. } => values.retain(|v| within(v, min, max)),
         // A column that follows another keeps its own bounds, for the value to be clamped into.
         ColumnGen::After { fallback, .. } => narrow_range(fallback, min, max),
@@ -363,6 +370,18 @@ fn moment_bound(bound: &Bound, unit: MomentUnit, lower: bool) -> Option<i64> {
         -step
     };
     Some(value + offset)
+}
+
+/// An interval bound in microseconds; an exclusive one moves a second inside (values are whole
+/// seconds).
+fn interval_bound(bound: &Bound, lower: bool) -> Option<i64> {
+    let micros = i64::try_from(bound.value.interval_micros()?).ok()?;
+    let step = match (bound.inclusive, lower) {
+        (true, _) => 0,
+        (false, true) => 1_000_000,
+        (false, false) => -1_000_000,
+    };
+    Some(micros.saturating_add(step))
 }
 
 fn within(value: &Value, min: Option<&Bound>, max: Option<&Bound>) -> bool {

@@ -202,3 +202,23 @@ async fn chained_comparisons_stay_in_range() {
     assert_eq!(s.count("days WHERE archived - opens > 200").await, 0);
     assert_eq!(s.count("capped WHERE NOT (a < b AND b <= 100 AND b < c AND c BETWEEN 50 AND 120)").await, 0);
 }
+
+/// Bounds on interval columns (PostgreSQL prints them as `'01:00:00'::interval`), inclusive and
+/// exclusive, in days and months too: the generated durations stay inside, and still vary.
+#[tokio::test]
+async fn interval_bounds() {
+    let s = seed(
+        r#"
+        CREATE TABLE slots (
+            id serial PRIMARY KEY,
+            d interval NOT NULL CHECK (d >= interval '1 hour' AND d <= interval '2 hours'),
+            grace interval NOT NULL CHECK (grace > interval '0' AND grace < '90 seconds'),
+            notice interval NOT NULL CHECK (notice BETWEEN '2 days' AND '1 mon'),
+            long_run interval NOT NULL CHECK (long_run > interval '400 days')
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.count("slots").await, ROWS);
+    assert!(s.scalar("SELECT count(DISTINCT d) FROM slots").await > 1, "a bound is a range, not a constant");
+}
