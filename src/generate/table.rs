@@ -43,12 +43,21 @@ pub struct RowCheck {
     pub expr: crate::schema::check::Expr,
     /// Column names the expression may read, with their slots.
     pub columns: Vec<(String, usize)>,
+    /// Stored generated columns the expression reads, with their generation expressions: never
+    /// written, so computed here from the written columns, as the server will.
+    pub generated: Vec<(String, crate::schema::check::Expr)>,
 }
 
 impl RowCheck {
     /// `false` only when the check surely fails on this row (unknown functions count as passing).
     fn passes(&self, row: &[Value]) -> bool {
-        let lookup = |name: &str| self.columns.iter().find(|(c, _)| c == name).map(|(_, slot)| row[*slot].clone());
+        let written = |name: &str| self.columns.iter().find(|(c, _)| c == name).map(|(_, slot)| row[*slot].clone());
+        let lookup = |name: &str| {
+            written(name).or_else(|| {
+                let (_, expr) = self.generated.iter().find(|(c, _)| c == name)?;
+                crate::schema::check::value_of(expr, &written)
+            })
+        };
         crate::schema::check::passes(&self.expr, &lookup) != Some(false)
     }
 }

@@ -160,6 +160,7 @@ impl<'a> Builder<'a> {
         let types: Vec<_> = self.written.iter().map(|&c| self.table.columns[c].ty.clone()).collect();
         let binary = types.iter().all(|t| t.binary_supported()) && !self.reads_fixture_literals();
         let checks = self.row_checks();
+        self.note_generated_checks();
         let plan = TablePlan {
             name: self.table.name.clone(),
             rows: self.rows,
@@ -308,9 +309,19 @@ impl<'a> Builder<'a> {
             .filter_map(|constraint| {
                 let expr = check::parse(&constraint.definition).ok()?;
                 let understood = check::restrictions(&expr).fully_understood;
-                let columns = self.mentioned_columns(&constraint.definition);
+                let generated = self.generated_expressions(&constraint.definition);
+                // The columns the generated ones are computed from are read too.
+                let sources = self.generated_columns(&constraint.definition).filter_map(|c| c.default.as_deref());
+                let reads =
+                    std::iter::once(constraint.definition.as_str()).chain(sources).collect::<Vec<_>>().join(" ");
+                let columns = self.mentioned_columns(&reads);
                 let reads_foreign_key = columns.iter().any(|(_, slot)| self.filled_by.contains_key(slot));
-                (!understood || reads_foreign_key).then(|| RowCheck { name: constraint.name.clone(), expr, columns })
+                (!understood || reads_foreign_key || !generated.is_empty()).then(|| RowCheck {
+                    name: constraint.name.clone(),
+                    expr,
+                    columns,
+                    generated,
+                })
             })
             .chain(self.domain_row_checks())
             .chain(self.partition_row_check())
@@ -332,7 +343,49 @@ impl<'a> Builder<'a> {
         let definition = constraints.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" OR ");
         let expr = check::parse(&definition).ok()?;
         let columns = self.mentioned_columns(&definition);
-        Some(RowCheck { name: "partition bounds".to_string(), expr, columns })
+        Some(RowCheck { name: "partition bounds".to_string(), expr, columns, generated: vec![] })
+    }
+
+    /// The stored generated columns a CHECK reads, with their parsed generation expressions
+    /// (one that does not parse is left out: the check then passes where it reads it).
+    fn generated_expressions(&self, definition: &str) -> Vec<(String, check::Expr)> {
+        self.generated_columns(definition)
+            .filter_map(|c| Some((c.name.clone(), check::parse(c.default.as_deref()?).ok()?)))
+            .collect()
+    }
+
+    fn generated_columns<'b>(&'b self, definition: &'b str) -> impl Iterator<Item = &'b crate::schema::Column> {
+        self.table.columns.iter().filter(move |c| c.generated && mentions(definition, &c.name))
+    }
+
+    /// A CHECK on a generated column holds only by regenerating rows that fail it: say so, and
+    /// what settles it for sure (a range on the columns the expression reads).
+    fn note_generated_checks(&mut self) {
+        for constraint in &self.table.checks {
+            let reads: Vec<&crate::schema::Column> = self.generated_columns(&constraint.definition).collect();
+            if reads.is_empty() {
+                continue;
+            }
+            let computed = reads
+                .iter()
+                .map(|c| format!("`{}` = {}", c.name, c.default.as_deref().unwrap_or("?")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sources = reads
+                .iter()
+                .flat_map(|c| self.mentioned_columns(c.default.as_deref().unwrap_or_default()))
+                .map(|(name, _)| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.notes.push(format!(
+                "CHECK {} reads the generated {computed}: rows failing {} are regenerated (up to {} times), not \
+                 guaranteed; to be sure, give {sources} a `range` in the profile's `[tables.\"{}\"]` columns",
+                constraint.name,
+                constraint.definition,
+                crate::generate::table::MAX_ATTEMPTS,
+                self.table.name.plain()
+            ));
+        }
     }
 
     /// The written columns an expression may read, with their slots.
@@ -356,7 +409,7 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let columns = vec![("VALUE".to_string(), slot), ("value".to_string(), slot)];
-                    found.push(RowCheck { name: format!("domain {domain}"), expr, columns });
+                    found.push(RowCheck { name: format!("domain {domain}"), expr, columns, generated: vec![] });
                 }
             }
         }

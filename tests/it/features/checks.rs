@@ -222,3 +222,25 @@ async fn interval_bounds() {
     assert_eq!(s.count("slots").await, ROWS);
     assert!(s.scalar("SELECT count(DISTINCT d) FROM slots").await > 1, "a bound is a range, not a constant");
 }
+
+/// A CHECK on a stored generated column (`tax = price * 0.2`, `CHECK (tax < 100)`): the row is
+/// verified with the column computed from what it reads, and regenerated until the check holds;
+/// the plan says the check is enforced that way and which columns a profile `range` would settle.
+#[tokio::test]
+async fn check_on_a_stored_generated_column() {
+    let s = seed(
+        r#"
+        CREATE TABLE products (
+            id serial PRIMARY KEY,
+            price numeric(6,2) NOT NULL,
+            tax numeric(8,2) GENERATED ALWAYS AS (price * 0.2) STORED,
+            CHECK (tax < 100)
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.count("products").await, ROWS);
+    assert_eq!(s.count("products WHERE NOT (tax < 100)").await, 0);
+    let notes = s.table("public.products").to_string();
+    assert!(notes.contains("products_tax_check") && notes.contains("tax") && notes.contains("range"), "{notes}");
+}
