@@ -444,13 +444,45 @@ impl<'a> Builder<'a> {
         self.context.profile.and_then(|p| p.default_null_rate).unwrap_or(columns::DEFAULT_NULL_RATE)
     }
 
+    /// The parent's columns, by generator slot.
+    fn parent_column_names(&self, parent: usize) -> Vec<String> {
+        match &self.context.volumes.fixtures[parent] {
+            Some(fixture) => fixture.columns.clone(),
+            None => self.context.scoped[parent]
+                .table
+                .columns
+                .iter()
+                .filter(|c| !c.generated)
+                .map(|c| c.name.clone())
+                .collect(),
+        }
+    }
+
+    /// Whether FK `f`'s columns that are in `key` reference a whole unique key of the parent:
+    /// then distinct parents give distinct values there (`project_id` of `(project_id,
+    /// organization_id) -> projects`), though not all of the FK's columns are in `key`.
+    fn reaches_parent_key(&self, f: usize, key: &BTreeSet<usize>) -> bool {
+        let fk = &self.fks[f];
+        let names = self.parent_column_names(fk.parent);
+        let covered: Vec<&str> = fk
+            .pairs
+            .iter()
+            .filter(|(s, _)| key.contains(s))
+            .filter_map(|(_, p)| names.get(*p))
+            .map(String::as_str)
+            .collect();
+        self.context.scoped[fk.parent].table.unique_keys().any(|k| {
+            k.expressions.is_empty()
+                && k.predicate.is_none()
+                && !k.columns.is_empty()
+                && k.columns.iter().all(|c| covered.contains(&c.as_str()))
+        })
+    }
+
     /// The parent's generator slots holding the referenced columns.
     fn parent_columns(&self, parent: usize, referenced: &[String], fk: &str) -> Result<Vec<usize>, PlanError> {
         let parent_table = self.context.scoped[parent].table;
-        let names: Vec<String> = match &self.context.volumes.fixtures[parent] {
-            Some(fixture) => fixture.columns.clone(),
-            None => parent_table.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect(),
-        };
+        let names = self.parent_column_names(parent);
         referenced
             .iter()
             .map(|r| {
@@ -542,6 +574,20 @@ impl<'a> Builder<'a> {
                 parts.push(part);
             }
         }
+        // An FK only some of whose columns are in the key (`tenant` of `(tenant, org_id) -> orgs`
+        // in a key `(tenant, id)`): distinct parents may share those columns, so the FK cannot be
+        // a digit of the key (unless they are a unique key of the parent); the row's own columns
+        // carry the key alone when there are any.
+        let partial = |part: &Part| match part {
+            Part::Fk(f) => {
+                self.fks[*f].pairs.iter().any(|(slot, _)| !columns.contains(slot))
+                    && !self.reaches_parent_key(*f, columns)
+            }
+            Part::Column(_) => false,
+        };
+        if parts.iter().any(partial) && parts.iter().any(|p| matches!(p, Part::Column(_))) {
+            parts.retain(|p| !partial(p));
+        }
         if let [single] = parts.as_slice() {
             return self.make_injective(key, *single);
         }
@@ -579,12 +625,7 @@ impl<'a> Builder<'a> {
             _ => self.rows,
         };
         let parts: Vec<Part> = parts.into_iter().enumerate().filter(|(i, _)| Some(*i) != fan).map(|(_, p)| p).collect();
-        let mut radices: Vec<Option<u64>> = parts.iter().map(|p| self.closed_radix(*p, needed)).collect();
-        let closed: u64 = radices.iter().flatten().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
-        if let Some(open) = radices.iter().position(Option::is_none) {
-            radices[open] = Some(needed.div_ceil(closed.max(1)).max(1));
-        }
-        let radices: Vec<u64> = radices.into_iter().map(|r| r.unwrap_or(1)).collect();
+        let radices = self.radices(&parts, needed);
         let capacity = radices.iter().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
         let arithmetic = self.describe_parts(&parts, &radices);
         let scope = if per_parent { "per parent" } else { "in all" };
@@ -603,6 +644,32 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    /// One radix per part: closed parts (parents, narrow columns) their number of values; open
+    /// parts after the first a few values each ([`SPREAD`]), the first as many as the rest leave
+    /// needed, and at least [`SPREAD`] too: a tenant holds several rows of `(tenant_id, id)`, not
+    /// exactly one, so rows of one tenant can refer to each other.
+    fn radices(&self, parts: &[Part], needed: u64) -> Vec<u64> {
+        let mut radices: Vec<Option<u64>> = parts.iter().map(|p| self.closed_radix(*p, needed)).collect();
+        let open: Vec<usize> = (0..parts.len()).filter(|&i| radices[i].is_none()).collect();
+        let Some((&first, rest)) = open.split_first() else {
+            return radices.into_iter().map(|r| r.unwrap_or(1)).collect();
+        };
+        for &i in rest {
+            radices[i] = Some(self.spread(parts[i]));
+        }
+        let others: u64 = radices.iter().flatten().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
+        radices[first] = Some(needed.div_ceil(others.max(1)).max(self.spread(parts[first])));
+        radices.into_iter().map(|r| r.unwrap_or(1)).collect()
+    }
+
+    /// The values an open part takes at least: [`SPREAD`], or fewer if its column has fewer.
+    fn spread(&self, part: Part) -> u64 {
+        match part {
+            Part::Column(slot) => self.slots[slot].generator.capacity().map_or(SPREAD, |c| c.clamp(1, SPREAD)),
+            Part::Fk(_) => 1,
+        }
     }
 
     /// A part's fixed number of values, or `None` when it can take as many as needed.
@@ -683,6 +750,9 @@ impl<'a> Builder<'a> {
         ordered
     }
 }
+
+/// The fewest values an open part of a composite unique key takes (see [`Builder::radices`]).
+const SPREAD: u64 = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Part {

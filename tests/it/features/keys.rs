@@ -283,6 +283,8 @@ async fn composite_self_reference_sharing_an_own_column() {
         let orphans = "tree c WHERE c.parent IS NOT NULL AND NOT EXISTS \
                        (SELECT 1 FROM tree p WHERE p.tenant = c.tenant AND p.id = c.parent)";
         assert_eq!(s.count(orphans).await, 0, "{parent}");
+        let under_another = "tree c JOIN tree p ON p.tenant = c.tenant AND p.id = c.parent WHERE p.id <> c.id";
+        assert!(s.count(under_another).await > 0, "{parent}: no row has another row of its tenant as parent");
     }
 }
 
