@@ -88,8 +88,10 @@ pub enum ColumnGen {
         max_gap: i64,
         fallback: Box<ColumnGen>,
     },
+    /// A duration between `lo` and `hi` microseconds, in whole seconds where the span allows.
     Interval {
-        max_days: i32,
+        lo: i64,
+        hi: i64,
     },
     /// Text of a kind (or filler words), `min..=max` characters.
     Text {
@@ -265,10 +267,7 @@ impl ColumnGen {
             ColumnGen::After { column, min_gap, max_gap, fallback } => {
                 fill_after(&row[*column], rng, *min_gap, *max_gap, fallback, unique, row, out)
             }
-            ColumnGen::Interval { max_days } => {
-                let micros = rng.range_i64(0, i64::from(*max_days) * MICROS_PER_DAY) / 1_000_000 * 1_000_000;
-                *out = Value::Interval { months: 0, days: 0, micros };
-            }
+            ColumnGen::Interval { lo, hi } => *out = interval_value(rng, *lo, *hi),
             ColumnGen::Text { kind, min, max } => fill_text(rng, unique, *kind, *min, *max, out.text_mut()),
             ColumnGen::Pattern { regex, max } => fill_pattern(rng, unique, regex, *max, out),
             ColumnGen::Uuid => *out = Value::Uuid(uuid_value(rng, unique)),
@@ -321,6 +320,14 @@ fn decimal_value(rng: &mut RowRng, unique: Option<u64>, lo: i128, hi: i128, scal
         }
     };
     Value::Decimal { digits: digits.min(hi.max(lo)), scale }
+}
+
+/// Whole seconds from `lo` (so they stay inside the span), unless the span is under a second.
+fn interval_value(rng: &mut RowRng, lo: i64, hi: i64) -> Value {
+    let span = hi.saturating_sub(lo).max(0);
+    let offset = rng.range_i64(0, span);
+    let offset = if span >= 1_000_000 { offset / 1_000_000 * 1_000_000 } else { offset };
+    Value::Interval { months: 0, days: 0, micros: lo.saturating_add(offset) }
 }
 
 fn float_value(rng: &mut RowRng, unique: Option<u64>, lo: f64, hi: f64) -> f64 {
@@ -379,6 +386,9 @@ fn fill_after(
         Value::Float(f) => Value::Float(f + gap as f64),
         _ => return fallback.fill(rng, unique, row, out),
     };
+    if let Some(span) = fallback.span() {
+        super::span::clamp_into(out, span);
+    }
 }
 
 fn fill_text(rng: &mut RowRng, unique: Option<u64>, kind: Option<TextKind>, min: u32, max: u32, out: &mut String) {

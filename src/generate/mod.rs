@@ -2,11 +2,12 @@
 //!
 //! Fourth stage of the pipeline. The planner builds a [`Dataset`] (one [`TableGen`] per table);
 //! the loader asks it for rows in any order and any chunking. [`rng`] makes the randomness
-//! index-addressable, [`column`] turns it into values, [`text`] makes them look real, and
+//! index-addressable, [`column`] turns it into values ([`span`] keeps them in their columns' ranges), [`text`] makes them look real, and
 //! [`table`] computes keys and foreign keys without remembering anything.
 
 pub mod column;
 pub mod rng;
+pub mod span;
 pub mod table;
 pub mod text;
 pub mod value;

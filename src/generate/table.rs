@@ -43,12 +43,21 @@ pub struct RowCheck {
     pub expr: crate::schema::check::Expr,
     /// Column names the expression may read, with their slots.
     pub columns: Vec<(String, usize)>,
+    /// Stored generated columns the expression reads, with their generation expressions: never
+    /// written, so computed here from the written columns, as the server will.
+    pub generated: Vec<(String, crate::schema::check::Expr)>,
 }
 
 impl RowCheck {
     /// `false` only when the check surely fails on this row (unknown functions count as passing).
     fn passes(&self, row: &[Value]) -> bool {
-        let lookup = |name: &str| self.columns.iter().find(|(c, _)| c == name).map(|(_, slot)| row[*slot].clone());
+        let written = |name: &str| self.columns.iter().find(|(c, _)| c == name).map(|(_, slot)| row[*slot].clone());
+        let lookup = |name: &str| {
+            written(name).or_else(|| {
+                let (_, expr) = self.generated.iter().find(|(c, _)| c == name)?;
+                crate::schema::check::value_of(expr, &written)
+            })
+        };
         crate::schema::check::passes(&self.expr, &lookup) != Some(false)
     }
 }
@@ -273,20 +282,27 @@ impl Dataset {
     ) -> bool {
         let table = &self.tables[t];
         let mut complete = true;
+        // A self-reference looks for an earlier row that agrees on the row's own key columns
+        // (`tenant` of `(tenant, parent) -> (tenant, id)`): they come first.
+        for &c in table.fks.iter().flat_map(|fk| own_shared_columns(table, fk)) {
+            fill_own_column(table, c, row, scratch, out, attempt);
+        }
         for fk in &table.fks {
             complete &= self.fill_foreign_key(t, fk, RowAt { row, position, attempt }, scratch, out);
         }
         for &c in &table.order {
-            let slot = &table.columns[c];
-            let mut value = std::mem::take(&mut out[c]);
-            fill_slot(slot, row, scratch, out, &mut value, attempt);
-            out[c] = value;
+            fill_own_column(table, c, row, scratch, out, attempt);
         }
         complete
     }
 
-    /// One column of one row of table `t` (a parent key a child needs).
+    /// One column of one row of table `t` (a parent key a child needs). Past [`MAX_DEPTH`] nested
+    /// lookups the value is NULL (and [`Dataset::self_dependent`] finds such tables at plan time).
     pub fn value_into(&self, t: usize, row: u64, column: usize, out: &mut Value) {
+        let Some(_depth) = Depth::enter() else {
+            *out = Value::Null;
+            return;
+        };
         let table = &self.tables[t];
         if let Some(rows) = &table.fixed_rows {
             *out = rows.get(row as usize).and_then(|r| r.get(column)).cloned().unwrap_or(Value::Null);
@@ -377,6 +393,87 @@ impl Dataset {
     }
 }
 
+/// Rows of each table [`Dataset::self_dependent`] builds: a value that depends on itself does
+/// so from the first rows (trees start at row 0; digit cycles are short).
+const PROBED_ROWS: u64 = 16;
+
+impl Dataset {
+    /// Whether some early row of table `t` needs a value that depends on itself through foreign
+    /// keys (`(a, b) -> (b, a)` on one table): lookups run past [`MAX_DEPTH`] and give NULL.
+    pub fn self_dependent(&self, t: usize) -> bool {
+        let table = &self.tables[t];
+        let mut scratch = RowScratch::default();
+        let mut out = vec![Value::Null; table.columns.len()];
+        Depth::reset();
+        for row in 0..table.rows.min(PROBED_ROWS) {
+            self.fill_row(t, row, None, &mut scratch, &mut out);
+        }
+        Depth::reset()
+    }
+}
+
+/// Nested parent lookups (a child's key recomputed from its parent's, and so on) allowed on one
+/// thread. Schema shapes exist where a value depends on itself, and the stack must not pay for
+/// them; real chains are as deep as the FK graph plus a tree's depth (about ln(rows)).
+const MAX_DEPTH: u32 = 128;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<DepthState> = const { std::cell::Cell::new(DepthState { depth: 0, hit: false, ever: false }) };
+}
+
+/// The current lookup depth; whether [`MAX_DEPTH`] was hit in the current outermost lookup (every
+/// lookup then fails fast, so a self-dependent value costs no more than one path down), and since
+/// the last [`Depth::reset`].
+#[derive(Clone, Copy)]
+struct DepthState {
+    depth: u32,
+    hit: bool,
+    ever: bool,
+}
+
+/// One level of nested lookups, left when dropped.
+struct Depth;
+
+impl Depth {
+    fn enter() -> Option<Depth> {
+        DEPTH.with(|cell| {
+            let mut state = cell.get();
+            let entered = !state.hit && state.depth < MAX_DEPTH;
+            if entered {
+                state.depth += 1;
+            } else {
+                state.hit = true;
+                state.ever = true;
+            }
+            cell.set(state);
+            // Not `then_some`: it would build (and drop, leaving a level) a guard never entered.
+            entered.then(|| Depth)
+        })
+    }
+
+    /// Whether the bound was hit since the last reset; clears that.
+    fn reset() -> bool {
+        DEPTH.with(|cell| {
+            let mut state = cell.get();
+            let ever = state.ever;
+            state.ever = false;
+            cell.set(state);
+            ever
+        })
+    }
+}
+
+impl Drop for Depth {
+    fn drop(&mut self) {
+        DEPTH.with(|cell| {
+            let mut state = cell.get();
+            state.depth = state.depth.saturating_sub(1);
+            state.hit &= state.depth > 0;
+            cell.set(state);
+        });
+    }
+}
+
 /// Which row, where under its fan-out parent, and which attempt at it.
 #[derive(Debug, Clone, Copy)]
 struct RowAt {
@@ -429,6 +526,22 @@ impl Dataset {
             (None, false) => Err(NoMatch),
         }
     }
+}
+
+/// The columns a self-reference shares with its own row, which the row generates itself.
+fn own_shared_columns<'a>(table: &'a TableGen, fk: &'a FkGen) -> impl Iterator<Item = &'a usize> {
+    let shared = match &fk.picker {
+        Picker::Matching { shared, earlier: true, .. } => shared.as_slice(),
+        _ => &[],
+    };
+    shared.iter().map(|(child, _)| child).filter(|child| table.order.contains(child))
+}
+
+/// Fills column `c` of the row in `out` from its own generator (not from a foreign key).
+fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, out: &mut [Value], attempt: u32) {
+    let mut value = std::mem::take(&mut out[c]);
+    fill_slot(&table.columns[c], row, scratch, out, &mut value, attempt);
+    out[c] = value;
 }
 
 fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &RowScratch, attempt: u32) -> Option<u64> {

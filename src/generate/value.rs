@@ -61,6 +61,17 @@ impl Value {
         }
     }
 
+    /// An interval's length in microseconds, as PostgreSQL compares intervals: a month is 30
+    /// days, a day 24 hours.
+    pub fn interval_micros(&self) -> Option<i128> {
+        match self {
+            Value::Interval { months, days, micros } => {
+                Some((i128::from(*months) * 30 + i128::from(*days)) * i128::from(MICROS_PER_DAY) + i128::from(*micros))
+            }
+            _ => None,
+        }
+    }
+
     /// The text, if this is a `Text` value.
     pub fn as_text(&self) -> Option<&str> {
         match self {

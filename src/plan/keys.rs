@@ -165,6 +165,7 @@ impl<'a> Builder<'a> {
         let types: Vec<_> = self.written.iter().map(|&c| self.table.columns[c].ty.clone()).collect();
         let binary = types.iter().all(|t| t.binary_supported()) && !self.reads_fixture_literals();
         let checks = self.row_checks();
+        self.note_generated_checks();
         let plan = TablePlan {
             name: self.table.name.clone(),
             rows: self.rows,
@@ -268,12 +269,17 @@ impl<'a> Builder<'a> {
             let fk_index = self.fks.len();
             let pairs: Vec<(usize, usize)> =
                 fk.columns.iter().zip(&parent_columns).filter_map(|(c, &p)| self.slot_of(c).map(|s| (s, p))).collect();
-            for (slot, _) in &pairs {
+            // A self-reference's column that references itself (`tenant` of `(tenant, parent) ->
+            // (tenant, id)`) is the row's own value, never copied from the parent: copying it
+            // would read the parent's copy, and so on up the tree (or forever, at a root).
+            let own = |&(slot, parent_column): &(usize, usize)| parent == self.i && slot == parent_column;
+            for (slot, _) in pairs.iter().filter(|pair| !own(pair)) {
                 self.filled_by.entry(*slot).or_insert(fk_index);
             }
-            // Columns an earlier (wider) FK fills keep that FK's value; this FK then picks a parent
-            // that agrees with them (`(y_id, tenant_id)` after `(x_id, tenant_id)`).
-            let (pairs, shared): (Vec<_>, Vec<_>) = pairs.into_iter().partition(|(s, _)| self.filled_by[s] == fk_index);
+            // Columns an earlier (wider) FK fills, or the row's own ones, keep their value; this FK
+            // then picks a parent that agrees with them (`(y_id, tenant_id)` after `(x_id, tenant_id)`).
+            let (pairs, shared): (Vec<_>, Vec<_>) =
+                pairs.into_iter().partition(|pair| !own(pair) && self.filled_by[&pair.0] == fk_index);
             let picker = match shared.is_empty() {
                 true => picker,
                 false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },
@@ -320,9 +326,19 @@ impl<'a> Builder<'a> {
             .filter_map(|constraint| {
                 let expr = check::parse(&constraint.definition).ok()?;
                 let understood = check::restrictions(&expr).fully_understood;
-                let columns = self.mentioned_columns(&constraint.definition);
+                let generated = self.generated_expressions(&constraint.definition);
+                // The columns the generated ones are computed from are read too.
+                let sources = self.generated_columns(&constraint.definition).filter_map(|c| c.default.as_deref());
+                let reads =
+                    std::iter::once(constraint.definition.as_str()).chain(sources).collect::<Vec<_>>().join(" ");
+                let columns = self.mentioned_columns(&reads);
                 let reads_foreign_key = columns.iter().any(|(_, slot)| self.filled_by.contains_key(slot));
-                (!understood || reads_foreign_key).then(|| RowCheck { name: constraint.name.clone(), expr, columns })
+                (!understood || reads_foreign_key || !generated.is_empty()).then(|| RowCheck {
+                    name: constraint.name.clone(),
+                    expr,
+                    columns,
+                    generated,
+                })
             })
             .chain(self.domain_row_checks())
             .chain(self.partition_row_check())
@@ -342,7 +358,49 @@ impl<'a> Builder<'a> {
         let definition = constraints.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" OR ");
         let expr = check::parse(&definition).ok()?;
         let columns = self.mentioned_columns(&definition);
-        Some(RowCheck { name: "partition bounds".to_string(), expr, columns })
+        Some(RowCheck { name: "partition bounds".to_string(), expr, columns, generated: vec![] })
+    }
+
+    /// The stored generated columns a CHECK reads, with their parsed generation expressions
+    /// (one that does not parse is left out: the check then passes where it reads it).
+    fn generated_expressions(&self, definition: &str) -> Vec<(String, check::Expr)> {
+        self.generated_columns(definition)
+            .filter_map(|c| Some((c.name.clone(), check::parse(c.default.as_deref()?).ok()?)))
+            .collect()
+    }
+
+    fn generated_columns<'b>(&'b self, definition: &'b str) -> impl Iterator<Item = &'b crate::schema::Column> {
+        self.table.columns.iter().filter(move |c| c.generated && mentions(definition, &c.name))
+    }
+
+    /// A CHECK on a generated column holds only by regenerating rows that fail it: say so, and
+    /// what settles it for sure (a range on the columns the expression reads).
+    fn note_generated_checks(&mut self) {
+        for constraint in &self.table.checks {
+            let reads: Vec<&crate::schema::Column> = self.generated_columns(&constraint.definition).collect();
+            if reads.is_empty() {
+                continue;
+            }
+            let computed = reads
+                .iter()
+                .map(|c| format!("`{}` = {}", c.name, c.default.as_deref().unwrap_or("?")))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sources = reads
+                .iter()
+                .flat_map(|c| self.mentioned_columns(c.default.as_deref().unwrap_or_default()))
+                .map(|(name, _)| format!("`{name}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.notes.push(format!(
+                "CHECK {} reads the generated {computed}: rows failing {} are regenerated (up to {} times), not \
+                 guaranteed; to be sure, give {sources} a `range` in the profile's `[tables.\"{}\"]` columns",
+                constraint.name,
+                constraint.definition,
+                crate::generate::table::MAX_ATTEMPTS,
+                self.table.name.plain()
+            ));
+        }
     }
 
     /// The written columns an expression may read, with their slots.
@@ -366,7 +424,7 @@ impl<'a> Builder<'a> {
                         continue;
                     }
                     let columns = vec![("VALUE".to_string(), slot), ("value".to_string(), slot)];
-                    found.push(RowCheck { name: format!("domain {domain}"), expr, columns });
+                    found.push(RowCheck { name: format!("domain {domain}"), expr, columns, generated: vec![] });
                 }
             }
         }
@@ -404,13 +462,45 @@ impl<'a> Builder<'a> {
         self.context.profile.and_then(|p| p.default_null_rate).unwrap_or(columns::DEFAULT_NULL_RATE)
     }
 
+    /// The parent's columns, by generator slot.
+    fn parent_column_names(&self, parent: usize) -> Vec<String> {
+        match &self.context.volumes.fixtures[parent] {
+            Some(fixture) => fixture.columns.clone(),
+            None => self.context.scoped[parent]
+                .table
+                .columns
+                .iter()
+                .filter(|c| !c.generated)
+                .map(|c| c.name.clone())
+                .collect(),
+        }
+    }
+
+    /// Whether FK `f`'s columns that are in `key` reference a whole unique key of the parent:
+    /// then distinct parents give distinct values there (`project_id` of `(project_id,
+    /// organization_id) -> projects`), though not all of the FK's columns are in `key`.
+    fn reaches_parent_key(&self, f: usize, key: &BTreeSet<usize>) -> bool {
+        let fk = &self.fks[f];
+        let names = self.parent_column_names(fk.parent);
+        let covered: Vec<&str> = fk
+            .pairs
+            .iter()
+            .filter(|(s, _)| key.contains(s))
+            .filter_map(|(_, p)| names.get(*p))
+            .map(String::as_str)
+            .collect();
+        self.context.scoped[fk.parent].table.unique_keys().any(|k| {
+            k.expressions.is_empty()
+                && k.predicate.is_none()
+                && !k.columns.is_empty()
+                && k.columns.iter().all(|c| covered.contains(&c.as_str()))
+        })
+    }
+
     /// The parent's generator slots holding the referenced columns.
     fn parent_columns(&self, parent: usize, referenced: &[String], fk: &str) -> Result<Vec<usize>, PlanError> {
         let parent_table = self.context.scoped[parent].table;
-        let names: Vec<String> = match &self.context.volumes.fixtures[parent] {
-            Some(fixture) => fixture.columns.clone(),
-            None => parent_table.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect(),
-        };
+        let names = self.parent_column_names(parent);
         referenced
             .iter()
             .map(|r| {
@@ -572,6 +662,20 @@ impl<'a> Builder<'a> {
                 ),
             ));
         }
+        // An FK only some of whose columns are in the key (`tenant` of `(tenant, org_id) -> orgs`
+        // in a key `(tenant, id)`): distinct parents may share those columns, so the FK cannot be
+        // a digit of the key (unless they are a unique key of the parent); the row's own columns
+        // carry the key alone when there are any.
+        let partial = |part: &Part| match part {
+            Part::Fk(f) => {
+                self.fks[*f].pairs.iter().any(|(slot, _)| !columns.contains(slot))
+                    && !self.reaches_parent_key(*f, columns)
+            }
+            Part::Column(_) => false,
+        };
+        if parts.iter().any(partial) && parts.iter().any(|p| matches!(p, Part::Column(_))) {
+            parts.retain(|p| !partial(p));
+        }
         if let [single] = parts.as_slice() {
             return self.make_injective(key, *single);
         }
@@ -609,12 +713,7 @@ impl<'a> Builder<'a> {
             _ => self.rows,
         };
         let parts: Vec<Part> = parts.into_iter().enumerate().filter(|(i, _)| Some(*i) != fan).map(|(_, p)| p).collect();
-        let mut radices: Vec<Option<u64>> = parts.iter().map(|p| self.closed_radix(*p, needed)).collect();
-        let closed: u64 = radices.iter().flatten().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
-        if let Some(open) = radices.iter().position(Option::is_none) {
-            radices[open] = Some(needed.div_ceil(closed.max(1)).max(1));
-        }
-        let radices: Vec<u64> = radices.into_iter().map(|r| r.unwrap_or(1)).collect();
+        let radices = self.radices(&parts, needed);
         let capacity = radices.iter().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
         let arithmetic = self.describe_parts(&parts, &radices);
         let scope = if per_parent { "per parent" } else { "in all" };
@@ -633,6 +732,32 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    /// One radix per part: closed parts (parents, narrow columns) their number of values; open
+    /// parts after the first a few values each ([`SPREAD`]), the first as many as the rest leave
+    /// needed, and at least [`SPREAD`] too: a tenant holds several rows of `(tenant_id, id)`, not
+    /// exactly one, so rows of one tenant can refer to each other.
+    fn radices(&self, parts: &[Part], needed: u64) -> Vec<u64> {
+        let mut radices: Vec<Option<u64>> = parts.iter().map(|p| self.closed_radix(*p, needed)).collect();
+        let open: Vec<usize> = (0..parts.len()).filter(|&i| radices[i].is_none()).collect();
+        let Some((&first, rest)) = open.split_first() else {
+            return radices.into_iter().map(|r| r.unwrap_or(1)).collect();
+        };
+        for &i in rest {
+            radices[i] = Some(self.spread(parts[i]));
+        }
+        let others: u64 = radices.iter().flatten().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
+        radices[first] = Some(needed.div_ceil(others.max(1)).max(self.spread(parts[first])));
+        radices.into_iter().map(|r| r.unwrap_or(1)).collect()
+    }
+
+    /// The values an open part takes at least: [`SPREAD`], or fewer if its column has fewer.
+    fn spread(&self, part: Part) -> u64 {
+        match part {
+            Part::Column(slot) => self.slots[slot].generator.capacity().map_or(SPREAD, |c| c.clamp(1, SPREAD)),
+            Part::Fk(_) => 1,
+        }
     }
 
     /// A part's fixed number of values, or `None` when it can take as many as needed.
@@ -713,6 +838,9 @@ impl<'a> Builder<'a> {
         ordered
     }
 }
+
+/// The fewest values an open part of a composite unique key takes (see [`Builder::radices`]).
+const SPREAD: u64 = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Part {

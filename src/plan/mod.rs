@@ -192,6 +192,8 @@ fn build_once(
     let scoped: Vec<Scoped> = order.order.iter().map(|&i| Scoped { ..scoped[i].clone_ref() }).collect();
     let position: HashMap<&QualifiedName, usize> = scoped.iter().enumerate().map(|(i, s)| (&s.table.name, i)).collect();
     let (tables, generators) = build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
+    let dataset = Dataset { tables: generators };
+    refuse_self_dependent(&dataset, &scoped)?;
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);
     let clean: Vec<QualifiedName> = scoped.iter().map(|s| s.table.name.clone()).chain(cleaned_only).collect();
     let triggers_off = if options.disable_triggers { firing_triggers(schema, &clean) } else { vec![] };
@@ -201,11 +203,24 @@ fn build_once(
         triggers_off,
         cycles: order.cycles.iter().map(|c| c.iter().map(|&i| refs[i].name.clone()).collect()).collect(),
         tables,
-        dataset: Dataset { tables: generators },
+        dataset,
         deferred,
         dropped,
         skipped,
     })
+}
+
+/// A table whose values depend on themselves through its foreign keys cannot be generated.
+fn refuse_self_dependent(dataset: &Dataset, scoped: &[Scoped]) -> Result<(), Failure> {
+    match (0..scoped.len()).find(|&i| dataset.self_dependent(i)) {
+        None => Ok(()),
+        Some(i) => {
+            let name = &scoped[i].table.name;
+            let message = "its foreign keys make a key column's value depend on itself (a column copied from \
+                           the parent's column that is copied back): give the table a fixture, or rows = 0";
+            Err(Failure::Table(name.clone(), PlanError::table(name, message)))
+        }
+    }
 }
 
 /// Builds every table; where a default volume is more than a table's unique keys can hold, the

@@ -192,7 +192,7 @@ fn generator_for_type(ty: &PgType, name: &str, has_sequence: bool) -> ColumnGen 
         Date => date_generator(name),
         Timestamp | TimestampTz => timestamp_generator(name),
         Time | TimeTz => ColumnGen::Moment { lo: 0, hi: MICROS_PER_DAY - 1_000_000, unit: MomentUnit::Time },
-        Interval => ColumnGen::Interval { max_days: 30 },
+        Interval => ColumnGen::Interval { lo: 0, hi: 30 * MICROS_PER_DAY },
         Json | Jsonb => ColumnGen::Json { array: looks_plural(name) },
         Enum { labels } => {
             ColumnGen::Choice { values: labels.iter().map(|l| Value::Text(l.clone())).collect(), cumulative: vec![] }

@@ -64,6 +64,23 @@ fn narrow_all(table: &Table, written: &[usize], slots: &mut [ColumnSlot], found:
     for (slot, min, max) in ranges {
         narrow_range(&mut slots[slot].generator, min.as_ref(), max.as_ref());
     }
+    make_room(slots);
+}
+
+/// A column that follows another (`b > a`) stays inside its own span: what it follows is capped
+/// so that even the smallest gap fits, through chains (`a < b AND b < c` caps `b`, then `a`).
+fn make_room(slots: &mut [ColumnSlot]) {
+    for _ in 0..slots.len() {
+        let mut changed = false;
+        for later in 0..slots.len() {
+            let ColumnGen::After { column, min_gap, .. } = slots[later].generator else { continue };
+            let Some(span) = slots[later].generator.span() else { continue };
+            changed |= slots[column].generator.cap_high(span.kind, span.hi - i128::from(min_gap));
+        }
+        if !changed {
+            return;
+        }
+    }
 }
 
 /// Parses and analyses one CHECK (or domain check, with its column's slot); `None` when it does
@@ -112,6 +129,7 @@ fn bound_number(value: &Value) -> Option<f64> {
         Value::Decimal { digits, scale } => Some(*digits as f64 / 10f64.powi(i32::from(*scale))),
         Value::Date(d) => Some(f64::from(*d)),
         Value::Timestamp(t) | Value::Time(t) => Some(*t as f64),
+        Value::Interval { .. } => value.interval_micros().map(|m| m as f64),
         _ => None,
     }
 }
@@ -258,7 +276,15 @@ fn narrow_range(generator: &mut ColumnGen, min: Option<&Bound>, max: Option<&Bou
             let (new_lo, new_hi) = (bmin.map_or(*lo, |b| b.max(*lo)), bmax.map_or(*hi, |b| b.min(*hi)));
             (*lo, *hi) = reconcile(new_lo, new_hi, bmin, bmax);
         }
+        ColumnGen::Interval { lo, hi } => {
+            let bmin = min.and_then(|b| interval_bound(b, true));
+            let bmax = max.and_then(|b| interval_bound(b, false));
+            let (new_lo, new_hi) = (bmin.map_or(*lo, |b| b.max(*lo)), bmax.map_or(*hi, |b| b.min(*hi)));
+            (*lo, *hi) = reconcile(new_lo, new_hi, bmin, bmax);
+        }
         ColumnGen::Choice { values, .. } => values.retain(|v| within(v, min, max)),
+        // A column that follows another keeps its own bounds, for the value to be clamped into.
+        ColumnGen::After { fallback, .. } => narrow_range(fallback, min, max),
         _ => {}
     }
 }
@@ -360,6 +386,18 @@ fn moment_bound(bound: &Bound, unit: MomentUnit, lower: bool) -> Option<i64> {
     Some(value + offset)
 }
 
+/// An interval bound in microseconds; an exclusive one moves a second inside (values are whole
+/// seconds).
+fn interval_bound(bound: &Bound, lower: bool) -> Option<i64> {
+    let micros = i64::try_from(bound.value.interval_micros()?).ok()?;
+    let step = match (bound.inclusive, lower) {
+        (true, _) => 0,
+        (false, true) => 1_000_000,
+        (false, false) => -1_000_000,
+    };
+    Some(micros.saturating_add(step))
+}
+
 fn within(value: &Value, min: Option<&Bound>, max: Option<&Bound>) -> bool {
     let as_f64 = |v: &Value| match v {
         Value::Int(i) => Some(*i as f64),
@@ -439,12 +477,11 @@ fn order_columns(
     if later == earlier || slots[earlier].generator.depends_on() == Some(later) {
         return;
     }
-    let (min_gap, max_gap) = match (&slots[earlier].generator, op) {
+    // The gap counts in the units of what `earlier` really is, also when it follows a third column.
+    let (min_gap, max_gap) = match (slots[earlier].generator.underlying(), op) {
         (_, CompareOp::Eq) => (0, 0),
         (ColumnGen::Moment { unit: MomentUnit::Date, .. }, _) => (i64::from(strict), 30),
-        (ColumnGen::Moment { .. } | ColumnGen::After { .. }, _) => {
-            (if strict { 1_000_000 } else { 0 }, 30 * MICROS_PER_DAY)
-        }
+        (ColumnGen::Moment { .. }, _) => (if strict { 1_000_000 } else { 0 }, 30 * MICROS_PER_DAY),
         (ColumnGen::Decimal { scale, .. }, _) => (i64::from(strict), 100 * 10i64.pow(u32::from(*scale))),
         _ => (i64::from(strict), 100),
     };

@@ -113,6 +113,13 @@ pub fn passes_at(expr: &Expr, lookup: &dyn Fn(&str) -> Option<Value>, now: i64) 
     eval::passes_with(expr, lookup, Some(now))
 }
 
+/// The value of an expression on a row (a stored generated column's, from the columns it reads);
+/// `None` when the evaluator does not know a column, function or operator. Generation
+/// expressions are immutable, so there is no `now()`.
+pub fn value_of(expr: &Expr, lookup: &dyn Fn(&str) -> Option<Value>) -> Option<Value> {
+    eval::Context { lookup, now: None }.eval(expr).ok()
+}
+
 /// Microseconds since 2000-01-01 UTC, from the system clock.
 fn system_now() -> i64 {
     const UNIX_TO_2000: i64 = 946_684_800_000_000;

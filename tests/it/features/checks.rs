@@ -172,3 +172,75 @@ async fn domains_with_checks() {
     assert_eq!(s.count("places").await, ROWS);
     assert_eq!(s.count("places WHERE rank BETWEEN 1 AND 9 AND zip ~ '^[0-9]{5}$' AND length(code) >= 4").await, ROWS);
 }
+
+/// Chained comparisons (`a < b AND b < c`, also as two CHECKs, with dates and bounded numerics):
+/// each column follows the one before it by a gap in its own units, and stays inside its type's
+/// range and its other bounds (a column near the top of its range leaves room for the next).
+#[tokio::test]
+async fn chained_comparisons_stay_in_range() {
+    let s = seed(
+        r#"
+        CREATE TABLE ints (id serial PRIMARY KEY, a int NOT NULL, b int NOT NULL, c int NOT NULL,
+            CHECK (a < b AND b < c));
+        CREATE TABLE smalls (id serial PRIMARY KEY, a smallint NOT NULL, b smallint NOT NULL, c smallint NOT NULL,
+            CHECK (a < b), CHECK (b < c));
+        CREATE TABLE days (id serial PRIMARY KEY, opens date NOT NULL, closes date NOT NULL, archived date NOT NULL,
+            CHECK (opens < closes AND closes < archived));
+        CREATE TABLE prices (id serial PRIMARY KEY, min_price numeric(8,2) NOT NULL, price numeric(8,2) NOT NULL,
+            max_price numeric(8,2) NOT NULL, CHECK (min_price <= price AND price <= max_price));
+        CREATE TABLE capped (id serial PRIMARY KEY, a int NOT NULL, b int NOT NULL CHECK (b <= 100),
+            c int NOT NULL CHECK (c BETWEEN 50 AND 120), CHECK (a < b AND b < c));
+        "#,
+    )
+    .await;
+    for table in ["ints", "smalls", "days", "prices", "capped"] {
+        assert_eq!(s.count(table).await, ROWS, "{table}");
+    }
+    assert_eq!(s.count("ints WHERE NOT (a < b AND b < c)").await, 0);
+    assert_eq!(s.count("prices WHERE NOT (min_price <= price AND price <= max_price)").await, 0);
+    // The gaps are in the column's own units: days, not microseconds.
+    assert_eq!(s.count("days WHERE archived - opens > 200").await, 0);
+    assert_eq!(s.count("capped WHERE NOT (a < b AND b <= 100 AND b < c AND c BETWEEN 50 AND 120)").await, 0);
+}
+
+/// Bounds on interval columns (PostgreSQL prints them as `'01:00:00'::interval`), inclusive and
+/// exclusive, in days and months too: the generated durations stay inside, and still vary.
+#[tokio::test]
+async fn interval_bounds() {
+    let s = seed(
+        r#"
+        CREATE TABLE slots (
+            id serial PRIMARY KEY,
+            d interval NOT NULL CHECK (d >= interval '1 hour' AND d <= interval '2 hours'),
+            grace interval NOT NULL CHECK (grace > interval '0' AND grace < '90 seconds'),
+            notice interval NOT NULL CHECK (notice BETWEEN '2 days' AND '1 mon'),
+            long_run interval NOT NULL CHECK (long_run > interval '400 days')
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.count("slots").await, ROWS);
+    assert!(s.scalar("SELECT count(DISTINCT d) FROM slots").await > 1, "a bound is a range, not a constant");
+}
+
+/// A CHECK on a stored generated column (`tax = price * 0.2`, `CHECK (tax < 100)`): the row is
+/// verified with the column computed from what it reads, and regenerated until the check holds;
+/// the plan says the check is enforced that way and which columns a profile `range` would settle.
+#[tokio::test]
+async fn check_on_a_stored_generated_column() {
+    let s = seed(
+        r#"
+        CREATE TABLE products (
+            id serial PRIMARY KEY,
+            price numeric(6,2) NOT NULL,
+            tax numeric(8,2) GENERATED ALWAYS AS (price * 0.2) STORED,
+            CHECK (tax < 100)
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.count("products").await, ROWS);
+    assert_eq!(s.count("products WHERE NOT (tax < 100)").await, 0);
+    let notes = s.table("public.products").to_string();
+    assert!(notes.contains("products_tax_check") && notes.contains("tax") && notes.contains("range"), "{notes}");
+}

@@ -137,5 +137,10 @@ async fn composite_self_reference_within_a_tenant() {
     )
     .await;
     assert_eq!(s.count("folders").await, ROWS);
-    assert!(s.count("folders WHERE parent_id IS NOT NULL").await > 0, "no folder has a parent");
+    // A real hierarchy: tenants hold several folders, and some folders sit under another folder
+    // of their tenant (not only roots pointing at themselves).
+    assert!(s.scalar("SELECT max(n) FROM (SELECT count(*) AS n FROM folders GROUP BY tenant_id) t").await > 1);
+    let under_another =
+        "folders c JOIN folders p ON p.tenant_id = c.tenant_id AND p.id = c.parent_id WHERE p.id <> c.id";
+    assert!(s.count(under_another).await > 0, "no folder has another folder as its parent");
 }

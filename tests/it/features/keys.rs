@@ -220,24 +220,29 @@ async fn partial_unique_index() {
     assert_eq!(s.count(primaries).await, 0);
 }
 
-/// An expression unique index, `lower(name)`: names differ after lowering, not only as written.
+/// Expression unique indexes, `lower(initial)` and `lower(email)`: the key's column is made
+/// injective, so values differ after lowering. `initial` is one character: 36 values that lower
+/// distinctly (random ones would repeat within 50 rows), so the plan holds 36 rows and says why.
 #[tokio::test]
 async fn expression_unique_index() {
     let s = seed(
         r#"
         CREATE TABLE members (
             id serial PRIMARY KEY,
-            name text NOT NULL,
+            initial varchar(1) NOT NULL,
             email text NOT NULL
         );
-        CREATE UNIQUE INDEX members_name_lower ON members (lower(name));
+        CREATE UNIQUE INDEX members_initial_lower ON members (lower(initial));
         CREATE UNIQUE INDEX members_email_lower ON members (lower(email));
         "#,
     )
     .await;
-    assert_eq!(s.count("members").await, ROWS);
-    assert_eq!(s.scalar("SELECT count(DISTINCT lower(name)) FROM members").await, ROWS);
-    assert_eq!(s.scalar("SELECT count(DISTINCT lower(email)) FROM members").await, ROWS);
+    assert_eq!(s.planned("public.members"), 36);
+    let why = s.table("public.members")["volume"].to_string();
+    assert!(why.contains("members_initial_lower"), "the plan should name the key that holds 36 rows: {why}");
+    assert_eq!(s.count("members").await, 36);
+    assert_eq!(s.scalar("SELECT count(DISTINCT lower(initial)) FROM members").await, 36);
+    assert_eq!(s.scalar("SELECT count(DISTINCT lower(email)) FROM members").await, 36);
 }
 
 /// Tables without a primary key (logs, events), also as FK children.
@@ -378,4 +383,68 @@ async fn assert_reported(schema_sql: &str, table: &str, parts: &[&str]) {
     assert!(skipped.contains(&format!("skipped {qualified}")) && skipped.contains(parts[0]), "{skipped}");
     assert_eq!(scalar(&db, &format!("SELECT count(*) FROM {table}")).await, 0);
     assert_eq!(scalar(&db, "SELECT count(*) FROM notes").await, 50);
+}
+
+/// A composite self-reference `(tenant, parent) -> (tenant, id)` where `tenant` has no FK of its
+/// own: `tenant` is the row's own value (a part of its key), and the parent is an earlier row of
+/// the same tenant. Building `tenant` from the parent's `tenant` recursed forever (exit 134).
+#[tokio::test]
+async fn composite_self_reference_sharing_an_own_column() {
+    for parent in ["parent int NOT NULL", "parent int"] {
+        let s = seed(&format!(
+            "CREATE TABLE tree (tenant int NOT NULL, id int NOT NULL, {parent}, PRIMARY KEY (tenant, id), \
+             FOREIGN KEY (tenant, parent) REFERENCES tree (tenant, id));"
+        ))
+        .await;
+        assert_eq!(s.count("tree").await, ROWS, "{parent}");
+        assert_eq!(s.scalar("SELECT count(DISTINCT (tenant, id)) FROM tree").await, ROWS, "{parent}");
+        let orphans = "tree c WHERE c.parent IS NOT NULL AND NOT EXISTS \
+                       (SELECT 1 FROM tree p WHERE p.tenant = c.tenant AND p.id = c.parent)";
+        assert_eq!(s.count(orphans).await, 0, "{parent}");
+        let under_another = "tree c JOIN tree p ON p.tenant = c.tenant AND p.id = c.parent WHERE p.id <> c.id";
+        assert!(s.count(under_another).await > 0, "{parent}: no row has another row of its tenant as parent");
+    }
+}
+
+/// A composite FK `(tenant, org_id) -> orgs` whose `tenant` is also a part of the child's own
+/// key `(tenant, id)`: every project's pair is a real org, and the project keys never repeat.
+#[tokio::test]
+async fn composite_foreign_key_sharing_a_key_column() {
+    let s = seed(
+        r#"
+        CREATE TABLE orgs (tenant int NOT NULL, id int NOT NULL, PRIMARY KEY (tenant, id));
+        CREATE TABLE projects (
+            tenant int NOT NULL,
+            id int NOT NULL,
+            org_id int NOT NULL,
+            PRIMARY KEY (tenant, id),
+            FOREIGN KEY (tenant, org_id) REFERENCES orgs
+        );
+        "#,
+    )
+    .await;
+    assert_eq!(s.count("projects").await, ROWS);
+    assert_eq!(s.scalar("SELECT count(DISTINCT (tenant, id)) FROM projects").await, ROWS);
+    let orphans = "projects p WHERE NOT EXISTS (SELECT 1 FROM orgs o WHERE (o.tenant, o.id) = (p.tenant, p.org_id))";
+    assert_eq!(s.count(orphans).await, 0);
+}
+
+/// `(a, b) -> (b, a)` on one table: each row's `a` is its parent's `b`, which is that row's
+/// parent's `a`, and so on without end (at the root, forever). The lookups are bounded: the
+/// plan names the table instead of overflowing the stack; without `--strict` it is skipped.
+#[tokio::test]
+async fn self_dependent_key_is_refused_not_a_stack_overflow() {
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE TABLE swapped (a int NOT NULL, b int NOT NULL, UNIQUE (b, a), FOREIGN KEY (a, b) REFERENCES swapped (b, a)); \
+         CREATE TABLE plain (id int PRIMARY KEY);",
+    )
+    .await;
+    let strict = run_seed(&["--rows", "5", "--strict"], &db.url);
+    assert_eq!(strict.status.code(), Some(2), "{}", strict.stderr_text());
+    assert!(strict.stderr_text().contains("public.swapped"), "{}", strict.stderr_text());
+    let lenient = run_seed(&["--rows", "5"], &db.url);
+    assert!(lenient.status.success(), "{}", lenient.stderr_text());
+    assert!(lenient.stderr_text().contains("skipped public.swapped"), "{}", lenient.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM plain").await, 5);
 }

@@ -54,7 +54,7 @@ pub(super) fn compare(left: &Value, right: &Value) -> Result<Option<Ordering>, U
         (Timestamp(t), Date(d)) => i128::from(*t).cmp(&day_micros(*d)),
         (Uuid(a), Uuid(b)) => a.cmp(b),
         (Bytes(a), Bytes(b)) => a.cmp(b),
-        (Interval { .. }, Interval { .. }) => interval_micros(left).cmp(&interval_micros(right)),
+        (Interval { .. }, Interval { .. }) => left.interval_micros().cmp(&right.interval_micros()),
         (Array { items: a, .. }, Array { items: b, .. }) => return compare_items(a, b),
         (Text(_), other) => return compare(&coerce_like(left, other)?, right),
         (other, Text(_)) => return compare(left, &coerce_like(right, other)?),
@@ -91,15 +91,6 @@ fn coerce_like(text: &Value, like: &Value) -> Eval {
         _ => return Err(Unknown),
     };
     cast(text.clone(), ty)
-}
-
-fn interval_micros(value: &Value) -> i128 {
-    match value {
-        Value::Interval { months, days, micros } => {
-            (i128::from(*months) * 30 + i128::from(*days)) * i128::from(MICROS_PER_DAY) + i128::from(*micros)
-        }
-        _ => 0,
-    }
 }
 
 /// Numbers in any variant: exactly for integers and decimals, as floats otherwise.
