@@ -86,6 +86,10 @@ impl Reporter for Console {
                 self.line(&format!("plan: {} tables, {rows} rows, seed {}", plan.tables.len(), plan.seed));
             }
             Event::Cleaned { tables } => self.line(&format!("cleaned {tables} tables")),
+            Event::Recovered { started, tables, recreated } => self.warn(&format!(
+                "a seed --jobs run started at {started} had been killed after its cleanup: its {tables} tables were \
+                 emptied again and {recreated} missing indexes, keys and foreign keys re-created"
+            )),
             Event::CascadeEmptied { tables } => self.warn(&cascade_line(tables)),
             Event::TableStarted { table, rows } => self.start_bar(&table.plain(), rows),
             Event::RowsWritten { rows, .. } => {
