@@ -103,8 +103,8 @@ pub async fn plan_only(
     options: &PlanOptions,
     reporter: &dyn Reporter,
 ) -> Result<Plan> {
+    load::refuse_pending(conn).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
-    load::refuse_pending(&mut tx).await?;
     let plan = prepare(&mut tx, profile, options, reporter).await?;
     tx.rollback().await.map_err(Error::database("rolling back"))?;
     Ok(plan)

@@ -93,7 +93,8 @@ pub(super) async fn exists(conn: &mut PgConnection, id: i32) -> Result<bool> {
     Ok(pending(conn).await?.iter().any(|r| r.id == id))
 }
 
-/// Every pending record, oldest first; none when the schema does not exist.
+/// Every pending record, oldest first; none when the schema does not exist. Outside a
+/// transaction: the schema may go between two statements.
 pub async fn pending(conn: &mut PgConnection) -> Result<Vec<Record>> {
     let context = "looking for an interrupted --jobs load (schema seed_recovery)";
     let present: bool = sqlx::query_scalar("SELECT to_regclass('seed_recovery.pending') IS NOT NULL")
@@ -108,8 +109,12 @@ pub async fn pending(conn: &mut PgConnection) -> Result<Vec<Record>> {
          FROM seed_recovery.pending ORDER BY id",
     )
     .fetch_all(&mut *conn)
-    .await
-    .map_err(Error::database(context))?;
+    .await;
+    let rows = match rows {
+        // The last record was deleted, and the schema dropped, since the check above.
+        Err(error) if error.as_database_error().and_then(|e| e.code()).as_deref() == Some("42P01") => Vec::new(),
+        other => other.map_err(Error::database(context))?,
+    };
     rows.iter().map(|row| parse(row).map_err(Error::database(context))).collect()
 }
 

@@ -100,8 +100,9 @@ impl Recovery {
                 "the cleanup had not been committed: nothing was committed, the database is as it was before the run"
                     .to_string()
             }
-            Ok(None) => "the load had completed and been committed: the tables hold the whole load with every index \
-                         and key"
+            Ok(None) => "its record of what to restore was already gone: the load had completed and been committed \
+                         (the tables hold the whole load with every index and key), or another seed run had already \
+                         emptied them again and re-created what was missing"
                 .to_string(),
             Err(error) => format!("{committed}, and emptying the tables again failed ({error}): {}", pending_hint()),
         }

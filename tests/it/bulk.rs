@@ -227,3 +227,32 @@ async fn introspection_never_takes_the_recovery_schema_for_user_tables() {
     assert!(output.stdout_text().contains("things"), "{}", output.stdout_text());
     assert!(!output.stdout_text().contains("seed_recovery"), "{}", output.stdout_text());
 }
+
+#[tokio::test]
+async fn a_run_never_recovers_the_record_of_a_parallel_load_that_is_still_running() {
+    let db = TestDb::new().await;
+    let args = ["--profile", "pgbench", "--scale", "5", "--jobs", "2"];
+    let output = run_seed(&args[..4], &db.url);
+    assert!(output.status.success(), "{}", output.stderr_text());
+    let mut loading = crate::support::seed_command(&args, &db.url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while recovery_schemas(&db).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the --jobs run never committed its cleanup");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // Holds the load up before it completes: re-creating the branches' key waits for this lock.
+    let mut blocker = db.connect().await;
+    let hold = "BEGIN; LOCK TABLE pgbench.pgbench_branches IN ROW EXCLUSIVE MODE";
+    sqlx::raw_sql(hold).execute(&mut blocker).await.expect("lock");
+    let clean = run_seed(&["clean", "--profile", "pgbench"], &db.url);
+    sqlx::raw_sql("ROLLBACK").execute(&mut blocker).await.expect("unlock");
+    assert_eq!(clean.status.code(), Some(4), "{}", clean.stderr_text());
+    assert!(clean.stderr_text().contains("still loading"), "{}", clean.stderr_text());
+    assert!(loading.wait().expect("wait").success(), "the running load was left alone");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pgbench.pgbench_accounts").await, 500_000);
+    assert_eq!(recovery_schemas(&db).await, 0);
+}
