@@ -87,8 +87,8 @@ impl Reporter for Console {
             }
             Event::Cleaned { tables } => self.line(&format!("cleaned {tables} tables")),
             Event::Recovered { started, tables, recreated } => self.warn(&format!(
-                "a seed --jobs run started at {started} had been killed after its cleanup: its {tables} tables were \
-                 emptied again and {recreated} missing indexes, keys and foreign keys re-created"
+                "a seed --jobs run started at {started} had stopped after its cleanup (killed, or its own recovery \
+                 failed): its {tables} tables were emptied again and {recreated} missing indexes, keys and foreign keys re-created"
             )),
             Event::CascadeEmptied { tables } => self.warn(&cascade_line(tables)),
             Event::TableStarted { table, rows } => self.start_bar(&table.plain(), rows),

@@ -51,22 +51,8 @@ pub async fn run(
 ) -> Result<u64> {
     let started = Instant::now();
     let saved = bulk::prepare(&mut tx, plan, cleaning, reporter).await?;
-    let tables = cleaned_tables(plan, &saved);
-    let id = record::write(&mut tx, &tables, &saved).await?;
-    let coordinator = identify(&mut tx).await?;
     let pids = Pids::default();
-    let mut holder = hold(target, &pids, id).await?;
-    // Armed before the commit: a drop while it is in flight must find out whether it happened.
-    let recovery = Recovery {
-        target: target.clone(),
-        tables,
-        saved: saved.clone(),
-        pids: Arc::clone(&pids),
-        record: id,
-        coordinator,
-        committed: false,
-    };
-    let mut guard = Guard::arm(recovery);
+    let (mut guard, mut holder, id) = record_cleanup(&mut tx, plan, &saved, target, &pids).await?;
     if let Err(source) = tx.commit().await {
         let error = Error::Database { context: "committing the cleanup before the parallel load".into(), source };
         return Err(with_state(error, &guard.recover().await));
@@ -80,6 +66,32 @@ pub async fn run(
         }
         Err(error) => Err(with_state(error, &guard.recover().await)),
     }
+}
+
+/// Writes the [`record`] in the cleanup's transaction, locks it on a connection of its own (the
+/// `holder`), and arms the guard before the commit: a drop while the commit is in flight must
+/// find out whether it happened. Returns the guard, the holder and the record's id.
+async fn record_cleanup(
+    tx: &mut PgConnection,
+    plan: &Plan,
+    saved: &Saved,
+    target: &Target,
+    pids: &Pids,
+) -> Result<(Guard, PgConnection, i32)> {
+    let tables = cleaned_tables(plan, saved);
+    let id = record::write(tx, &tables, saved).await?;
+    let coordinator = identify(tx).await?;
+    let holder = hold(target, pids, id).await?;
+    let recovery = Recovery {
+        target: target.clone(),
+        tables,
+        saved: saved.clone(),
+        pids: Arc::clone(pids),
+        record: id,
+        coordinator,
+        committed: false,
+    };
+    Ok((Guard::arm(recovery), holder, id))
 }
 
 /// Loads, re-creates the indexes and gathers statistics on `jobs` connections, then completes the

@@ -49,7 +49,9 @@ pub struct Record {
 
 /// Writes the record of a cleanup; call it in the transaction that commits the cleanup.
 pub(super) async fn write(conn: &mut PgConnection, tables: &[QualifiedName], saved: &Saved) -> Result<i32> {
-    execute(conn, CREATE, "creating the seed_recovery schema that records a --jobs load").await?;
+    let context = "creating schema seed_recovery, where a --jobs load records what to restore if it is killed \
+                   (this needs the CREATE privilege on the database: grant it, or load without --jobs)";
+    execute(conn, CREATE, context).await?;
     let column = |f: fn(&Definition) -> String| saved.restore_order().map(f).collect::<Vec<String>>();
     let row = sqlx::query(
         "INSERT INTO seed_recovery.pending \
