@@ -26,6 +26,8 @@ pub mod exit {
     pub const REFUSED: i32 = 4;
     /// Interrupted (Ctrl-C): the transaction was rolled back.
     pub const INTERRUPTED: i32 = 130;
+    /// Terminated (SIGTERM): handled like Ctrl-C.
+    pub const TERMINATED: i32 = 143;
 }
 
 #[derive(Debug, thiserror::Error)]

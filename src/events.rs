@@ -23,6 +23,13 @@ pub enum Event<'a> {
     Cleaned {
         tables: usize,
     },
+    /// A `--jobs` run killed past its cleanup (started at `started`) left a recovery record: its
+    /// `tables` were emptied again and `recreated` missing indexes, keys and foreign keys re-created.
+    Recovered {
+        started: &'a str,
+        tables: usize,
+        recreated: usize,
+    },
     /// `--cascade`: tables outside the profile that reference its tables and held rows, emptied
     /// with them (only reported when there are some).
     CascadeEmptied {

@@ -2,7 +2,8 @@
 //!
 //! This is the engine the binary and library users call. Everything that writes happens inside one
 //! transaction, so a failed or interrupted run leaves the database exactly as it was; `plan` runs
-//! the same steps up to the plan and rolls back, so it never writes.
+//! the same steps up to the plan and rolls back, so it never writes. A run and `clean` first finish
+//! what a killed `--jobs` run left (`load::finish_pending`); `plan` refuses while there is some.
 
 use sqlx::{Acquire, PgConnection};
 
@@ -39,6 +40,7 @@ pub async fn seed_with(
     cleaning: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
+    load::finish_pending(conn, reporter).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let mut options = options.clone();
     let skippable = profile.is_none() && options.rows.is_some() && !options.strict;
@@ -162,6 +164,7 @@ pub async fn plan_only(
     options: &PlanOptions,
     reporter: &dyn Reporter,
 ) -> Result<Plan> {
+    load::refuse_pending(conn).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
     tx.rollback().await.map_err(Error::database("rolling back"))?;
@@ -177,6 +180,7 @@ pub async fn clean_only(
     cleaning: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<usize> {
+    load::finish_pending(conn, reporter).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
     let cleaned = clean::clean_with(&mut tx, &plan, cleaning, reporter).await?;

@@ -3,8 +3,8 @@
 //! `seed --profile NAME` cleans and fills; `seed plan` prints what would happen; `seed clean`
 //! empties the profile's tables. Errors go to stderr as one paragraph, and the exit code says what
 //! kind of failure it was (see `seed::error::exit` and README.md). The target is checked (a remote
-//! host, a database other than the profile's) before any connection attempt, and Ctrl-C drops the
-//! work, and with it the connection, so the server rolls the run's transaction back.
+//! host, a database other than the profile's) before any connection attempt, and Ctrl-C or SIGTERM
+//! drops the work, and with it the connection, so the server rolls the run's transaction back.
 
 mod args;
 mod report;
@@ -49,22 +49,30 @@ pub fn main() -> i32 {
 }
 
 async fn run_interruptible(cli: Cli) -> i32 {
-    // `--jobs` > 1 commits its cleanup first; dropping its work empties the tables again (load::parallel).
-    let parallel = cli.common.jobs > 1 && !cli.common.no_bulk && matches!(cli.command, None | Some(Command::Run));
-    tokio::select! {
-        // Biased: a run that finished as Ctrl-C came in reports its own outcome.
+    let signal = tokio::select! {
+        // Biased: a run that finished as the signal came in reports its own outcome.
         biased;
-        code = dispatch(cli) => code,
-        _ = tokio::signal::ctrl_c() => {
-            // Dropping the work closes the connection before COMMIT was sent: the server rolls the
-            // transaction back.
-            if parallel {
-                eprintln!("seed: interrupted: with --jobs the cleanup may have been committed; if it was, the profile's tables were emptied again with their indexes and foreign keys in place, never left half-loaded");
-            } else {
-                eprintln!("seed: {}", interrupted(report::committing()));
-            }
-            exit::INTERRUPTED
-        }
+        code = dispatch(cli) => return code,
+        signal = stop_signal() => signal,
+    };
+    // The work was dropped: its connection closed before COMMIT was sent, so the server rolled the
+    // transaction back; a `--jobs` run past its cleanup recovered while being dropped
+    // (load::parallel) and says how that went.
+    let state = seed::load::interrupted_state().unwrap_or_else(|| interrupted(report::committing()).into());
+    eprintln!("seed: {}: {state}", signal.0);
+    signal.1
+}
+
+/// Waits for Ctrl-C (SIGINT) or SIGTERM: what to call it, and the exit code.
+async fn stop_signal() -> (&'static str, i32) {
+    let interrupted = ("interrupted", exit::INTERRUPTED);
+    let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return interrupted;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => interrupted,
+        _ = term.recv() => ("terminated", exit::TERMINATED),
     }
 }
 
@@ -176,11 +184,13 @@ fn load_profile(common: &CommonArgs) -> Result<Option<Profile>, Error> {
 /// The line for a Ctrl-C outside `--jobs`: before `COMMIT` was sent nothing can have been
 /// committed; while it was in flight the server may have committed just before the connection
 /// closed.
+/// The database's state after the work was dropped in the default and bulk modes: rolled back,
+/// unless `COMMIT` was already sent ([`report::committing`]), when nobody can know.
 fn interrupted(committing: bool) -> &'static str {
     if committing {
-        "interrupted while committing: the server may or may not have committed before the connection closed. Check the tables; running seed again gives the same data either way"
+        "it came while committing: the server may or may not have committed before the connection closed. Check the tables; running seed again gives the same data either way"
     } else {
-        "interrupted: nothing was committed, the database is as it was before the run"
+        "nothing was committed, the database is as it was before the run"
     }
 }
 

@@ -95,6 +95,10 @@ impl Reporter for Console {
                 self.line(&format!("plan: {} tables, {rows} rows, seed {}", plan.tables.len(), plan.seed));
             }
             Event::Cleaned { tables } => self.line(&format!("cleaned {tables} tables")),
+            Event::Recovered { started, tables, recreated } => self.warn(&format!(
+                "a seed --jobs run started at {started} had stopped after its cleanup (killed, or its own recovery \
+                 failed): its {tables} tables were emptied again and {recreated} missing indexes, keys and foreign keys re-created"
+            )),
             Event::CascadeEmptied { tables } => self.warn(&cascade_line(tables)),
             Event::TableStarted { table, rows } => self.start_bar(&table.plain(), rows),
             Event::RowsWritten { rows, .. } => {

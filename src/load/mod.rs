@@ -11,7 +11,8 @@
 //! That is the transactional mode, for small loads (the dev loop, where [`empty`] replaces the
 //! `TRUNCATE` by a cheaper `DELETE` when it is equivalent). Big loads use [`bulk`] mode: keys and
 //! indexes dropped ([`saved`]) and rebuilt around `COPY ... FREEZE`, on one connection or, with
-//! `--jobs`, several (`parallel`, with `recovery` when it fails midway). Generating on a thread
+//! `--jobs`, several (`parallel`, with `recovery` when it fails midway, and a `record` in the
+//! database that the next run's `resume` finishes when the process was killed). Generating on a thread
 //! of its own feeding the COPY was measured and gained nothing: the socket's buffers already let
 //! the server consume one buffer while the next is generated (BENCHMARKS.md).
 
@@ -19,7 +20,9 @@ pub mod bulk;
 mod copy;
 pub mod empty;
 mod parallel;
+pub mod record;
 mod recovery;
+mod resume;
 pub mod saved;
 mod sequences;
 pub mod triggers;
@@ -35,6 +38,8 @@ use crate::schema::quote_ident;
 
 pub use bulk::BULK_THRESHOLD;
 pub use copy::{Chunk, TableStats};
+pub use recovery::interrupted_state;
+pub use resume::{finish_pending, refuse_pending};
 use sequences::fix_sequences;
 
 use crate::connect::Target;

@@ -10,19 +10,23 @@
 //! foreign keys re-added and sequences moved on one, and statistics gathered on `N` again.
 //!
 //! If anything fails after the cleanup was committed (a load error, a foreign key that does not
-//! hold, Ctrl-C, a dropped future), [`super::recovery`] empties the tables again and re-creates
-//! every missing index and foreign key: no half-load remains, and the error says so.
+//! hold, Ctrl-C, SIGTERM, a dropped future), [`super::recovery`] empties the tables again and
+//! re-creates every missing index and foreign key: no half-load remains, and the error says so.
+//! If the process dies instead, the [`record`] committed with the cleanup lets the next run do it;
+//! the foreign keys, sequences and the record's deletion are one last transaction, so the record
+//! exists exactly as long as the tables may be half-loaded. Statistics are gathered before it.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sqlx::{Acquire, Postgres, Transaction};
+use sqlx::{Acquire, PgConnection, Postgres, Transaction};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::copy::{self, Chunk, TableStats};
-use super::recovery::{Guard, Pids, Recovery, connect, with_state};
+use super::record;
+use super::recovery::{Guard, Pids, Recovery, cleaned_tables, connect, hold, identify, with_state};
 use super::saved::{Definition, Saved};
 use super::{bulk, execute, fix_sequences};
 use crate::clean::CleanOptions;
@@ -35,7 +39,8 @@ use crate::schema::QualifiedName;
 /// Tables smaller than this are never split: a chunk has a fixed cost (a connection round, a COPY).
 const MIN_SPLIT_ROWS: u64 = 100_000;
 
-/// Cleans, loads and restores on `jobs` connections; the run's transaction commits the cleanup.
+/// Cleans, loads and restores on `jobs` connections; the run's transaction commits the cleanup,
+/// and with it the [`record`] of what to restore should the process die.
 pub async fn run(
     mut tx: Transaction<'_, Postgres>,
     plan: &Plan,
@@ -46,19 +51,51 @@ pub async fn run(
 ) -> Result<u64> {
     let started = Instant::now();
     let saved = bulk::prepare(&mut tx, plan, cleaning, reporter).await?;
-    tx.commit().await.map_err(Error::database("committing the cleanup before the parallel load"))?;
-    let mut guard = Guard { recovery: Some(Recovery::new(target, plan, &saved)) };
-    let outcome = load_and_restore(plan, &saved, jobs, target, reporter, &guard.pids()).await;
-    let recovery = guard.recovery.take().expect("the guard is armed until here");
-    match outcome {
+    let pids = Pids::default();
+    let (mut guard, mut holder, id) = record_cleanup(&mut tx, plan, &saved, target, &pids).await?;
+    if let Err(source) = tx.commit().await {
+        let error = Error::Database { context: "committing the cleanup before the parallel load".into(), source };
+        return Err(with_state(error, &guard.recover().await));
+    }
+    guard.committed();
+    match load_and_restore(plan, &saved, jobs, target, reporter, &pids, (&mut holder, id)).await {
         Ok(total) => {
+            guard.disarm();
             reporter.report(Event::Finished { rows: total, elapsed: started.elapsed() });
             Ok(total)
         }
-        Err(error) => Err(with_state(error, &recovery.run().await)),
+        Err(error) => Err(with_state(error, &guard.recover().await)),
     }
 }
 
+/// Writes the [`record`] in the cleanup's transaction, locks it on a connection of its own (the
+/// `holder`), and arms the guard before the commit: a drop while the commit is in flight must
+/// find out whether it happened. Returns the guard, the holder and the record's id.
+async fn record_cleanup(
+    tx: &mut PgConnection,
+    plan: &Plan,
+    saved: &Saved,
+    target: &Target,
+    pids: &Pids,
+) -> Result<(Guard, PgConnection, i32)> {
+    let tables = cleaned_tables(plan, saved);
+    let id = record::write(tx, &tables, saved).await?;
+    let coordinator = identify(tx).await?;
+    let holder = hold(target, pids, id).await?;
+    let recovery = Recovery {
+        target: target.clone(),
+        tables,
+        saved: saved.clone(),
+        pids: Arc::clone(pids),
+        record: id,
+        coordinator,
+        committed: false,
+    };
+    Ok((Guard::arm(recovery), holder, id))
+}
+
+/// Loads, re-creates the indexes and gathers statistics on `jobs` connections, then completes the
+/// load in one transaction on `holder`: foreign keys, sequences, and the record deleted.
 async fn load_and_restore(
     plan: &Plan,
     saved: &Saved,
@@ -66,6 +103,7 @@ async fn load_and_restore(
     target: &Target,
     reporter: &dyn Reporter,
     pids: &Pids,
+    (holder, id): (&mut PgConnection, i32),
 ) -> Result<u64> {
     let total = load_chunks(plan, saved, jobs, target, reporter, pids).await?;
     reporter.report(Event::Finishing);
@@ -74,15 +112,17 @@ async fn load_and_restore(
     let mut indexes = saved.indexes.clone();
     indexes.sort_by_key(|d| std::cmp::Reverse(rows(&d.table)));
     in_parallel(indexes.into_iter().map(Task::Restore).collect(), jobs, target, pids).await?;
-    let mut conn = target.connect().await?;
-    // One connection: two foreign keys between the same tables, added at once, can deadlock.
-    for definition in &saved.foreign_keys {
-        bulk::restore(&mut conn, definition).await?;
-    }
-    fix_sequences(&mut conn, plan).await?;
     let mut tables: Vec<QualifiedName> = plan.tables.iter().map(|t| t.name.clone()).collect();
     tables.sort_by_key(|t| std::cmp::Reverse(rows(t)));
     in_parallel(tables.into_iter().map(Task::Analyze).collect(), jobs, target, pids).await?;
+    let mut tx = holder.begin().await.map_err(Error::database("starting the transaction that completes the load"))?;
+    // One connection: two foreign keys between the same tables, added at once, can deadlock.
+    for definition in &saved.foreign_keys {
+        bulk::restore(&mut tx, definition).await?;
+    }
+    fix_sequences(&mut tx, plan).await?;
+    record::remove(&mut tx, id).await?;
+    tx.commit().await.map_err(Error::database("committing the foreign keys and sequences of the load"))?;
     Ok(total)
 }
 

@@ -29,6 +29,17 @@ pub enum Kind {
     ForeignKey,
 }
 
+impl Kind {
+    /// `constraint`, `index` or `foreign key`: for messages and the recovery record.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Constraint => "constraint",
+            Kind::Index => "index",
+            Kind::ForeignKey => "foreign key",
+        }
+    }
+}
+
 /// One index or constraint to drop before the load and re-create after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {
@@ -62,12 +73,7 @@ impl Definition {
 
     /// `index users_email_key on creator.users`, for messages.
     pub fn describe(&self) -> String {
-        let what = match self.kind {
-            Kind::Constraint => "constraint",
-            Kind::Index => "index",
-            Kind::ForeignKey => "foreign key",
-        };
-        format!("{what} {} on {}", self.name, self.table.plain())
+        format!("{} {} on {}", self.kind.name(), self.name, self.table.plain())
     }
 }
 

@@ -46,9 +46,10 @@ pub enum IntrospectError {
 
 /// Reads every user table of the database the connection points at.
 ///
-/// Tables of all schemas but `pg_catalog`, `information_schema`, `pg_toast*` and `pg_temp*` are
-/// read, except those that belong to an extension (PostGIS's `spatial_ref_sys`). Ordinary and
-/// partitioned tables, and partitions themselves, sorted by (schema, name).
+/// Tables of all schemas but `pg_catalog`, `information_schema`, `pg_toast*`, `pg_temp*` and
+/// `seed_recovery` (seed's own record of a `--jobs` load, `load::record`) are read, except those
+/// that belong to an extension (PostGIS's `spatial_ref_sys`). Ordinary and partitioned tables, and
+/// partitions themselves, sorted by (schema, name).
 ///
 /// When the connection is not already in a transaction, the queries run in a read-only
 /// repeatable-read transaction so they all see one catalog snapshot. Inside a transaction sqlx
@@ -181,7 +182,7 @@ SELECT c.oid,
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('r', 'p')
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'seed_recovery')
    AND n.nspname NOT LIKE 'pg\_toast%'
    AND n.nspname NOT LIKE 'pg\_temp\_%'
    AND NOT EXISTS (SELECT 1

@@ -8,7 +8,7 @@ use crate::support::{TempFolder, TestDb, checksums_in, revalidate_constraints, r
 
 /// Every index and constraint of `schema`, by name, with its definition and whether it is
 /// validated: what a bulk load must leave exactly as it found it.
-async fn catalog(db: &TestDb, schema: &str) -> String {
+pub(crate) async fn catalog(db: &TestDb, schema: &str) -> String {
     let mut conn = db.connect().await;
     let sql = format!(
         "SELECT coalesce((SELECT string_agg(format('index %s.%s: %s', tablename, indexname, indexdef), E'\\n' \
@@ -22,7 +22,7 @@ async fn catalog(db: &TestDb, schema: &str) -> String {
     sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut conn).await.expect("read the catalog").get(0)
 }
 
-async fn catalogs(db: &TestDb, schemas: &[&str]) -> Vec<String> {
+pub(crate) async fn catalogs(db: &TestDb, schemas: &[&str]) -> Vec<String> {
     let mut all = Vec::new();
     for schema in schemas {
         all.push(catalog(db, schema).await);
@@ -47,6 +47,22 @@ async fn bulk_mode_loads_the_same_tables_and_puts_every_index_and_constraint_bac
         assert_eq!(checksums_in(&db, &schemas).await, data, "{mode:?} must write the same rows");
         assert_eq!(catalogs(&db, &schemas).await, constraints, "{mode:?} must re-create every index and constraint");
         assert!(revalidate_constraints(&db).await > 100);
+    }
+    assert_eq!(recovery_schemas(&db).await, 0, "a finished --jobs run leaves no recovery record behind");
+}
+
+/// Whether the `seed_recovery` schema (the durable record of a `--jobs` run) exists: 1 or 0.
+pub(crate) async fn recovery_schemas(db: &TestDb) -> i64 {
+    scalar(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'seed_recovery'").await
+}
+
+#[tokio::test]
+async fn only_runs_with_jobs_create_the_recovery_schema() {
+    let db = TestDb::new().await;
+    for mode in [&["--bulk"][..], &["--no-bulk"][..]] {
+        let output = run_seed(&[&["--profile", "minimal"][..], mode].concat(), &db.url);
+        assert!(output.status.success(), "{mode:?}: {}", output.stderr_text());
+        assert_eq!(recovery_schemas(&db).await, 0, "{mode:?}");
     }
 }
 
@@ -199,4 +215,44 @@ async fn bulk_mode_keeps_the_keys_that_triggers_rely_on() {
     assert!(output.status.success(), "{}", output.stderr_text());
     assert_eq!(checksums_in(&db, &["shop"]).await, data);
     assert_eq!(catalog(&db, "shop").await, constraints);
+}
+
+#[tokio::test]
+async fn introspection_never_takes_the_recovery_schema_for_user_tables() {
+    let db = TestDb::new().await;
+    db.execute("CREATE TABLE public.things (id int PRIMARY KEY); CREATE SCHEMA seed_recovery; CREATE TABLE seed_recovery.other (id int);")
+        .await;
+    let output = run_seed(&["plan", "--rows", "5"], &db.url);
+    assert!(output.status.success(), "{}", output.stderr_text());
+    assert!(output.stdout_text().contains("things"), "{}", output.stdout_text());
+    assert!(!output.stdout_text().contains("seed_recovery"), "{}", output.stdout_text());
+}
+
+#[tokio::test]
+async fn a_run_never_recovers_the_record_of_a_parallel_load_that_is_still_running() {
+    let db = TestDb::new().await;
+    let args = ["--profile", "pgbench", "--scale", "5", "--jobs", "2"];
+    let output = run_seed(&args[..4], &db.url);
+    assert!(output.status.success(), "{}", output.stderr_text());
+    let mut loading = crate::support::seed_command(&args, &db.url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while recovery_schemas(&db).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the --jobs run never committed its cleanup");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // Holds the load up before it completes: re-creating the branches' key waits for this lock.
+    let mut blocker = db.connect().await;
+    let hold = "BEGIN; LOCK TABLE pgbench.pgbench_branches IN ROW EXCLUSIVE MODE";
+    sqlx::raw_sql(hold).execute(&mut blocker).await.expect("lock");
+    let clean = run_seed(&["clean", "--profile", "pgbench"], &db.url);
+    sqlx::raw_sql("ROLLBACK").execute(&mut blocker).await.expect("unlock");
+    assert_eq!(clean.status.code(), Some(4), "{}", clean.stderr_text());
+    assert!(clean.stderr_text().contains("still loading"), "{}", clean.stderr_text());
+    assert!(loading.wait().expect("wait").success(), "the running load was left alone");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pgbench.pgbench_accounts").await, 500_000);
+    assert_eq!(recovery_schemas(&db).await, 0);
 }

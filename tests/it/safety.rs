@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use sqlx::{Connection, Executor, Row};
 
+use crate::bulk::catalogs;
 use crate::support::{
     SeedOutput, TempFolder, TestDb, checksums_in, run_seed, scalar, seed_command, table_checksums, temp_folder,
 };
@@ -100,7 +101,9 @@ async fn backend_in_copy(db: &TestDb) -> i32 {
 }
 
 /// A database holding the `minimal` profile's rows, and their checksums.
-async fn loaded_minimal() -> (TestDb, std::collections::BTreeMap<String, (i64, String)>) {
+type Checksums = std::collections::BTreeMap<String, (i64, String)>;
+
+async fn loaded_minimal() -> (TestDb, Checksums) {
     let db = TestDb::new().await;
     let output = run_seed(&["--profile", "minimal"], &db.url);
     assert!(output.status.success(), "minimal failed: {}", output.stderr_text());
@@ -155,17 +158,18 @@ async fn a_backend_terminated_mid_copy_changes_nothing_and_says_so() {
     assert_eq!(before, table_checksums(&db).await);
 }
 
-#[tokio::test]
-async fn ctrl_c_rolls_back_and_exits_130_with_one_line() {
+/// Sends `signal` to a transactional run mid-load: it rolls back, exits with `code` and one line
+/// containing `word`.
+async fn signal_rolls_back(signal: &str, code: i32, word: &str) {
     let (db, before) = loaded_minimal().await;
     let mut run = Running::start(&["--profile", "dev"], &db.url);
     assert!(run.wait_for_lines(5, |l| l.ends_with(" MB")), "the load never started");
-    run.signal("INT");
+    run.signal(signal);
     let (status, stderr) = run.finish();
-    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert_eq!(status.code(), Some(code), "{stderr}");
     let messages: Vec<&str> = stderr.lines().filter(|l| l.starts_with("seed:")).collect();
     assert_eq!(messages.len(), 1, "{stderr}");
-    assert!(messages[0].contains("interrupted") && messages[0].contains("nothing was committed"), "{stderr}");
+    assert!(messages[0].contains(word) && messages[0].contains("nothing was committed"), "{stderr}");
     assert_eq!(before, table_checksums(&db).await);
 }
 
@@ -215,6 +219,95 @@ async fn a_role_without_delete_privilege_still_cleans_with_truncate() {
     let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}"))).await;
     assert!(output.status.success(), "{}", output.stderr_text());
     assert_eq!(scalar(&db, "SELECT count(*) FROM p.b").await, 4);
+}
+
+#[tokio::test]
+async fn ctrl_c_rolls_back_and_exits_130_with_one_line() {
+    signal_rolls_back("INT", 130, "interrupted").await;
+}
+
+#[tokio::test]
+async fn sigterm_rolls_back_like_ctrl_c_and_exits_143() {
+    signal_rolls_back("TERM", 143, "terminated").await;
+}
+
+const SCHEMAS: [&str; 3] = ["creator", "story", "episode"];
+
+/// After an interrupted `--jobs` run, the message says which state the tables are in, and it is
+/// that state: as before the run, or emptied again. Every index and constraint is back either way.
+async fn assert_told_the_truth(db: &TestDb, before: &Checksums, catalog: &[String], stderr: &str) {
+    let messages: Vec<&str> = stderr.lines().filter(|l| l.starts_with("seed:")).collect();
+    assert_eq!(messages.len(), 1, "{stderr}");
+    let data = checksums_in(db, &SCHEMAS).await;
+    if messages[0].contains("nothing was committed") {
+        assert_eq!(&data, before, "the message says nothing changed: {stderr}");
+    } else {
+        assert!(messages[0].contains("emptied again"), "the message says what the tables hold: {stderr}");
+        assert!(data.values().all(|(rows, _)| *rows == 0), "the message says emptied: {data:?}");
+    }
+    assert_eq!(catalogs(db, &SCHEMAS).await, catalog, "every index and constraint is back: {stderr}");
+}
+
+#[tokio::test]
+async fn ctrl_c_around_a_parallel_cleanup_keeps_every_index_and_says_what_the_tables_hold() {
+    let (db, _) = loaded_minimal().await;
+    let before = checksums_in(&db, &SCHEMAS).await;
+    let catalog = catalogs(&db, &SCHEMAS).await;
+    for delay in [0, 60, 150, 250, 400] {
+        let output = run_seed(&["--profile", "minimal", "--no-bulk"], &db.url);
+        assert!(output.status.success(), "{}", output.stderr_text());
+        let mut run = Running::start(&["--profile", "dev", "--jobs", "2"], &db.url);
+        assert!(run.wait_for_lines(1, |l| l.starts_with("cleaned")), "no cleanup");
+        std::thread::sleep(Duration::from_millis(delay));
+        run.signal("INT");
+        let (status, stderr) = run.finish();
+        assert_eq!(status.code(), Some(130), "{delay} ms: {stderr}");
+        assert_told_the_truth(&db, &before, &catalog, &stderr).await;
+    }
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'seed_recovery'").await, 0);
+}
+
+/// A database holding `minimal`, its checksums and catalog, and what a `--jobs 2` run of `dev` did
+/// when `signal` came mid-load: its exit status and stderr.
+async fn stop_parallel_load(signal: &str) -> (TestDb, Checksums, Vec<String>, ExitStatus, String) {
+    let (db, _) = loaded_minimal().await;
+    let before = checksums_in(&db, &SCHEMAS).await;
+    let catalog = catalogs(&db, &SCHEMAS).await;
+    let mut run = Running::start(&["--profile", "dev", "--jobs", "2"], &db.url);
+    assert!(run.wait_for_lines(3, |l| l.ends_with(" MB")), "the load never started");
+    run.signal(signal);
+    let (status, stderr) = run.finish();
+    (db, before, catalog, status, stderr)
+}
+
+#[tokio::test]
+async fn sigterm_mid_parallel_load_empties_the_tables_again_with_every_index_back() {
+    let (db, before, catalog, status, stderr) = stop_parallel_load("TERM").await;
+    assert_eq!(status.code(), Some(143), "{stderr}");
+    assert!(stderr.contains("emptied again"), "{stderr}");
+    assert_told_the_truth(&db, &before, &catalog, &stderr).await;
+}
+
+#[tokio::test]
+async fn sigkill_mid_parallel_load_is_repaired_before_anything_else_touches_the_database() {
+    let (db, before, catalog, status, stderr) = stop_parallel_load("KILL").await;
+    assert_eq!(status.signal(), Some(9), "seed ended before the kill: {stderr}");
+    assert_ne!(catalogs(&db, &SCHEMAS).await, catalog, "the kill came after the cleanup dropped the indexes");
+
+    let plan = run_seed(&["plan", "--profile", "minimal"], &db.url);
+    assert_eq!(plan.status.code(), Some(4), "plan never writes, so it refuses: {}", plan.stderr_text());
+    assert!(
+        plan.stderr_text().contains("interrupted") && plan.stderr_text().contains("seed clean"),
+        "{}",
+        plan.stderr_text()
+    );
+
+    let repair = run_seed(&["--profile", "minimal", "--no-bulk"], &db.url);
+    assert!(repair.status.success(), "{}", repair.stderr_text());
+    assert!(repair.stderr_text().contains("emptied again"), "the run says what it repaired: {}", repair.stderr_text());
+    assert_eq!(catalogs(&db, &SCHEMAS).await, catalog, "every index and constraint is back");
+    assert_eq!(checksums_in(&db, &SCHEMAS).await, before);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'seed_recovery'").await, 0);
 }
 
 /// An outside schema: `audit.log` references `creator.users` and `audit.log_notes` references
