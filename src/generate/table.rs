@@ -10,6 +10,7 @@ use rand::distr::Distribution;
 use rand_distr::Zipf;
 
 use super::column::ColumnGen;
+use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
 use super::value::Value;
 use crate::profile::Count;
@@ -31,6 +32,15 @@ pub struct TableGen {
     /// CHECKs that construction does not guarantee: each row is verified, and regenerated from
     /// other random streams (up to [`MAX_ATTEMPTS`]) when it fails.
     pub checks: Vec<RowCheck>,
+}
+
+impl TableGen {
+    /// Whether every row is made at the first attempt (no row checks, no match that can fail):
+    /// then what was written is what attempt 0 computes, and children may recompute it.
+    pub fn first_attempt_only(&self) -> bool {
+        self.checks.is_empty()
+            && self.fks.iter().all(|fk| !matches!(fk.picker, Picker::Matching { earlier: false, .. }))
+    }
 }
 
 /// Attempts at a row that satisfies the table's [`RowCheck`]s; the last one is kept regardless
@@ -83,6 +93,9 @@ pub struct FkGen {
     pub picker: Picker,
     pub null_rate: f64,
     pub key: StreamKey,
+    /// Take the parent from another FK's parent row instead of picking one (see [`Inherit`]);
+    /// `picker` is then the fallback when the chain gives nothing.
+    pub inherit: Option<Inherit>,
 }
 
 #[derive(Debug, Clone)]
@@ -219,10 +232,11 @@ impl FanCursor<'_> {
     }
 }
 
-/// Reused per-row scratch: driver digits.
+/// Reused per-row scratch: driver digits, and the parent each FK picked (for inherited FKs).
 #[derive(Debug, Default)]
 pub struct RowScratch {
     digits: Vec<Vec<u64>>,
+    picks: Vec<Option<u64>>,
 }
 
 /// Every planned table's generator, addressable by position: what a foreign key recomputes from.
@@ -251,28 +265,39 @@ impl Dataset {
         }
         let position = position.or_else(|| table.fan_out.as_ref().map(|f| f.locate(row)));
         self.compute_digits(table, row, position, scratch);
+        let mut picks = std::mem::take(&mut scratch.picks);
         for attempt in 0..MAX_ATTEMPTS {
-            let complete = self.fill_attempt(t, row, position, scratch, out, attempt);
+            let complete = self.fill_attempt(t, RowAt { row, position, attempt }, scratch, &mut picks, out);
             if complete && table.checks.iter().all(|check| check.passes(out)) {
-                return;
+                break;
             }
         }
+        scratch.picks = picks;
     }
 
+    /// One attempt at a row: FKs that pick on their own first, then those that inherit from them.
     fn fill_attempt(
         &self,
         t: usize,
-        row: u64,
-        position: Option<(u64, u64)>,
+        at: RowAt,
         scratch: &RowScratch,
+        picks: &mut Vec<Option<u64>>,
         out: &mut [Value],
-        attempt: u32,
     ) -> bool {
         let table = &self.tables[t];
         let mut complete = true;
-        for fk in &table.fks {
-            complete &= self.fill_foreign_key(t, fk, RowAt { row, position, attempt }, scratch, out);
+        picks.clear();
+        picks.resize(table.fks.len(), None);
+        for inherited in [false, true] {
+            for (f, fk) in table.fks.iter().enumerate().filter(|(_, fk)| fk.inherit.is_some() == inherited) {
+                let source = fk.inherit.as_ref().and_then(|i| picks.get(i.source).copied().flatten());
+                match self.fill_foreign_key(t, fk, at, scratch, out, source) {
+                    Ok(pick) => picks[f] = pick,
+                    Err(NoMatch) => complete = false,
+                }
+            }
         }
+        let (row, attempt) = (at.row, at.attempt);
         for &c in &table.order {
             let slot = &table.columns[c];
             let mut value = std::mem::take(&mut out[c]);
@@ -315,19 +340,15 @@ impl Dataset {
     /// 0 picks. Building the whole row instead can recurse through self-references exponentially.
     fn foreign_key_value(&self, t: usize, row: u64, column: usize, out: &mut Value) -> bool {
         let table = &self.tables[t];
-        let first_attempt_only = table.checks.is_empty()
-            && table.fks.iter().all(|fk| !matches!(fk.picker, Picker::Matching { earlier: false, .. }));
-        let Some(fk) = table.fks.iter().find(|fk| fk.pairs.iter().any(|(child, _)| *child == column)) else {
+        let Some(f) = table.fks.iter().position(|fk| fk.pairs.iter().any(|(child, _)| *child == column)) else {
             return false;
         };
-        if !first_attempt_only || matches!(fk.picker, Picker::Matching { .. }) {
+        let fk = &table.fks[f];
+        if !table.first_attempt_only() || matches!(fk.picker, Picker::Matching { .. }) {
             return false;
         }
-        let position = table.fan_out.as_ref().map(|f| f.locate(row));
-        let mut scratch = RowScratch::default();
-        self.compute_digits(table, row, position, &mut scratch);
         let parent_column = fk.pairs.iter().find(|(child, _)| *child == column).map(|(_, p)| *p);
-        match (pick_parent(fk, row, position, &scratch, 0), parent_column) {
+        match (self.first_pick(t, row, f), parent_column) {
             (Some(p), Some(parent_column)) if !(fk.parent == t && p == row) => {
                 self.value_into(fk.parent, p, parent_column, out)
             }
@@ -348,17 +369,49 @@ impl Dataset {
         }
     }
 
-    fn fill_foreign_key(&self, t: usize, fk: &FkGen, at: RowAt, scratch: &RowScratch, out: &mut [Value]) -> bool {
-        let RowAt { row, position, attempt } = at;
-        let parent_row = match &fk.picker {
-            Picker::Matching { shared, parents, earlier } => {
-                match self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out) {
-                    Ok(parent) => parent,
-                    // No parent agrees with what the wider FK chose: the row is tried again.
-                    Err(NoMatch) => return false,
-                }
+    /// The parent FK `f` of table `t` picks for `row` at the first attempt: what was written when
+    /// the table's rows are always made at the first attempt ([`TableGen::first_attempt_only`]).
+    pub(super) fn first_pick(&self, t: usize, row: u64, f: usize) -> Option<u64> {
+        let table = &self.tables[t];
+        let position = table.fan_out.as_ref().map(|fan| fan.locate(row));
+        let mut scratch = RowScratch::default();
+        self.compute_digits(table, row, position, &mut scratch);
+        let fk = &table.fks[f];
+        let own = || pick_parent(fk, row, position, &scratch, 0);
+        match &fk.inherit {
+            Some(inherit) => {
+                let source = table.fks.get(inherit.source).and_then(|s| pick_parent(s, row, position, &scratch, 0));
+                self.resolve(inherit, source, own)
             }
-            _ => pick_parent(fk, row, position, scratch, attempt),
+            None => own(),
+        }
+    }
+
+    /// The parent an inheriting FK takes: the chain's end, else its own pick.
+    fn resolve(&self, inherit: &Inherit, source: Option<u64>, own: impl FnOnce() -> Option<u64>) -> Option<u64> {
+        self.follow(inherit, source).or_else(own)
+    }
+
+    /// Fills `fk`'s columns; returns the parent row it took. `source` is the parent row of the FK
+    /// it inherits from, if any. `Err(NoMatch)`: no parent agrees with what a wider FK chose, and
+    /// the row is tried again.
+    fn fill_foreign_key(
+        &self,
+        t: usize,
+        fk: &FkGen,
+        at: RowAt,
+        scratch: &RowScratch,
+        out: &mut [Value],
+        source: Option<u64>,
+    ) -> Result<Option<u64>, NoMatch> {
+        let RowAt { row, position, attempt } = at;
+        let own = || pick_parent(fk, row, position, scratch, attempt);
+        let parent_row = match (&fk.inherit, &fk.picker) {
+            (Some(inherit), _) => self.resolve(inherit, source, own),
+            (None, Picker::Matching { shared, parents, earlier }) => {
+                self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out)?
+            }
+            _ => own(),
         };
         for &(child, parent_column) in &fk.pairs {
             match parent_row {
@@ -370,7 +423,7 @@ impl Dataset {
                 None => out[child] = Value::Null,
             }
         }
-        true
+        Ok(parent_row)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::schema::{QualifiedName, Table, TableKind, TypeKind, UniqueKey};
 
 use super::fixture::Fixture;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns};
+use super::{PlanError, Scoped, TablePlan, columns, inherit};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -27,6 +27,8 @@ pub struct TableContext<'a> {
     pub volumes: &'a Volumes,
     pub seed: u64,
     pub profile: Option<&'a Profile>,
+    /// The generators of the tables before this one (empty while volumes are being lowered).
+    pub built: &'a [TableGen],
 }
 
 /// Builds the generator and the printable plan of the table at load position `i`.
@@ -109,6 +111,8 @@ struct Builder<'a> {
     /// Sets of slots known to be unique together.
     unique_sets: Vec<BTreeSet<usize>>,
     relationships: Vec<String>,
+    /// FKs that copy their parent along a chain of other FKs, with the chain as text.
+    inherited: Vec<(usize, String)>,
     notes: Vec<String>,
     /// The most rows the unique keys can hold, when below a default volume.
     clamp: Option<(u64, String)>,
@@ -130,6 +134,7 @@ impl<'a> Builder<'a> {
             filled_by: HashMap::new(),
             unique_sets: vec![],
             relationships: vec![],
+            inherited: vec![],
             notes: vec![],
             clamp: None,
         }
@@ -154,6 +159,7 @@ impl<'a> Builder<'a> {
             return Ok(Built::Clamp { rows, reason });
         }
         self.apply_null_rules_to_foreign_keys();
+        self.inherit_foreign_keys();
         self.describe_foreign_keys();
         let order = self.generation_order();
         let names: Vec<String> = self.slots.iter().map(|s| s.name.clone()).collect();
@@ -262,9 +268,21 @@ impl<'a> Builder<'a> {
                 false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },
             };
             let key = StreamKey::new(self.context.seed, &self.table.name.plain(), &format!("fk:{}", fk.name));
-            self.fks.push(FkGen { parent, pairs, picker, null_rate, key });
+            self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None });
         }
         Ok(())
+    }
+
+    /// Makes FKs copy their parent along other FKs where related rows should agree ([`inherit`]).
+    fn inherit_foreign_keys(&mut self) {
+        let names: Vec<String> = self.context.scoped.iter().map(|s| s.table.name.plain()).collect();
+        let tables = inherit::Tables { this: self.i, built: self.context.built, names: &names };
+        let settings = self.context.scoped[self.i].settings;
+        let slots = &self.slots;
+        let configured = |slot: usize| {
+            settings.is_some_and(|s| s.columns.iter().any(|c| slots.get(slot).is_some_and(|x| x.name == c.name.name)))
+        };
+        self.inherited = inherit::derive(&tables, &mut self.fks, slots, &configured);
     }
 
     /// A CHECK or the profile can force an FK column's NULLs (`parent_id IS NOT NULL AND level >= 1`),
@@ -360,7 +378,7 @@ impl<'a> Builder<'a> {
 
     /// One line per FK for `seed plan`, once unique keys have settled how parents are picked.
     fn describe_foreign_keys(&mut self) {
-        for fk in &self.fks {
+        for (f, fk) in self.fks.iter().enumerate() {
             let parent = self.context.scoped[fk.parent].table.name.plain();
             let columns: Vec<&str> = fk.pairs.iter().map(|(slot, _)| self.slots[*slot].name.as_str()).collect();
             let rows = self.context.volumes.rows[fk.parent];
@@ -378,6 +396,12 @@ impl<'a> Builder<'a> {
                 Picker::Matching { .. } => "a row that agrees on the columns it shares with a wider foreign key".into(),
             };
             let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
+            let how = match self.inherited.iter().find(|(i, _)| *i == f) {
+                Some((_, chain)) => {
+                    format!("the row reached by {chain}, so related rows agree; where that gives no row: {how}")
+                }
+                None => how,
+            };
             self.relationships.push(format!("{} -> {parent}: {how}{nulls}", columns.join(", ")));
         }
     }

@@ -13,6 +13,7 @@ mod columns;
 mod cycles;
 mod keys;
 mod names;
+mod tenants;
 mod types;
 
 use serde_json::Value;

@@ -1,0 +1,89 @@
+//! Tenant and owner consistency across foreign keys: an FK whose parent is also reachable through
+//! another FK's parent (a message's organization through its session) copies that parent, so
+//! related rows agree. Chains of one and two FKs (through a table whose own FK inherits), a
+//! diamond (two chains, one wins), and FKs that stay independent: another name, or nullable.
+
+use super::seed;
+
+const SCHEMA: &str = r#"
+    CREATE TABLE orgs (id int PRIMARY KEY, name text NOT NULL);
+    CREATE TABLE users (id int PRIMARY KEY, org_id int NOT NULL REFERENCES orgs, email text NOT NULL);
+    CREATE TABLE projects (
+        id int PRIMARY KEY,
+        org_id int NOT NULL REFERENCES orgs,
+        lead_id int NOT NULL REFERENCES users,
+        name text NOT NULL
+    );
+    -- chain of one FK: a session's organization is its project's
+    CREATE TABLE sessions (
+        id int PRIMARY KEY,
+        org_id int NOT NULL REFERENCES orgs,
+        project_id int NOT NULL REFERENCES projects,
+        created_by int REFERENCES users,
+        title text
+    );
+    CREATE TABLE messages (
+        id int PRIMARY KEY,
+        org_id int NOT NULL REFERENCES orgs,
+        session_id int NOT NULL REFERENCES sessions,
+        created_by int REFERENCES users,
+        body text
+    );
+    -- chain of two FKs: tasks have no organization of their own
+    CREATE TABLE tasks (id int PRIMARY KEY, project_id int NOT NULL REFERENCES projects, owner_id int REFERENCES users);
+    CREATE TABLE task_notes (
+        id int PRIMARY KEY,
+        task_id int NOT NULL REFERENCES tasks,
+        org_id int NOT NULL REFERENCES orgs
+    );
+    -- a diamond: the organization is reachable through the project and through the user
+    CREATE TABLE assignments (
+        id int PRIMARY KEY,
+        org_id int NOT NULL REFERENCES orgs,
+        project_id int NOT NULL REFERENCES projects,
+        user_id int NOT NULL REFERENCES users
+    );
+"#;
+
+/// The plan's line for `table`'s FK on `column`.
+fn relationship(s: &super::Seeded, table: &str, column: &str) -> String {
+    let lines = s.table(table)["foreign_keys"].as_array().expect("foreign_keys").clone();
+    lines
+        .iter()
+        .filter_map(|l| l.as_str())
+        .find(|l| l.starts_with(&format!("{column} ->")))
+        .unwrap_or_else(|| panic!("no FK on {table}.{column}: {lines:?}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn foreign_keys_follow_their_related_rows_tenant() {
+    let s = seed(SCHEMA).await;
+    // One FK: every session in its project's organization, every message in its session's.
+    let sessions = "sessions s JOIN projects p ON p.id = s.project_id WHERE s.org_id <> p.org_id";
+    assert_eq!(s.count(sessions).await, 0);
+    let messages = "messages m JOIN sessions s ON s.id = m.session_id WHERE m.org_id <> s.org_id";
+    assert_eq!(s.count(messages).await, 0);
+    // A project's organization is its lead's; two FKs: a note's organization is its task's project's.
+    let projects = "projects p JOIN users u ON u.id = p.lead_id WHERE p.org_id <> u.org_id";
+    assert_eq!(s.count(projects).await, 0);
+    let notes = "task_notes n JOIN tasks t ON t.id = n.task_id JOIN projects p ON p.id = t.project_id \
+                 WHERE n.org_id <> p.org_id";
+    assert_eq!(s.count(notes).await, 0);
+    // The diamond: the project wins (first in FK order), and the plan says so.
+    let assignments = "assignments a JOIN projects p ON p.id = a.project_id WHERE a.org_id <> p.org_id";
+    assert_eq!(s.count(assignments).await, 0);
+    assert!(
+        relationship(&s, "public.assignments", "org_id").contains("reached by project_id -> public.projects.org_id")
+    );
+    assert!(relationship(&s, "public.messages", "org_id").contains("reached by session_id -> public.sessions.org_id"));
+    let chain = relationship(&s, "public.task_notes", "org_id");
+    assert!(chain.contains("reached by task_id -> public.tasks.project_id -> public.projects.org_id"), "{chain}");
+    // Another name is another role: an assignment's user is not forced to be its project's lead.
+    assert!(relationship(&s, "public.assignments", "user_id").starts_with("user_id -> public.users: uniform"));
+    assert!(s.count("assignments a JOIN projects p ON p.id = a.project_id WHERE a.user_id <> p.lead_id").await > 0);
+    // A nullable FK is an optional reference: a message's author is not its session's creator.
+    assert!(relationship(&s, "public.messages", "created_by").starts_with("created_by -> public.users: uniform"));
+    // Without the rule, uniform picks would disagree in most rows: the data really varies.
+    assert!(s.scalar("SELECT count(DISTINCT org_id) FROM messages").await > 5);
+}
