@@ -430,12 +430,14 @@ fn unique_variant(regex: &str, text: String, k: u64, max: usize) -> String {
     text
 }
 
-/// A version-4-shaped UUID. With a unique index, the low 56 bits are a bijection of the index,
-/// so distinct indexes give distinct UUIDs by construction.
+/// A version-4-shaped UUID. With a unique index, the low 56 bits are a keyed bijection of the
+/// index, so distinct indexes give distinct UUIDs by construction; the key keeps small indexes
+/// (index 0 once gave `...-8000-000000000000`) looking as random as the rest.
 fn uuid_value(rng: &mut RowRng, unique: Option<u64>) -> [u8; 16] {
+    const KEY: u64 = 0x005a_83c1_e96d_27f4;
     let high = rng.next_word();
     let low = match unique {
-        Some(k) => (rng.next_word() & 0xff00_0000_0000_0000) | permute56(k),
+        Some(k) => (rng.next_word() & 0xff00_0000_0000_0000) | permute56(k ^ KEY),
         None => rng.next_word(),
     };
     let mut bytes = [0u8; 16];
@@ -749,6 +751,17 @@ mod tests {
             texts.sort();
             texts.dedup();
             assert_eq!(texts.len(), 5000, "{generator:?} repeated a value");
+        }
+    }
+
+    /// Key UUIDs look random from the first row on: no long run of zeros where the index is
+    /// small (the first row's once ended in `-8000-000000000000`).
+    #[test]
+    fn key_uuids_have_no_runs_of_zeros() {
+        for (k, v) in values(&ColumnGen::Uuid, 20_000, true).iter().enumerate() {
+            let Value::Uuid(bytes) = v else { panic!("{v:?}") };
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            assert!(!hex.contains("00000000"), "row {k}: {hex}");
         }
     }
 
