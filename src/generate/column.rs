@@ -81,6 +81,10 @@ pub enum ColumnGen {
         min: u32,
         max: u32,
     },
+    /// An id for a text key: `prefix_` and the index in base36, [`KEY_DIGITS`] wide (`usr_0000002s`).
+    Key {
+        prefix: String,
+    },
     /// Text matching a simple regular expression from a CHECK.
     Pattern {
         regex: String,
@@ -209,6 +213,7 @@ impl ColumnGen {
                 Some(36u64.checked_pow(*max).unwrap_or(u64::MAX))
             }
             ColumnGen::Composite { fields } => fields.first().map_or(Some(1), |f| f.generator.capacity()),
+            ColumnGen::Key { .. } => Some(KEY_CAPACITY),
             _ => None,
         }
     }
@@ -240,6 +245,10 @@ impl ColumnGen {
             ColumnGen::Text { kind, min, max } => fill_text(rng, unique, *kind, *min, *max, out.text_mut()),
             ColumnGen::Pattern { regex, max } => fill_pattern(rng, unique, regex, *max, out),
             ColumnGen::Uuid => *out = Value::Uuid(uuid_value(rng, unique)),
+            ColumnGen::Key { prefix } => {
+                let index = unique.unwrap_or_else(|| rng.below(KEY_CAPACITY));
+                *out = Value::Text(format!("{prefix}_{:0>width$}", base36(index), width = KEY_DIGITS));
+            }
             ColumnGen::Json { array } => fill_json(rng, unique, *array, out.text_mut()),
             ColumnGen::Bytes { max } => *out = Value::Bytes(bytes_value(rng, unique, *max)),
             ColumnGen::Array { element, min, max, dimensions } => {
@@ -374,6 +383,10 @@ fn fit_length(rng: &mut RowRng, unique: Option<u64>, min: usize, max: usize, out
         out.push(char::from(b'a' + rng.below(26) as u8));
     }
 }
+
+/// Base36 digits of a [`ColumnGen::Key`], and how many distinct keys they hold.
+pub const KEY_DIGITS: usize = 8;
+const KEY_CAPACITY: u64 = 36u64.pow(KEY_DIGITS as u32);
 
 /// Unique text columns shorter than this always use the fixed-width index form.
 const COMPACT_BELOW: usize = 40;

@@ -260,3 +260,20 @@ async fn tables_without_primary_key() {
     assert_eq!(s.count("events").await, ROWS);
     assert_eq!(s.count("account_log").await, ROWS);
 }
+
+/// A text primary key with no other hint looks like an id (a prefix from the table's name and a
+/// base36 index), not like filler words; a varchar(36) key too, and a child's FK copies it.
+#[tokio::test]
+async fn text_primary_keys_look_like_ids() {
+    let s = seed(
+        r#"
+        CREATE TABLE users (id varchar(36) PRIMARY KEY, email text NOT NULL);
+        CREATE TABLE "Project" (id text PRIMARY KEY, user_id varchar(36) NOT NULL REFERENCES users);
+        "#,
+    )
+    .await;
+    let pattern = |table: &str, prefix: &str| format!("{table} WHERE id !~ '^{prefix}_[0-9a-z]{{8}}$'");
+    assert_eq!(s.count(&pattern("users", "usr")).await, 0);
+    assert_eq!(s.count(&pattern("\"Project\"", "prj")).await, 0);
+    assert_eq!(s.scalar("SELECT count(DISTINCT id) FROM users").await, ROWS);
+}
