@@ -15,8 +15,10 @@ use super::rng::{Permutation, RowRng, StreamKey};
 use super::value::Value;
 use crate::profile::Count;
 
-/// Parents per block of the fan-out prefix sums: memory is `parents / BLOCK` words.
-const BLOCK: u64 = 256;
+/// Parents per block of the fan-out prefix sums: memory is `parents / BLOCK` words, and a random
+/// access ([`FanOut::locate`], what children following a chain through this table do) walks up
+/// to `BLOCK` parents.
+const BLOCK: u64 = 16;
 
 #[derive(Debug, Clone)]
 pub struct TableGen {
@@ -373,15 +375,25 @@ impl Dataset {
     /// the table's rows are always made at the first attempt ([`TableGen::first_attempt_only`]).
     pub(super) fn first_pick(&self, t: usize, row: u64, f: usize) -> Option<u64> {
         let table = &self.tables[t];
-        let position = table.fan_out.as_ref().map(|fan| fan.locate(row));
-        let mut scratch = RowScratch::default();
-        self.compute_digits(table, row, position, &mut scratch);
         let fk = &table.fks[f];
+        let source = fk.inherit.as_ref().and_then(|i| table.fks.get(i.source));
+        // Locating a fan-out row and driving unique keys cost: only the pickers that read them pay.
+        let positional = [Some(fk), source]
+            .into_iter()
+            .flatten()
+            .any(|fk| matches!(fk.picker, Picker::FanOut | Picker::Digit { .. }));
+        let mut scratch = RowScratch::default();
+        let position = match positional {
+            true => table.fan_out.as_ref().map(|fan| fan.locate(row)),
+            false => None,
+        };
+        if positional {
+            self.compute_digits(table, row, position, &mut scratch);
+        }
         let own = || pick_parent(fk, row, position, &scratch, 0);
         match &fk.inherit {
             Some(inherit) => {
-                let source = table.fks.get(inherit.source).and_then(|s| pick_parent(s, row, position, &scratch, 0));
-                self.resolve(inherit, source, own)
+                self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, &scratch, 0)), own)
             }
             None => own(),
         }
