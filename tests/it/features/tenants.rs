@@ -87,3 +87,36 @@ async fn foreign_keys_follow_their_related_rows_tenant() {
     // Without the rule, uniform picks would disagree in most rows: the data really varies.
     assert!(s.scalar("SELECT count(DISTINCT org_id) FROM messages").await > 5);
 }
+
+/// A profile rule on the FK's column keeps it independent (the opt-out), and `seed plan` says
+/// uniform; the FK without a rule still follows its session.
+#[tokio::test]
+async fn a_profile_rule_keeps_a_foreign_key_independent() {
+    use crate::support::{TestDb, run_seed, scalar, temp_folder};
+    let db = TestDb::new().await;
+    let schema = SCHEMA.replace("CREATE TABLE ", "CREATE TABLE app.").replace("REFERENCES ", "REFERENCES app.");
+    db.execute(&format!("CREATE SCHEMA app; {schema}")).await;
+    let dir = temp_folder("tenant-opt-out");
+    let profile = dir.join("app.toml");
+    let text = "schemas = [\"app\"]\n\n[tables.\"app.messages\"]\ncolumns.org_id = { null_rate = 0 }\n";
+    std::fs::write(&profile, text).expect("write profile");
+    let profile = profile.display().to_string();
+    let plan = run_seed(&["plan", "--profile", &profile, "--json"], &db.url);
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).expect("plan JSON");
+    let org_fk = |table: &str| {
+        let tables = plan["tables"].as_array().expect("tables");
+        let entry = tables.iter().find(|t| t["table"] == table).expect("table in the plan");
+        let lines = entry["foreign_keys"].as_array().expect("foreign_keys");
+        lines.iter().filter_map(|l| l.as_str()).find(|l| l.starts_with("org_id ->")).expect("org_id").to_string()
+    };
+    assert!(org_fk("app.messages").starts_with("org_id -> app.orgs: uniform"), "{plan:#}");
+    assert!(org_fk("app.sessions").contains("the row reached by project_id"), "{plan:#}");
+    let run = run_seed(&["--profile", &profile], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    let messages = "SELECT count(*) FROM app.messages m JOIN app.sessions s ON s.id = m.session_id \
+                    WHERE m.org_id <> s.org_id";
+    assert!(scalar(&db, messages).await > 0, "the rule keeps messages.org_id independent");
+    let sessions = "SELECT count(*) FROM app.sessions s JOIN app.projects p ON p.id = s.project_id \
+                    WHERE s.org_id <> p.org_id";
+    assert_eq!(scalar(&db, sessions).await, 0);
+}
