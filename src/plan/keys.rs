@@ -5,7 +5,9 @@
 //! agree. Unique keys are then satisfied by construction, cheapest way first: a column that is
 //! already injective settles every key that contains it; a single part becomes injective (a
 //! sequence, an index suffix, a permutation of parents); several parts share a
-//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic.
+//! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic. Last, an FK
+//! still picking uniformly may follow another FK's parent to its own, so related rows agree on their
+//! tenant or owner ([`inherit`]): constraints first, consistency where they leave a choice.
 
 use std::collections::{BTreeSet, HashMap};
 
