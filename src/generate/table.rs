@@ -99,6 +99,10 @@ pub struct FkGen {
     /// Take the parent from another FK's parent row instead of picking one (see [`Inherit`]);
     /// `picker` is then the fallback when the chain gives nothing.
     pub inherit: Option<Inherit>,
+    /// Pick among the parent rows that the parent picked by this other FK (index in the table's
+    /// FKs) owns through the parent table's fan-out (see [`Dataset::owned_pick`]); `picker` is the
+    /// fallback when it owns none.
+    pub within: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -207,6 +211,13 @@ impl FanOut {
         }
     }
 
+    /// The first row `parent` owns (rows are laid out parent by parent).
+    pub fn start_of(&self, parent: u64) -> u64 {
+        let block = parent / BLOCK;
+        let start = self.block_starts.get(block as usize).copied().unwrap_or(self.total);
+        start + (block * BLOCK..parent).map(|p| self.count_for(p)).sum::<u64>()
+    }
+
     /// A sequential walker from `row`: the cheap way to lay out a chunk.
     pub fn cursor(&self, row: u64) -> FanCursor<'_> {
         let (parent, local) = self.locate(row);
@@ -291,9 +302,10 @@ impl Dataset {
         let mut complete = true;
         picks.clear();
         picks.resize(table.fks.len(), None);
-        for inherited in [false, true] {
-            for (f, fk) in table.fks.iter().enumerate().filter(|(_, fk)| fk.inherit.is_some() == inherited) {
-                let source = fk.inherit.as_ref().and_then(|i| picks.get(i.source).copied().flatten());
+        for stage in 0..3 {
+            for (f, fk) in table.fks.iter().enumerate().filter(|(_, fk)| fill_stage(fk) == stage) {
+                let other = fk.inherit.as_ref().map(|i| i.source).or(fk.within);
+                let source = other.and_then(|o| picks.get(o).copied().flatten());
                 match self.fill_foreign_key(t, fk, at, scratch, out, source) {
                     Ok(pick) => picks[f] = pick,
                     Err(NoMatch) => complete = false,
@@ -392,12 +404,27 @@ impl Dataset {
             self.compute_digits(table, row, position, &mut scratch);
         }
         let own = || pick_parent(fk, row, position, &scratch, 0);
-        match &fk.inherit {
-            Some(inherit) => {
+        match (&fk.inherit, fk.within) {
+            (Some(inherit), _) => {
                 self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, &scratch, 0)), own)
             }
-            None => own(),
+            (None, Some(owner)) => self.owned_pick(fk, self.first_pick(t, row, owner), row, 0).unwrap_or_else(own),
+            (None, None) => own(),
         }
+    }
+
+    /// For an FK picking `within` its owner's rows: NULL by the FK's null rate, else a row of the
+    /// parent table owned by `owner` (its fan-out parent), or `None` (pick on its own) when the
+    /// owner is NULL or owns no row.
+    fn owned_pick(&self, fk: &FkGen, owner: Option<u64>, row: u64, attempt: u32) -> Option<Option<u64>> {
+        let key = attempt_key(fk.key, attempt);
+        if drawn_null(fk, key, row) {
+            return Some(None);
+        }
+        let fan = self.tables.get(fk.parent)?.fan_out.as_ref()?;
+        let owner = owner?;
+        let count = fan.count_for(owner);
+        (count > 0).then(|| Some(fan.start_of(owner) + key.derive("owned").below(row, count)))
     }
 
     /// The parent an inheriting FK takes: the chain's end, else its own pick.
@@ -421,6 +448,7 @@ impl Dataset {
         let own = || pick_parent(fk, row, position, scratch, attempt);
         let parent_row = match (&fk.inherit, &fk.picker) {
             (Some(inherit), _) => self.resolve(inherit, source, own),
+            (None, _) if fk.within.is_some() => self.owned_pick(fk, source, row, attempt).unwrap_or_else(own),
             (None, Picker::Matching { shared, parents, earlier }) => {
                 self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out)?
             }
@@ -465,7 +493,7 @@ impl Dataset {
         out: &[Value],
     ) -> Result<Option<u64>, NoMatch> {
         let key = attempt_key(fk.key, attempt);
-        if parents == 0 || (fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate) {
+        if parents == 0 || drawn_null(fk, key, row) {
             return Ok(None);
         }
         // A self-reference looks among earlier rows only, so chains of parents end.
@@ -494,9 +522,24 @@ impl Dataset {
     }
 }
 
+/// When FKs are filled: on their own first, then those following another FK's parent, then those
+/// picking among the rows another FK's parent owns.
+fn fill_stage(fk: &FkGen) -> u8 {
+    match (&fk.inherit, fk.within) {
+        (Some(_), _) => 1,
+        (None, Some(_)) => 2,
+        (None, None) => 0,
+    }
+}
+
+/// Whether this attempt at `row` draws NULL for `fk`.
+fn drawn_null(fk: &FkGen, key: StreamKey, row: u64) -> bool {
+    fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate
+}
+
 fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &RowScratch, attempt: u32) -> Option<u64> {
     let key = attempt_key(fk.key, attempt);
-    if fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate {
+    if drawn_null(fk, key, row) {
         return None;
     }
     match &fk.picker {

@@ -8,6 +8,12 @@
 //! project's owner. Chains may be transitive (`session_id -> chat_sessions.project_id ->
 //! projects.organization_id`), up to [`MAX_HOPS`].
 //!
+//! The other direction, when `B`'s parent is settled (a fan-out, or inherited as above): an FK `A`
+//! whose parent table is laid out per `B`'s parent table (`rows = { per = ... }`, the fan-out FK
+//! under `B`'s column names) picks among the rows that `B`'s parent row owns: a session's project
+//! is one of its organization's projects. `A` may be nullable (it keeps its NULLs); when that row
+//! owns none, `A` picks on its own.
+//!
 //! Why NOT NULL and the same names: a NOT NULL FK says the row belongs to that parent (its
 //! tenant, its owner), and the same name says it is the same role. A nullable FK is an optional
 //! reference (`created_by`, `deleted_by`, a reviewer) and another name another role
@@ -66,20 +72,83 @@ pub fn derive(
             .filter_map(|a| shortest_chain(tables, fks[a].parent, fks[b].parent, &wanted).map(|hops| (a, hops)));
         let best = candidates.min_by_key(|(a, hops)| (hops.len(), fks[*a].null_rate > 0.0, *a));
         if let Some((a, hops)) = best {
-            described.push((b, describe(tables, &fks[a], slots, &hops)));
+            let chain = describe(tables, &fks[a], slots, &hops);
+            described.push((b, format!("the row reached by {chain}, so related rows agree")));
             fks[b].inherit = Some(Inherit { source: a, hops });
             sources.push(a);
         }
     }
+    described.extend(derive_within(tables, fks, slots, configured, &sources));
     described
+}
+
+/// The other direction: an FK `A` whose parent table is laid out per `Q` (`rows = { per = ... }`)
+/// while another FK `B` of the row picks a `Q` row under the fan-out FK's column names picks
+/// among the rows that `Q` row owns: a social post's content of its own project, a session's
+/// project of its own organization. `B` may be a fan-out, inherited or plain FK; `A` is neither a
+/// source nor an owner, so the fill order holds.
+fn derive_within(
+    tables: &Tables,
+    fks: &mut [FkGen],
+    slots: &[ColumnSlot],
+    configured: &dyn Fn(usize) -> bool,
+    sources: &[usize],
+) -> Vec<(usize, String)> {
+    let mut described = Vec::new();
+    let mut owners: Vec<usize> = Vec::new();
+    for a in 0..fks.len() {
+        let fk = &fks[a];
+        if sources.contains(&a) || owners.contains(&a) || !is_free(tables, fk, configured) {
+            continue;
+        }
+        let Some((owned, fan_fk)) = fanned_out(tables, fk.parent) else { continue };
+        let wanted = signature(&fan_fk.pairs, &owned.columns);
+        let owner = (0..fks.len()).find(|&b| {
+            b != a
+                && fks[b].parent == fan_fk.parent
+                && fks[b].within.is_none()
+                && signature(&fks[b].pairs, slots) == wanted
+        });
+        let Some(b) = owner else { continue };
+        let name = |table: usize| tables.names.get(table).cloned().unwrap_or_default();
+        let columns: Vec<&str> =
+            fks[b].pairs.iter().filter_map(|(s, _)| slots.get(*s).map(|s| s.name.as_str())).collect();
+        described.push((
+            a,
+            format!(
+                "a row of {} owned by the {} row of {} (its rows are per {}), so related rows agree",
+                name(fks[a].parent),
+                name(fan_fk.parent),
+                columns.join(", "),
+                name(fan_fk.parent)
+            ),
+        ));
+        fks[a].within = Some(b);
+        owners.push(b);
+    }
+    described
+}
+
+/// A table generated before this one and laid out per parent, with its fan-out FK.
+fn fanned_out<'a>(tables: &Tables<'a>, table: usize) -> Option<(&'a TableGen, &'a FkGen)> {
+    let generator = passable(tables, table)?;
+    generator.fan_out.as_ref()?;
+    let fan_fk = generator.fks.iter().find(|fk| matches!(fk.picker, Picker::FanOut))?;
+    Some((generator, fan_fk))
 }
 
 /// An FK that would pick uniformly, is never NULL and is set by no profile rule.
 fn is_target(tables: &Tables, fk: &FkGen, configured: &dyn Fn(usize) -> bool) -> bool {
+    fk.null_rate == 0.0 && is_free(tables, fk, configured)
+}
+
+/// An FK that would pick uniformly, may hold a value and is set by no profile rule.
+fn is_free(tables: &Tables, fk: &FkGen, configured: &dyn Fn(usize) -> bool) -> bool {
     matches!(fk.picker, Picker::Uniform { .. })
         && fk.inherit.is_none()
+        && fk.within.is_none()
         && fk.parent != tables.this
-        && fk.null_rate == 0.0
+        && fk.null_rate < 1.0
         && !fk.pairs.is_empty()
         && !fk.pairs.iter().any(|(slot, _)| configured(*slot))
 }

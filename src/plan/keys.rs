@@ -113,7 +113,7 @@ struct Builder<'a> {
     /// Sets of slots known to be unique together.
     unique_sets: Vec<BTreeSet<usize>>,
     relationships: Vec<String>,
-    /// FKs that copy their parent along a chain of other FKs, with the chain as text.
+    /// FKs that take their parent from another FK's (a chain, or the rows it owns), and how.
     inherited: Vec<(usize, String)>,
     notes: Vec<String>,
     /// The most rows the unique keys can hold, when below a default volume.
@@ -270,7 +270,7 @@ impl<'a> Builder<'a> {
                 false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },
             };
             let key = StreamKey::new(self.context.seed, &self.table.name.plain(), &format!("fk:{}", fk.name));
-            self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None });
+            self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None, within: None });
         }
         Ok(())
     }
@@ -399,9 +399,7 @@ impl<'a> Builder<'a> {
             };
             let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
             let how = match self.inherited.iter().find(|(i, _)| *i == f) {
-                Some((_, chain)) => {
-                    format!("the row reached by {chain}, so related rows agree; where that gives no row: {how}")
-                }
+                Some((_, follows)) => format!("{follows}; where that gives no row: {how}"),
                 None => how,
             };
             self.relationships.push(format!("{} -> {parent}: {how}{nulls}", columns.join(", ")));

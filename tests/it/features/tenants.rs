@@ -120,3 +120,46 @@ async fn a_profile_rule_keeps_a_foreign_key_independent() {
                     WHERE s.org_id <> p.org_id";
     assert_eq!(scalar(&db, sessions).await, 0);
 }
+
+/// The other direction: a session's organization comes from its user, and its project, from a
+/// table laid out per organization, is one of that organization's projects (when it has any).
+#[tokio::test]
+async fn a_foreign_key_picks_among_the_rows_its_owner_owns() {
+    use crate::support::{TestDb, run_seed, scalar, temp_folder};
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE SCHEMA app;
+         CREATE TABLE app.orgs (id int PRIMARY KEY, name text);
+         CREATE TABLE app.users (id int PRIMARY KEY, org_id int NOT NULL REFERENCES app.orgs);
+         CREATE TABLE app.projects (id int PRIMARY KEY, org_id int NOT NULL REFERENCES app.orgs);
+         CREATE TABLE app.sessions (
+             id int PRIMARY KEY,
+             user_id int NOT NULL REFERENCES app.users,
+             org_id int NOT NULL REFERENCES app.orgs,
+             project_id int REFERENCES app.projects
+         );",
+    )
+    .await;
+    let dir = temp_folder("tenant-within");
+    let profile = dir.join("app.toml");
+    let text = "schemas = [\"app\"]\n\n[tables.\"app.orgs\"]\nrows = 20\n\n\
+                [tables.\"app.users\"]\nrows = { per = \"app.orgs\", count = \"1..=4\" }\n\n\
+                [tables.\"app.projects\"]\nrows = { per = \"app.orgs\", count = \"0..=3\" }\n\n\
+                [tables.\"app.sessions\"]\nrows = 300\n";
+    std::fs::write(&profile, text).expect("write profile");
+    let profile = profile.display().to_string();
+    let plan = run_seed(&["plan", "--profile", &profile], &db.url);
+    let plan_text = String::from_utf8_lossy(&plan.stdout).to_string();
+    assert!(
+        plan_text.contains("project_id -> app.projects: a row of app.projects owned by the app.orgs row of org_id"),
+        "{plan_text}"
+    );
+    let run = run_seed(&["--profile", &profile], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    let users = "SELECT count(*) FROM app.sessions s JOIN app.users u ON u.id = s.user_id WHERE s.org_id <> u.org_id";
+    assert_eq!(scalar(&db, users).await, 0);
+    let projects = "SELECT count(*) FROM app.sessions s JOIN app.projects p ON p.id = s.project_id WHERE s.org_id <> p.org_id \
+                    AND EXISTS (SELECT 1 FROM app.projects o WHERE o.org_id = s.org_id)";
+    assert_eq!(scalar(&db, projects).await, 0, "a project of another organization although the session's has some");
+    assert!(scalar(&db, "SELECT count(*) FROM app.sessions WHERE project_id IS NOT NULL").await > 200);
+}
