@@ -414,8 +414,9 @@ impl Dataset {
     }
 
     /// For an FK picking `within` its owner's rows: NULL by the FK's null rate, else a row of the
-    /// parent table owned by `owner` (its fan-out parent), or `None` (pick on its own) when the
-    /// owner is NULL or owns no row.
+    /// parent table owned by `owner` (its fan-out parent). When the owner owns no row, NULL if the
+    /// FK may be NULL (another owner's row would disagree); `None` (pick on its own) when it may
+    /// not, or when the owner is NULL.
     fn owned_pick(&self, fk: &FkGen, owner: Option<u64>, row: u64, attempt: u32) -> Option<Option<u64>> {
         let key = attempt_key(fk.key, attempt);
         if drawn_null(fk, key, row) {
@@ -423,8 +424,10 @@ impl Dataset {
         }
         let fan = self.tables.get(fk.parent)?.fan_out.as_ref()?;
         let owner = owner?;
-        let count = fan.count_for(owner);
-        (count > 0).then(|| Some(fan.start_of(owner) + key.derive("owned").below(row, count)))
+        match fan.count_for(owner) {
+            0 => (fk.null_rate > 0.0).then_some(None),
+            count => Some(Some(fan.start_of(owner) + key.derive("owned").below(row, count))),
+        }
     }
 
     /// The parent an inheriting FK takes: the chain's end, else its own pick.

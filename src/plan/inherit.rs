@@ -12,7 +12,8 @@
 //! whose parent table is laid out per `B`'s parent table (`rows = { per = ... }`, the fan-out FK
 //! under `B`'s column names) picks among the rows that `B`'s parent row owns: a session's project
 //! is one of its organization's projects. `A` may be nullable (it keeps its NULLs); when that row
-//! owns none, `A` picks on its own.
+//! owns none, a nullable `A` is NULL (rather than another organization's) and a NOT NULL one
+//! picks on its own.
 //!
 //! Why NOT NULL and the same names: a NOT NULL FK says the row belongs to that parent (its
 //! tenant, its owner), and the same name says it is the same role. A nullable FK is an optional
@@ -25,8 +26,9 @@
 //!   self-reference, and an FK always NULL keep their picker;
 //! - the profile next: any setting on one of `B`'s columns keeps `B` independent (the opt-out:
 //!   `columns.user_id = { null_rate = 0 }`);
-//! - of several chains (a diamond), the shortest wins, then one starting from a NOT NULL FK
-//!   (always there to follow), then the FK that comes first in the table's FK order. The other
+//! - of several chains (a diamond), one starting from a NOT NULL FK wins (the row belongs to that
+//!   parent: a block's organization is its episode's, not its creator's), then the shortest, then
+//!   the FK that comes first in the table's FK order. The other
 //!   chains may disagree: `seed plan` says which one each FK follows;
 //! - an FK that inherits is never a source, and a source never inherits (FKs are taken in order).
 //!
@@ -70,7 +72,7 @@ pub fn derive(
         let candidates = (0..fks.len())
             .filter(|&a| a != b && fks[a].inherit.is_none() && is_source(tables, &fks[a], fks[b].parent))
             .filter_map(|a| shortest_chain(tables, fks[a].parent, fks[b].parent, &wanted).map(|hops| (a, hops)));
-        let best = candidates.min_by_key(|(a, hops)| (hops.len(), fks[*a].null_rate > 0.0, *a));
+        let best = candidates.min_by_key(|(a, hops)| (fks[*a].null_rate > 0.0, hops.len(), *a));
         if let Some((a, hops)) = best {
             let chain = describe(tables, &fks[a], slots, &hops);
             described.push((b, format!("the row reached by {chain}, so related rows agree")));
