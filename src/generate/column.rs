@@ -99,6 +99,10 @@ pub enum ColumnGen {
         min: u32,
         max: u32,
     },
+    /// An id for a text key: `prefix_` and the index in base36, [`KEY_DIGITS`] wide (`usr_0000002s`).
+    Key {
+        prefix: String,
+    },
     /// Text matching a simple regular expression from a CHECK.
     Pattern {
         regex: String,
@@ -243,6 +247,7 @@ impl ColumnGen {
             }
             ColumnGen::Composite { fields } => fields.first().map_or(Some(1), |f| f.generator.capacity()),
             ColumnGen::Literal(kind) => kind.capacity(),
+            ColumnGen::Key { .. } => Some(KEY_CAPACITY),
             _ => None,
         }
     }
@@ -271,6 +276,10 @@ impl ColumnGen {
             ColumnGen::Text { kind, min, max } => fill_text(rng, unique, *kind, *min, *max, out.text_mut()),
             ColumnGen::Pattern { regex, max } => fill_pattern(rng, unique, regex, *max, out),
             ColumnGen::Uuid => *out = Value::Uuid(uuid_value(rng, unique)),
+            ColumnGen::Key { prefix } => {
+                let index = unique.unwrap_or_else(|| rng.below(KEY_CAPACITY));
+                *out = Value::Text(format!("{prefix}_{:0>width$}", base36(index), width = KEY_DIGITS));
+            }
             ColumnGen::Json { array } => fill_json(rng, unique, *array, out.text_mut()),
             ColumnGen::Bytes { max } => *out = Value::Bytes(bytes_value(rng, unique, *max)),
             ColumnGen::Array { element, min, max, dimensions } => {
@@ -427,6 +436,10 @@ fn fit_length(rng: &mut RowRng, unique: Option<u64>, min: usize, max: usize, out
     }
 }
 
+/// Base36 digits of a [`ColumnGen::Key`], and how many distinct keys they hold.
+pub const KEY_DIGITS: usize = 8;
+const KEY_CAPACITY: u64 = 36u64.pow(KEY_DIGITS as u32);
+
 /// Unique text columns shorter than this always use the fixed-width index form.
 const COMPACT_BELOW: usize = 40;
 
@@ -482,12 +495,14 @@ fn unique_variant(regex: &str, text: String, k: u64, max: usize) -> String {
     text
 }
 
-/// A version-4-shaped UUID. With a unique index, the low 56 bits are a bijection of the index,
-/// so distinct indexes give distinct UUIDs by construction.
+/// A version-4-shaped UUID. With a unique index, the low 56 bits are a keyed bijection of the
+/// index, so distinct indexes give distinct UUIDs by construction; the key keeps small indexes
+/// (index 0 once gave `...-8000-000000000000`) looking as random as the rest.
 fn uuid_value(rng: &mut RowRng, unique: Option<u64>) -> [u8; 16] {
+    const KEY: u64 = 0x005a_83c1_e96d_27f4;
     let high = rng.next_word();
     let low = match unique {
-        Some(k) => (rng.next_word() & 0xff00_0000_0000_0000) | permute56(k),
+        Some(k) => (rng.next_word() & 0xff00_0000_0000_0000) | permute56(k ^ KEY),
         None => rng.next_word(),
     };
     let mut bytes = [0u8; 16];
@@ -900,6 +915,17 @@ mod tests {
             texts.sort();
             texts.dedup();
             assert_eq!(texts.len(), 5000, "{generator:?} repeated a value");
+        }
+    }
+
+    /// Key UUIDs look random from the first row on: no long run of zeros where the index is
+    /// small (the first row's once ended in `-8000-000000000000`).
+    #[test]
+    fn key_uuids_have_no_runs_of_zeros() {
+        for (k, v) in values(&ColumnGen::Uuid, 20_000, true).iter().enumerate() {
+            let Value::Uuid(bytes) = v else { panic!("{v:?}") };
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            assert!(!hex.contains("00000000"), "row {k}: {hex}");
         }
     }
 

@@ -6,6 +6,7 @@
 //! [`table`] computes keys and foreign keys without remembering anything.
 
 pub mod column;
+pub mod inherit;
 pub mod rng;
 pub mod span;
 pub mod table;

@@ -2,7 +2,8 @@
 //!
 //! A [`Dataset`] holds one [`TableGen`] per planned table. A row is filled in three steps:
 //! foreign keys (pick a parent *index* by the relationship's [`Picker`], then recompute that
-//! parent's key columns: no key pools, no lookups), then the other columns in dependency order.
+//! parent's key columns: no key pools, no lookups; an FK that inherits its parent follows another
+//! FK's pick instead, see [`super::inherit`]), then the other columns in dependency order.
 //! Unique keys over several columns are satisfied by [`UniqueDriver`]: a keyed permutation of the
 //! row index decomposed in mixed radix, one digit per key part (a join table's pairs).
 
@@ -10,12 +11,15 @@ use rand::distr::Distribution;
 use rand_distr::Zipf;
 
 use super::column::{ColumnGen, weighted_index};
+use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
 use super::value::Value;
 use crate::profile::Count;
 
-/// Parents per block of the fan-out prefix sums: memory is `parents / BLOCK` words.
-const BLOCK: u64 = 256;
+/// Parents per block of the fan-out prefix sums: memory is `parents / BLOCK` words, and a random
+/// access ([`FanOut::locate`], what children following a chain through this table do) walks up
+/// to `BLOCK` parents.
+const BLOCK: u64 = 16;
 
 #[derive(Debug, Clone)]
 pub struct TableGen {
@@ -31,6 +35,15 @@ pub struct TableGen {
     /// CHECKs that construction does not guarantee: each row is verified, and regenerated from
     /// other random streams (up to [`MAX_ATTEMPTS`]) when it fails.
     pub checks: Vec<RowCheck>,
+}
+
+impl TableGen {
+    /// Whether every row is made at the first attempt (no row checks, no match that can fail):
+    /// then what was written is what attempt 0 computes, and children may recompute it.
+    pub fn first_attempt_only(&self) -> bool {
+        self.checks.is_empty()
+            && self.fks.iter().all(|fk| !matches!(fk.picker, Picker::Matching { earlier: false, .. }))
+    }
 }
 
 /// Attempts at a row that satisfies the table's [`RowCheck`]s; the last one is kept regardless
@@ -92,6 +105,13 @@ pub struct FkGen {
     pub picker: Picker,
     pub null_rate: f64,
     pub key: StreamKey,
+    /// Take the parent from another FK's parent row instead of picking one (see [`Inherit`]);
+    /// `picker` is then the fallback when the chain gives nothing.
+    pub inherit: Option<Inherit>,
+    /// Pick among the parent rows that the parent picked by this other FK (index in the table's
+    /// FKs) owns through the parent table's fan-out (see [`Dataset::owned_pick`]); `picker` is the
+    /// fallback when it owns none.
+    pub within: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +223,13 @@ impl FanOut {
         }
     }
 
+    /// The first row `parent` owns (rows are laid out parent by parent).
+    pub fn start_of(&self, parent: u64) -> u64 {
+        let block = parent / BLOCK;
+        let start = self.block_starts.get(block as usize).copied().unwrap_or(self.total);
+        start + (block * BLOCK..parent).map(|p| self.count_for(p)).sum::<u64>()
+    }
+
     /// A sequential walker from `row`: the cheap way to lay out a chunk.
     pub fn cursor(&self, row: u64) -> FanCursor<'_> {
         let (parent, local) = self.locate(row);
@@ -231,10 +258,11 @@ impl FanCursor<'_> {
     }
 }
 
-/// Reused per-row scratch: driver digits.
+/// Reused per-row scratch: driver digits, and the parent each FK picked (for inherited FKs).
 #[derive(Debug, Default)]
 pub struct RowScratch {
     digits: Vec<Vec<u64>>,
+    picks: Vec<Option<u64>>,
 }
 
 /// Every planned table's generator, addressable by position: what a foreign key recomputes from.
@@ -263,32 +291,44 @@ impl Dataset {
         }
         let position = position.or_else(|| table.fan_out.as_ref().map(|f| f.locate(row)));
         self.compute_digits(table, row, position, scratch);
+        let mut picks = std::mem::take(&mut scratch.picks);
         for attempt in 0..MAX_ATTEMPTS {
-            let complete = self.fill_attempt(t, row, position, scratch, out, attempt);
+            let complete = self.fill_attempt(t, RowAt { row, position, attempt }, scratch, &mut picks, out);
             if complete && table.checks.iter().all(|check| check.passes(out)) {
-                return;
+                break;
             }
         }
+        scratch.picks = picks;
     }
 
+    /// One attempt at a row: FKs that pick on their own first, then those that inherit from them.
     fn fill_attempt(
         &self,
         t: usize,
-        row: u64,
-        position: Option<(u64, u64)>,
+        at: RowAt,
         scratch: &RowScratch,
+        picks: &mut Vec<Option<u64>>,
         out: &mut [Value],
-        attempt: u32,
     ) -> bool {
         let table = &self.tables[t];
         let mut complete = true;
+        let (row, attempt) = (at.row, at.attempt);
         // A self-reference looks for an earlier row that agrees on the row's own key columns
         // (`tenant` of `(tenant, parent) -> (tenant, id)`): they come first.
         for &c in table.fks.iter().flat_map(|fk| own_shared_columns(table, fk)) {
             fill_own_column(table, c, row, scratch, out, attempt);
         }
-        for fk in &table.fks {
-            complete &= self.fill_foreign_key(t, fk, RowAt { row, position, attempt }, scratch, out);
+        picks.clear();
+        picks.resize(table.fks.len(), None);
+        for stage in 0..3 {
+            for (f, fk) in table.fks.iter().enumerate().filter(|(_, fk)| fill_stage(fk) == stage) {
+                let other = fk.inherit.as_ref().map(|i| i.source).or(fk.within);
+                let source = other.and_then(|o| picks.get(o).copied().flatten());
+                match self.fill_foreign_key(t, fk, at, scratch, out, source) {
+                    Ok(pick) => picks[f] = pick,
+                    Err(NoMatch) => complete = false,
+                }
+            }
         }
         for &c in &table.order {
             fill_own_column(table, c, row, scratch, out, attempt);
@@ -334,19 +374,15 @@ impl Dataset {
     /// 0 picks. Building the whole row instead can recurse through self-references exponentially.
     fn foreign_key_value(&self, t: usize, row: u64, column: usize, out: &mut Value) -> bool {
         let table = &self.tables[t];
-        let first_attempt_only = table.checks.is_empty()
-            && table.fks.iter().all(|fk| !matches!(fk.picker, Picker::Matching { earlier: false, .. }));
-        let Some(fk) = table.fks.iter().find(|fk| fk.pairs.iter().any(|(child, _)| *child == column)) else {
+        let Some(f) = table.fks.iter().position(|fk| fk.pairs.iter().any(|(child, _)| *child == column)) else {
             return false;
         };
-        if !first_attempt_only || matches!(fk.picker, Picker::Matching { .. }) {
+        let fk = &table.fks[f];
+        if !table.first_attempt_only() || matches!(fk.picker, Picker::Matching { .. }) {
             return false;
         }
-        let position = table.fan_out.as_ref().map(|f| f.locate(row));
-        let mut scratch = RowScratch::default();
-        self.compute_digits(table, row, position, &mut scratch);
         let parent_column = fk.pairs.iter().find(|(child, _)| *child == column).map(|(_, p)| *p);
-        match (pick_parent(fk, row, position, &scratch, 0), parent_column) {
+        match (self.first_pick(t, row, f), parent_column) {
             (Some(p), Some(parent_column)) if !(fk.parent == t && p == row) => {
                 self.value_into(fk.parent, p, parent_column, out)
             }
@@ -367,17 +403,78 @@ impl Dataset {
         }
     }
 
-    fn fill_foreign_key(&self, t: usize, fk: &FkGen, at: RowAt, scratch: &RowScratch, out: &mut [Value]) -> bool {
-        let RowAt { row, position, attempt } = at;
-        let parent_row = match &fk.picker {
-            Picker::Matching { shared, parents, earlier } => {
-                match self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out) {
-                    Ok(parent) => parent,
-                    // No parent agrees with what the wider FK chose: the row is tried again.
-                    Err(NoMatch) => return false,
-                }
+    /// The parent FK `f` of table `t` picks for `row` at the first attempt: what was written when
+    /// the table's rows are always made at the first attempt ([`TableGen::first_attempt_only`]).
+    pub(super) fn first_pick(&self, t: usize, row: u64, f: usize) -> Option<u64> {
+        let table = &self.tables[t];
+        let fk = &table.fks[f];
+        let source = fk.inherit.as_ref().and_then(|i| table.fks.get(i.source));
+        // Locating a fan-out row and driving unique keys cost: only the pickers that read them pay.
+        let positional = [Some(fk), source]
+            .into_iter()
+            .flatten()
+            .any(|fk| matches!(fk.picker, Picker::FanOut | Picker::Digit { .. }));
+        let mut scratch = RowScratch::default();
+        let position = match positional {
+            true => table.fan_out.as_ref().map(|fan| fan.locate(row)),
+            false => None,
+        };
+        if positional {
+            self.compute_digits(table, row, position, &mut scratch);
+        }
+        let own = || pick_parent(fk, row, position, &scratch, 0);
+        match (&fk.inherit, fk.within) {
+            (Some(inherit), _) => {
+                self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, &scratch, 0)), own)
             }
-            _ => pick_parent(fk, row, position, scratch, attempt),
+            (None, Some(owner)) => self.owned_pick(fk, self.first_pick(t, row, owner), row, 0).unwrap_or_else(own),
+            (None, None) => own(),
+        }
+    }
+
+    /// For an FK picking `within` its owner's rows: NULL by the FK's null rate, else a row of the
+    /// parent table owned by `owner` (its fan-out parent). When the owner owns no row, NULL if the
+    /// FK may be NULL (another owner's row would disagree); `None` (pick on its own) when it may
+    /// not, or when the owner is NULL.
+    fn owned_pick(&self, fk: &FkGen, owner: Option<u64>, row: u64, attempt: u32) -> Option<Option<u64>> {
+        let key = attempt_key(fk.key, attempt);
+        if drawn_null(fk, key, row) {
+            return Some(None);
+        }
+        let fan = self.tables.get(fk.parent)?.fan_out.as_ref()?;
+        let owner = owner?;
+        match fan.count_for(owner) {
+            0 => (fk.null_rate > 0.0).then_some(None),
+            count => Some(Some(fan.start_of(owner) + key.derive("owned").below(row, count))),
+        }
+    }
+
+    /// The parent an inheriting FK takes: the chain's end, else its own pick.
+    fn resolve(&self, inherit: &Inherit, source: Option<u64>, own: impl FnOnce() -> Option<u64>) -> Option<u64> {
+        self.follow(inherit, source).or_else(own)
+    }
+
+    /// Fills `fk`'s columns; returns the parent row it took. `source` is the parent row of the FK
+    /// it inherits from, if any. `Err(NoMatch)`: no parent agrees with what a wider FK chose, and
+    /// the row is tried again.
+    fn fill_foreign_key(
+        &self,
+        t: usize,
+        fk: &FkGen,
+        at: RowAt,
+        scratch: &RowScratch,
+        out: &mut [Value],
+        source: Option<u64>,
+    ) -> Result<Option<u64>, NoMatch> {
+        let RowAt { row, position, attempt } = at;
+        let own = || pick_parent(fk, row, position, scratch, attempt);
+        let parent_row = match (&fk.inherit, &fk.picker) {
+            (Some(inherit), _) => self.resolve(inherit, source, own),
+            (None, _) if fk.within.is_some() => self.owned_pick(fk, source, row, attempt).unwrap_or_else(own),
+            (None, Picker::Matching { shared, parents, earlier }) => {
+                self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out)?
+            }
+            _ => own(),
         };
         for &(child, parent_column) in &fk.pairs {
             match parent_row {
@@ -389,7 +486,7 @@ impl Dataset {
                 None => out[child] = Value::Null,
             }
         }
-        true
+        Ok(parent_row)
     }
 }
 
@@ -499,7 +596,7 @@ impl Dataset {
         out: &[Value],
     ) -> Result<Option<u64>, NoMatch> {
         let key = attempt_key(fk.key, attempt);
-        if parents == 0 || (fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate) {
+        if parents == 0 || drawn_null(fk, key, row) {
             return Ok(None);
         }
         // A self-reference looks among earlier rows only, so chains of parents end.
@@ -544,9 +641,24 @@ fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, o
     out[c] = value;
 }
 
+/// When FKs are filled: on their own first, then those following another FK's parent, then those
+/// picking among the rows another FK's parent owns.
+fn fill_stage(fk: &FkGen) -> u8 {
+    match (&fk.inherit, fk.within) {
+        (Some(_), _) => 1,
+        (None, Some(_)) => 2,
+        (None, None) => 0,
+    }
+}
+
+/// Whether this attempt at `row` draws NULL for `fk`.
+fn drawn_null(fk: &FkGen, key: StreamKey, row: u64) -> bool {
+    fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate
+}
+
 fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &RowScratch, attempt: u32) -> Option<u64> {
     let key = attempt_key(fk.key, attempt);
-    if fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate {
+    if drawn_null(fk, key, row) {
         return None;
     }
     match &fk.picker {

@@ -7,7 +7,9 @@
 //! sequence, an index suffix, a permutation of parents); several parts share a
 //! [`UniqueDriver`]. A key that cannot hold the volume fails here, with the arithmetic. Expression
 //! keys count through the columns they keep apart ([`super::key_parts`]); a key made only of
-//! expressions that may merge values fails here too, naming the index.
+//! expressions that may merge values fails here too, naming the index. Last, an FK still picking
+//! uniformly may follow another FK's parent to its own, so related rows agree on their tenant or
+//! owner ([`inherit`]): constraints first, consistency where they leave a choice.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -22,7 +24,7 @@ use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
 use super::key_parts::key_parts;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns, fk_values};
+use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -31,6 +33,8 @@ pub struct TableContext<'a> {
     pub volumes: &'a Volumes,
     pub seed: u64,
     pub profile: Option<&'a Profile>,
+    /// The generators of the tables before this one (empty while volumes are being lowered).
+    pub built: &'a [TableGen],
 }
 
 /// Builds the generator and the printable plan of the table at load position `i`.
@@ -113,6 +117,8 @@ struct Builder<'a> {
     /// Sets of slots known to be unique together.
     unique_sets: Vec<BTreeSet<usize>>,
     relationships: Vec<String>,
+    /// FKs that take their parent from another FK's (a chain, or the rows it owns), and how.
+    inherited: Vec<(usize, String)>,
     notes: Vec<String>,
     /// The most rows the unique keys can hold, when below a default volume.
     clamp: Option<(u64, String)>,
@@ -134,6 +140,7 @@ impl<'a> Builder<'a> {
             filled_by: HashMap::new(),
             unique_sets: vec![],
             relationships: vec![],
+            inherited: vec![],
             notes: vec![],
             clamp: None,
         }
@@ -159,6 +166,7 @@ impl<'a> Builder<'a> {
             return Ok(Built::Clamp { rows, reason });
         }
         self.apply_null_rules_to_foreign_keys();
+        self.inherit_foreign_keys();
         self.describe_foreign_keys();
         let order = self.generation_order();
         let names: Vec<String> = self.slots.iter().map(|s| s.name.clone()).collect();
@@ -285,9 +293,21 @@ impl<'a> Builder<'a> {
                 false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },
             };
             let key = StreamKey::new(self.context.seed, &self.table.name.plain(), &format!("fk:{}", fk.name));
-            self.fks.push(FkGen { parent, pairs, picker, null_rate, key });
+            self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None, within: None });
         }
         Ok(())
+    }
+
+    /// Makes FKs copy their parent along other FKs where related rows should agree ([`inherit`]).
+    fn inherit_foreign_keys(&mut self) {
+        let names: Vec<String> = self.context.scoped.iter().map(|s| s.table.name.plain()).collect();
+        let tables = inherit::Tables { this: self.i, built: self.context.built, names: &names };
+        let settings = self.context.scoped[self.i].settings;
+        let slots = &self.slots;
+        let configured = |slot: usize| {
+            settings.is_some_and(|s| s.columns.iter().any(|c| slots.get(slot).is_some_and(|x| x.name == c.name.name)))
+        };
+        self.inherited = inherit::derive(&tables, &mut self.fks, slots, &configured);
     }
 
     /// A CHECK or the profile can force an FK column's NULLs (`parent_id IS NOT NULL AND level >= 1`),
@@ -433,7 +453,7 @@ impl<'a> Builder<'a> {
 
     /// One line per FK for `seed plan`, once unique keys have settled how parents are picked.
     fn describe_foreign_keys(&mut self) {
-        for fk in &self.fks {
+        for (f, fk) in self.fks.iter().enumerate() {
             let parent = self.context.scoped[fk.parent].table.name.plain();
             let columns: Vec<&str> = fk.pairs.iter().map(|(slot, _)| self.slots[*slot].name.as_str()).collect();
             let rows = self.context.volumes.rows[fk.parent];
@@ -454,6 +474,10 @@ impl<'a> Builder<'a> {
                 }
             };
             let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
+            let how = match self.inherited.iter().find(|(i, _)| *i == f) {
+                Some((_, follows)) => format!("{follows}; where that gives no row: {how}"),
+                None => how,
+            };
             self.relationships.push(format!("{} -> {parent}: {how}{nulls}", columns.join(", ")));
         }
     }

@@ -11,6 +11,7 @@ mod display;
 mod exclusion;
 pub mod fixture;
 mod fk_values;
+mod inherit;
 mod key_parts;
 mod keys;
 pub mod order;
@@ -247,7 +248,9 @@ fn build_tables(
         let mut generators = Vec::with_capacity(scoped.len());
         let mut lowered = false;
         for i in 0..scoped.len() {
-            let context = keys::TableContext { schema, scoped, position, volumes: &volumes, seed, profile };
+            // After a lowered volume this pass is thrown away: positions no longer line up.
+            let built = if lowered { &[][..] } else { &generators[..] };
+            let context = keys::TableContext { schema, scoped, position, volumes: &volumes, seed, profile, built };
             let built = keys::build_table(&context, i).map_err(|e| Failure::Table(scoped[i].table.name.clone(), e))?;
             match built {
                 keys::Built::Table(built) => {

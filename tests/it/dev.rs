@@ -44,6 +44,14 @@ async fn dev_loads_every_application_with_the_profiles_fan_out() {
         scalar(&db, "SELECT min(n) FROM (SELECT count(*) n FROM episode.token_usage_daily GROUP BY organization_id) x")
             .await;
     assert!(days >= 30, "{days}");
+    // Related rows agree on their owner and tenant: content belongs to its project's owner, a
+    // chat message to its session's organization (one FK followed through another's parent).
+    let owners = "SELECT count(*) FROM creator.content c JOIN creator.projects p ON p.id = c.project_id \
+                  WHERE c.user_id <> p.user_id";
+    assert_eq!(scalar(&db, owners).await, 0, "content owned by someone else than its project's owner");
+    let tenants = "SELECT count(*) FILTER (WHERE m.organization_id <> s.organization_id) FROM episode.chat_messages m \
+                   JOIN episode.chat_sessions s ON s.id = m.session_id";
+    assert_eq!(scalar(&db, tenants).await, 0, "chat messages in another organization than their session");
     let tables = "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                   WHERE n.nspname IN ('creator', 'story', 'episode') AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
     let names: Vec<String> =

@@ -6,8 +6,8 @@
 //! word. Columns filled by a foreign key get a generator too, but the key's value replaces it.
 
 use crate::generate::column::{
-    ColumnGen, CompositeField, GeoShape, IntSpread, IsnKind, LiteralKind, MAX_MULTIRANGE, MomentUnit, REFERENCE_DAY,
-    REFERENCE_MICROS,
+    ColumnGen, CompositeField, GeoShape, IntSpread, IsnKind, KEY_DIGITS, LiteralKind, MAX_MULTIRANGE, MomentUnit,
+    REFERENCE_DAY, REFERENCE_MICROS,
 };
 use crate::generate::rng::StreamKey;
 use crate::generate::table::ColumnSlot;
@@ -81,6 +81,7 @@ pub fn choose_all(
             notes.push(format!("column {} ({}) has no generator and is NOT NULL", slot.name, table.columns[c].ty.name));
         }
     }
+    text_keys_as_ids(table, written, settings, &mut slots);
     unsupported_columns(table, written, &slots)?;
     check_partition_keys(table, written, &unaimed, settings)?;
     Ok(ColumnChoice { slots, notes })
@@ -119,6 +120,33 @@ fn check_partition_keys(
         ));
     }
     Ok(())
+}
+
+/// A text primary key that nothing else shapes (no hint in its name, no CHECK, no profile rule)
+/// looks like an id: a prefix from the table's name and a base36 index (`usr_0000002s`), rather
+/// than filler words with a number.
+fn text_keys_as_ids(table: &Table, written: &[usize], settings: Option<&TableSettings>, slots: &mut [ColumnSlot]) {
+    let Some([column]) = table.primary_key.as_ref().map(|k| k.columns.as_slice()) else { return };
+    if settings.is_some_and(|s| s.columns.iter().any(|c| c.name.name == *column)) {
+        return;
+    }
+    let Some(slot) = written.iter().position(|&c| table.columns[c].name == *column) else { return };
+    let prefix = key_prefix(&table.name.name);
+    let length = (prefix.len() + 1 + KEY_DIGITS) as u32;
+    let fits = match slots[slot].generator {
+        ColumnGen::Text { kind: None, min, max } => min <= length && length <= max,
+        _ => false,
+    };
+    if fits && table.columns[written[slot]].ty.is_textual() {
+        slots[slot].generator = ColumnGen::Key { prefix };
+    }
+}
+
+/// The table name's first letter and next consonants, three at most: `users` -> `usr`.
+fn key_prefix(table: &str) -> String {
+    let letters: Vec<char> = table.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect();
+    let Some((&first, rest)) = letters.split_first() else { return "id".to_string() };
+    std::iter::once(first).chain(rest.iter().copied().filter(|c| !"aeiou".contains(*c))).take(3).collect()
 }
 
 /// A NOT NULL column of a type we cannot generate is a plan error that says how to fix it.

@@ -448,3 +448,20 @@ async fn self_dependent_key_is_refused_not_a_stack_overflow() {
     assert!(lenient.stderr_text().contains("skipped public.swapped"), "{}", lenient.stderr_text());
     assert_eq!(scalar(&db, "SELECT count(*) FROM plain").await, 5);
 }
+
+/// A text primary key with no other hint looks like an id (a prefix from the table's name and a
+/// base36 index), not like filler words; a varchar(36) key too, and a child's FK copies it.
+#[tokio::test]
+async fn text_primary_keys_look_like_ids() {
+    let s = seed(
+        r#"
+        CREATE TABLE users (id varchar(36) PRIMARY KEY, email text NOT NULL);
+        CREATE TABLE "Project" (id text PRIMARY KEY, user_id varchar(36) NOT NULL REFERENCES users);
+        "#,
+    )
+    .await;
+    let pattern = |table: &str, prefix: &str| format!("{table} WHERE id !~ '^{prefix}_[0-9a-z]{{8}}$'");
+    assert_eq!(s.count(&pattern("users", "usr")).await, 0);
+    assert_eq!(s.count(&pattern("\"Project\"", "prj")).await, 0);
+    assert_eq!(s.scalar("SELECT count(DISTINCT id) FROM users").await, ROWS);
+}

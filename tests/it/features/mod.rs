@@ -15,7 +15,7 @@ mod keys;
 mod names;
 mod partitions;
 mod skips;
-
+mod tenants;
 mod types;
 
 use serde_json::Value;

@@ -1,0 +1,233 @@
+//! Which foreign keys copy their parent along another FK, so related rows agree on their tenant.
+//!
+//! The rule: a table has FK `A` (`session_id -> chat_sessions`) and a NOT NULL FK `B`
+//! (`organization_id -> organizations`); `A`'s parent reaches `B`'s parent table through its own
+//! NOT NULL FKs (here directly: `chat_sessions.organization_id`), the last of which has `B`'s
+//! column names and references the same columns. Then `B` is not picked: it takes the row that
+//! chain ends at, so a message belongs to its session's organization, and content to its
+//! project's owner. Chains may be transitive (`session_id -> chat_sessions.project_id ->
+//! projects.organization_id`), up to [`MAX_HOPS`].
+//!
+//! The other direction, when `B`'s parent is settled (a fan-out, or inherited as above): an FK `A`
+//! whose parent table is laid out per `B`'s parent table (`rows = { per = ... }`, the fan-out FK
+//! under `B`'s column names) picks among the rows that `B`'s parent row owns: a session's project
+//! is one of its organization's projects. `A` may be nullable (it keeps its NULLs); when that row
+//! owns none, a nullable `A` is NULL (rather than another organization's) and a NOT NULL one
+//! picks on its own.
+//!
+//! Why NOT NULL and the same names: a NOT NULL FK says the row belongs to that parent (its
+//! tenant, its owner), and the same name says it is the same role. A nullable FK is an optional
+//! reference (`created_by`, `deleted_by`, a reviewer) and another name another role
+//! (`tasks.assignee_id` is not `projects.lead_id`): those stay independent.
+//!
+//! What wins, deterministically:
+//! - keys first: `B` inherits only when it would otherwise pick uniformly. A fan-out parent, a
+//!   one-to-one FK, a part of a composite unique key, an FK that agrees with a wider one, a
+//!   self-reference, and an FK always NULL keep their picker;
+//! - the profile next: any setting on one of `B`'s columns keeps `B` independent (the opt-out:
+//!   `columns.user_id = { null_rate = 0 }`);
+//! - of several chains (a diamond), one starting from a NOT NULL FK wins (the row belongs to that
+//!   parent: a block's organization is its episode's, not its creator's), then the shortest, then
+//!   the FK that comes first in the table's FK order. The other
+//!   chains may disagree: `seed plan` says which one each FK follows;
+//! - an FK that inherits is never a source, and a source never inherits (FKs are taken in order).
+//!
+//! In doubt, the FK keeps its picker: chains only pass through tables generated before this one
+//! whose rows are always made at the first attempt, over FKs whose pick is a pure function of the
+//! row index (no self-references, no matching probes); so cycles and composite overlaps are left
+//! alone. At generation, when the source is NULL (a nullable `A`) `B` picks on its own.
+
+use crate::generate::TableGen;
+use crate::generate::inherit::Inherit;
+use crate::generate::table::{ColumnSlot, FkGen, Picker};
+
+/// The longest chain followed, in FKs after the source.
+pub const MAX_HOPS: usize = 3;
+
+/// The table being planned, and the tables before it.
+pub struct Tables<'a> {
+    /// This table's position in load order.
+    pub this: usize,
+    /// The generators of the tables before it, by position.
+    pub built: &'a [TableGen],
+    /// Every planned table's name, by position.
+    pub names: &'a [String],
+}
+
+/// Sets `inherit` on the FKs of `fks` that follow a chain; returns, by FK index, the chain as
+/// `seed plan` shows it. `configured` says whether the profile sets a column (by slot).
+pub fn derive(
+    tables: &Tables,
+    fks: &mut [FkGen],
+    slots: &[ColumnSlot],
+    configured: &dyn Fn(usize) -> bool,
+) -> Vec<(usize, String)> {
+    let mut described = Vec::new();
+    let mut sources: Vec<usize> = Vec::new();
+    for b in 0..fks.len() {
+        if sources.contains(&b) || !is_target(tables, &fks[b], configured) {
+            continue;
+        }
+        let wanted = signature(&fks[b].pairs, slots);
+        let candidates = (0..fks.len())
+            .filter(|&a| a != b && fks[a].inherit.is_none() && is_source(tables, &fks[a], fks[b].parent))
+            .filter_map(|a| shortest_chain(tables, fks[a].parent, fks[b].parent, &wanted).map(|hops| (a, hops)));
+        let best = candidates.min_by_key(|(a, hops)| (fks[*a].null_rate > 0.0, hops.len(), *a));
+        if let Some((a, hops)) = best {
+            let chain = describe(tables, &fks[a], slots, &hops);
+            described.push((b, format!("the row reached by {chain}, so related rows agree")));
+            fks[b].inherit = Some(Inherit { source: a, hops });
+            sources.push(a);
+        }
+    }
+    described.extend(derive_within(tables, fks, slots, configured, &sources));
+    described
+}
+
+/// The other direction: an FK `A` whose parent table is laid out per `Q` (`rows = { per = ... }`)
+/// while another FK `B` of the row picks a `Q` row under the fan-out FK's column names picks
+/// among the rows that `Q` row owns: a social post's content of its own project, a session's
+/// project of its own organization. `B` may be a fan-out, inherited or plain FK; `A` is neither a
+/// source nor an owner, so the fill order holds.
+fn derive_within(
+    tables: &Tables,
+    fks: &mut [FkGen],
+    slots: &[ColumnSlot],
+    configured: &dyn Fn(usize) -> bool,
+    sources: &[usize],
+) -> Vec<(usize, String)> {
+    let mut described = Vec::new();
+    let mut owners: Vec<usize> = Vec::new();
+    for a in 0..fks.len() {
+        let fk = &fks[a];
+        if sources.contains(&a) || owners.contains(&a) || !is_free(tables, fk, configured) {
+            continue;
+        }
+        let Some((owned, fan_fk)) = fanned_out(tables, fk.parent) else { continue };
+        let wanted = signature(&fan_fk.pairs, &owned.columns);
+        let owner = (0..fks.len()).find(|&b| {
+            b != a
+                && fks[b].parent == fan_fk.parent
+                && fks[b].within.is_none()
+                && signature(&fks[b].pairs, slots) == wanted
+        });
+        let Some(b) = owner else { continue };
+        let name = |table: usize| tables.names.get(table).cloned().unwrap_or_default();
+        let columns: Vec<&str> =
+            fks[b].pairs.iter().filter_map(|(s, _)| slots.get(*s).map(|s| s.name.as_str())).collect();
+        described.push((
+            a,
+            format!(
+                "a row of {} owned by the {} row of {} (its rows are per {}), so related rows agree",
+                name(fks[a].parent),
+                name(fan_fk.parent),
+                columns.join(", "),
+                name(fan_fk.parent)
+            ),
+        ));
+        fks[a].within = Some(b);
+        owners.push(b);
+    }
+    described
+}
+
+/// A table generated before this one and laid out per parent, with its fan-out FK.
+fn fanned_out<'a>(tables: &Tables<'a>, table: usize) -> Option<(&'a TableGen, &'a FkGen)> {
+    let generator = passable(tables, table)?;
+    generator.fan_out.as_ref()?;
+    let fan_fk = generator.fks.iter().find(|fk| matches!(fk.picker, Picker::FanOut))?;
+    Some((generator, fan_fk))
+}
+
+/// An FK that would pick uniformly, is never NULL and is set by no profile rule.
+fn is_target(tables: &Tables, fk: &FkGen, configured: &dyn Fn(usize) -> bool) -> bool {
+    fk.null_rate == 0.0 && is_free(tables, fk, configured)
+}
+
+/// An FK that would pick uniformly, may hold a value and is set by no profile rule.
+fn is_free(tables: &Tables, fk: &FkGen, configured: &dyn Fn(usize) -> bool) -> bool {
+    matches!(fk.picker, Picker::Uniform { .. })
+        && fk.inherit.is_none()
+        && fk.within.is_none()
+        && fk.parent != tables.this
+        && fk.null_rate < 1.0
+        && !fk.pairs.is_empty()
+        && !fk.pairs.iter().any(|(slot, _)| configured(*slot))
+}
+
+/// An FK whose parent is generated before this table and picked as a pure function of the row.
+fn is_source(tables: &Tables, fk: &FkGen, target_parent: usize) -> bool {
+    !matches!(fk.picker, Picker::Matching { .. } | Picker::Earlier { .. })
+        && fk.parent != tables.this
+        && fk.parent != target_parent
+        && fk.parent < tables.built.len()
+}
+
+/// (parent column, child column name) pairs, in parent column order: two FKs with the same
+/// signature reference the same columns under the same names.
+fn signature<'s>(pairs: &[(usize, usize)], slots: &'s [ColumnSlot]) -> Vec<(usize, &'s str)> {
+    let mut signature: Vec<(usize, &str)> =
+        pairs.iter().filter_map(|&(child, parent)| slots.get(child).map(|s| (parent, s.name.as_str()))).collect();
+    signature.sort_unstable();
+    signature
+}
+
+/// A table a chain may pass through: generated before, not a fixture, rows at the first attempt.
+fn passable<'a>(tables: &Tables<'a>, table: usize) -> Option<&'a TableGen> {
+    let generator = tables.built.get(table)?;
+    (generator.fixed_rows.is_none() && generator.first_attempt_only()).then_some(generator)
+}
+
+/// The fewest FKs leading from table `from` to an FK into `target` with the `wanted` signature,
+/// breadth first and in FK order (so ties resolve the same way every time).
+fn shortest_chain(
+    tables: &Tables,
+    from: usize,
+    target: usize,
+    wanted: &[(usize, &str)],
+) -> Option<Vec<(usize, usize)>> {
+    let mut frontier: Vec<(usize, Vec<(usize, usize)>)> = vec![(from, vec![])];
+    let mut visited = vec![from];
+    for _ in 0..MAX_HOPS {
+        let mut next = Vec::new();
+        for (table, path) in frontier {
+            let Some(generator) = passable(tables, table) else { continue };
+            for (g, fk) in generator.fks.iter().enumerate() {
+                // Only NOT NULL FKs are followed: they say the row belongs to that parent.
+                if matches!(fk.picker, Picker::Matching { .. }) || fk.parent == table || fk.null_rate > 0.0 {
+                    continue;
+                }
+                let mut hops = path.clone();
+                hops.push((table, g));
+                if fk.parent == target && signature(&fk.pairs, &generator.columns) == wanted {
+                    return Some(hops);
+                }
+                if !visited.contains(&fk.parent) {
+                    visited.push(fk.parent);
+                    next.push((fk.parent, hops));
+                }
+            }
+        }
+        frontier = next;
+    }
+    None
+}
+
+/// `session_id -> episode.chat_sessions.organization_id`: the source's columns, then each FK followed.
+fn describe(tables: &Tables, source: &FkGen, slots: &[ColumnSlot], hops: &[(usize, usize)]) -> String {
+    let columns = |pairs: &[(usize, usize)], slots: &[ColumnSlot]| {
+        pairs.iter().filter_map(|(child, _)| slots.get(*child).map(|s| s.name.clone())).collect::<Vec<_>>().join(", ")
+    };
+    let mut text = columns(&source.pairs, slots);
+    for &(table, g) in hops {
+        let Some((generator, fk)) = tables.built.get(table).and_then(|t| t.fks.get(g).map(|fk| (t, fk))) else {
+            continue;
+        };
+        let name = tables.names.get(table).map(String::as_str).unwrap_or("?");
+        match fk.pairs.len() {
+            1 => text.push_str(&format!(" -> {name}.{}", columns(&fk.pairs, &generator.columns))),
+            _ => text.push_str(&format!(" -> {name}.({})", columns(&fk.pairs, &generator.columns))),
+        }
+    }
+    text
+}

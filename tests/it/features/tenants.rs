@@ -1,0 +1,171 @@
+//! Tenant and owner consistency across foreign keys: an FK whose parent is also reachable through
+//! another FK's parent (a message's organization through its session) copies that parent, so
+//! related rows agree. Chains of one and two FKs (through a table whose own FK inherits), a
+//! diamond (two chains, one wins), and FKs that stay independent: another name, or nullable.
+
+use super::seed;
+
+const SCHEMA: &str = r#"
+    CREATE TABLE orgs (id int PRIMARY KEY, name text NOT NULL);
+    CREATE TABLE users (id int PRIMARY KEY, org_id int NOT NULL REFERENCES orgs, email text NOT NULL);
+    CREATE TABLE projects (
+        id int PRIMARY KEY,
+        org_id int NOT NULL REFERENCES orgs,
+        lead_id int NOT NULL REFERENCES users,
+        name text NOT NULL
+    );
+    -- chain of one FK: a session's organization is its project's
+    CREATE TABLE sessions (
+        id int PRIMARY KEY,
+        org_id int NOT NULL REFERENCES orgs,
+        project_id int NOT NULL REFERENCES projects,
+        created_by int REFERENCES users,
+        title text
+    );
+    CREATE TABLE messages (
+        id int PRIMARY KEY,
+        org_id int NOT NULL REFERENCES orgs,
+        session_id int NOT NULL REFERENCES sessions,
+        created_by int REFERENCES users,
+        body text
+    );
+    -- chain of two FKs: tasks have no organization of their own; the note's nullable creator
+    -- reaches an organization in one FK, but the NOT NULL task it belongs to wins
+    CREATE TABLE tasks (id int PRIMARY KEY, project_id int NOT NULL REFERENCES projects, owner_id int REFERENCES users);
+    CREATE TABLE task_notes (
+        id int PRIMARY KEY,
+        task_id int NOT NULL REFERENCES tasks,
+        created_by int REFERENCES users,
+        org_id int NOT NULL REFERENCES orgs
+    );
+    -- a diamond: the organization is reachable through the project and through the user
+    CREATE TABLE assignments (
+        id int PRIMARY KEY,
+        org_id int NOT NULL REFERENCES orgs,
+        project_id int NOT NULL REFERENCES projects,
+        user_id int NOT NULL REFERENCES users
+    );
+"#;
+
+/// The plan's line for `table`'s FK on `column`.
+fn relationship(s: &super::Seeded, table: &str, column: &str) -> String {
+    let lines = s.table(table)["foreign_keys"].as_array().expect("foreign_keys").clone();
+    lines
+        .iter()
+        .filter_map(|l| l.as_str())
+        .find(|l| l.starts_with(&format!("{column} ->")))
+        .unwrap_or_else(|| panic!("no FK on {table}.{column}: {lines:?}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn foreign_keys_follow_their_related_rows_tenant() {
+    let s = seed(SCHEMA).await;
+    // One FK: every session in its project's organization, every message in its session's.
+    let sessions = "sessions s JOIN projects p ON p.id = s.project_id WHERE s.org_id <> p.org_id";
+    assert_eq!(s.count(sessions).await, 0);
+    let messages = "messages m JOIN sessions s ON s.id = m.session_id WHERE m.org_id <> s.org_id";
+    assert_eq!(s.count(messages).await, 0);
+    // A project's organization is its lead's; two FKs: a note's organization is its task's project's.
+    let projects = "projects p JOIN users u ON u.id = p.lead_id WHERE p.org_id <> u.org_id";
+    assert_eq!(s.count(projects).await, 0);
+    let notes = "task_notes n JOIN tasks t ON t.id = n.task_id JOIN projects p ON p.id = t.project_id \
+                 WHERE n.org_id <> p.org_id";
+    assert_eq!(s.count(notes).await, 0);
+    // The diamond: the project wins (first in FK order), and the plan says so.
+    let assignments = "assignments a JOIN projects p ON p.id = a.project_id WHERE a.org_id <> p.org_id";
+    assert_eq!(s.count(assignments).await, 0);
+    assert!(
+        relationship(&s, "public.assignments", "org_id").contains("reached by project_id -> public.projects.org_id")
+    );
+    assert!(relationship(&s, "public.messages", "org_id").contains("reached by session_id -> public.sessions.org_id"));
+    let chain = relationship(&s, "public.task_notes", "org_id");
+    assert!(chain.contains("reached by task_id -> public.tasks.project_id -> public.projects.org_id"), "{chain}");
+    // Another name is another role: an assignment's user is not forced to be its project's lead.
+    assert!(relationship(&s, "public.assignments", "user_id").starts_with("user_id -> public.users: uniform"));
+    assert!(s.count("assignments a JOIN projects p ON p.id = a.project_id WHERE a.user_id <> p.lead_id").await > 0);
+    // A nullable FK is an optional reference: a message's author is not its session's creator.
+    assert!(relationship(&s, "public.messages", "created_by").starts_with("created_by -> public.users: uniform"));
+    // Without the rule, uniform picks would disagree in most rows: the data really varies.
+    assert!(s.scalar("SELECT count(DISTINCT org_id) FROM messages").await > 5);
+}
+
+/// A profile rule on the FK's column keeps it independent (the opt-out), and `seed plan` says
+/// uniform; the FK without a rule still follows its session.
+#[tokio::test]
+async fn a_profile_rule_keeps_a_foreign_key_independent() {
+    use crate::support::{TestDb, run_seed, scalar, temp_folder};
+    let db = TestDb::new().await;
+    let schema = SCHEMA.replace("CREATE TABLE ", "CREATE TABLE app.").replace("REFERENCES ", "REFERENCES app.");
+    db.execute(&format!("CREATE SCHEMA app; {schema}")).await;
+    let dir = temp_folder("tenant-opt-out");
+    let profile = dir.join("app.toml");
+    let text = "schemas = [\"app\"]\n\n[tables.\"app.messages\"]\ncolumns.org_id = { null_rate = 0 }\n";
+    std::fs::write(&profile, text).expect("write profile");
+    let profile = profile.display().to_string();
+    let plan = run_seed(&["plan", "--profile", &profile, "--json"], &db.url);
+    let plan: serde_json::Value = serde_json::from_slice(&plan.stdout).expect("plan JSON");
+    let org_fk = |table: &str| {
+        let tables = plan["tables"].as_array().expect("tables");
+        let entry = tables.iter().find(|t| t["table"] == table).expect("table in the plan");
+        let lines = entry["foreign_keys"].as_array().expect("foreign_keys");
+        lines.iter().filter_map(|l| l.as_str()).find(|l| l.starts_with("org_id ->")).expect("org_id").to_string()
+    };
+    assert!(org_fk("app.messages").starts_with("org_id -> app.orgs: uniform"), "{plan:#}");
+    assert!(org_fk("app.sessions").contains("the row reached by project_id"), "{plan:#}");
+    let run = run_seed(&["--profile", &profile], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    let messages = "SELECT count(*) FROM app.messages m JOIN app.sessions s ON s.id = m.session_id \
+                    WHERE m.org_id <> s.org_id";
+    assert!(scalar(&db, messages).await > 0, "the rule keeps messages.org_id independent");
+    let sessions = "SELECT count(*) FROM app.sessions s JOIN app.projects p ON p.id = s.project_id \
+                    WHERE s.org_id <> p.org_id";
+    assert_eq!(scalar(&db, sessions).await, 0);
+}
+
+/// The other direction: a session's organization comes from its user, and its project, from a
+/// table laid out per organization, is one of that organization's projects (when it has any).
+#[tokio::test]
+async fn a_foreign_key_picks_among_the_rows_its_owner_owns() {
+    use crate::support::{TestDb, run_seed, scalar, temp_folder};
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE SCHEMA app;
+         CREATE TABLE app.orgs (id int PRIMARY KEY, name text);
+         CREATE TABLE app.users (id int PRIMARY KEY, org_id int NOT NULL REFERENCES app.orgs);
+         CREATE TABLE app.projects (id int PRIMARY KEY, org_id int NOT NULL REFERENCES app.orgs);
+         CREATE TABLE app.sessions (
+             id int PRIMARY KEY,
+             user_id int NOT NULL REFERENCES app.users,
+             org_id int NOT NULL REFERENCES app.orgs,
+             project_id int REFERENCES app.projects
+         );",
+    )
+    .await;
+    let dir = temp_folder("tenant-within");
+    let profile = dir.join("app.toml");
+    let text = "schemas = [\"app\"]\n\n[tables.\"app.orgs\"]\nrows = 20\n\n\
+                [tables.\"app.users\"]\nrows = { per = \"app.orgs\", count = \"1..=4\" }\n\n\
+                [tables.\"app.projects\"]\nrows = { per = \"app.orgs\", count = \"0..=3\" }\n\n\
+                [tables.\"app.sessions\"]\nrows = 300\n";
+    std::fs::write(&profile, text).expect("write profile");
+    let profile = profile.display().to_string();
+    let plan = run_seed(&["plan", "--profile", &profile], &db.url);
+    let plan_text = String::from_utf8_lossy(&plan.stdout).to_string();
+    assert!(
+        plan_text.contains("project_id -> app.projects: a row of app.projects owned by the app.orgs row of org_id"),
+        "{plan_text}"
+    );
+    let run = run_seed(&["--profile", &profile], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    let users = "SELECT count(*) FROM app.sessions s JOIN app.users u ON u.id = s.user_id WHERE s.org_id <> u.org_id";
+    assert_eq!(scalar(&db, users).await, 0);
+    // Never another organization's project: NULL when the session's organization has none.
+    let projects =
+        "SELECT count(*) FROM app.sessions s JOIN app.projects p ON p.id = s.project_id WHERE s.org_id <> p.org_id";
+    assert_eq!(scalar(&db, projects).await, 0, "a project of another organization");
+    assert!(scalar(&db, "SELECT count(*) FROM app.sessions WHERE project_id IS NOT NULL").await > 100);
+    let orphans = "SELECT count(*) FROM app.sessions s WHERE project_id IS NULL \
+                   AND EXISTS (SELECT 1 FROM app.projects p WHERE p.org_id = s.org_id)";
+    assert!(scalar(&db, orphans).await < 60, "NULL only by the null rate where the organization has projects");
+}
