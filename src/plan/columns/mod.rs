@@ -167,13 +167,28 @@ fn unsupported_columns(table: &Table, written: &[usize], slots: &[ColumnSlot]) -
     Ok(())
 }
 
+/// How often a nullable column no rule covers is NULL. Names of events that mostly never happen
+/// (`deleted_at`, `canceled_at`) are mostly NULL. A column with a default that is not NULL
+/// (`created_at DEFAULT now()`, `is_active DEFAULT true`) never is: the application leaves it to
+/// its default, so real rows hold a value there.
 fn default_null_rate(column: &Column, default: f64) -> f64 {
     if column.not_null || domain_not_null(&column.ty) {
         return 0.0;
     }
     let name = column.name.to_ascii_lowercase();
     let mostly_null = ["deleted", "archived", "canceled", "cancelled", "revoked", "banned", "failed", "error"];
-    if mostly_null.iter().any(|w| name.contains(w)) { MOSTLY_NULL_RATE } else { default }
+    if mostly_null.iter().any(|w| name.contains(w)) {
+        MOSTLY_NULL_RATE
+    } else if column.default.as_deref().is_some_and(|d| !is_null_literal(d)) {
+        0.0
+    } else {
+        default
+    }
+}
+
+/// Whether a default expression is NULL (`NULL`, `NULL::text`, as `pg_get_expr` prints it).
+fn is_null_literal(expression: &str) -> bool {
+    expression.trim().split("::").next().is_some_and(|head| head.trim().eq_ignore_ascii_case("null"))
 }
 
 /// Whether a domain (or a domain it is built on) is declared NOT NULL.
@@ -499,6 +514,20 @@ mod tests {
             generated: false,
             sequence: None,
         }
+    }
+
+    #[test]
+    fn nullable_columns_with_a_default_are_never_null_unless_their_name_says_so() {
+        let column = |name: &str, default: Option<&str>| Column {
+            not_null: false,
+            default: default.map(str::to_string),
+            ..int4(name)
+        };
+        assert_eq!(default_null_rate(&column("created_at", Some("now()")), 0.1), 0.0);
+        assert_eq!(default_null_rate(&column("is_active", Some("true")), 0.1), 0.0);
+        assert_eq!(default_null_rate(&column("bio", None), 0.1), 0.1);
+        assert_eq!(default_null_rate(&column("bio", Some("NULL::text")), 0.1), 0.1);
+        assert_eq!(default_null_rate(&column("deleted_at", Some("now()")), 0.1), MOSTLY_NULL_RATE);
     }
 
     #[test]
