@@ -10,7 +10,7 @@ use crate::encode::{RowWriter, TextRowWriter, literal};
 use crate::generate::Value;
 use crate::profile::ColumnSettings;
 use crate::schema::check;
-use crate::schema::{Column, Table};
+use crate::schema::{Column, Table, TypeKind};
 
 use super::restrict::domain_checks;
 use super::settings::toml_to_value;
@@ -48,9 +48,16 @@ fn given_values(column: &Column, settings: &ColumnSettings) -> Result<Vec<(&'sta
     single.chain(listed).chain(ends).map(|(setting, v)| Ok((setting, toml_to_value(column, v)?))).collect()
 }
 
-/// Whether the column's type holds `value`, as COPY would find out.
+/// Whether the column's type holds `value`, as COPY would find out. JSON text is parsed too: the
+/// writers pass it through as it is, and the server would refuse it only at load.
 fn fits_type(column: &Column, value: &Value) -> Result<(), String> {
-    TextRowWriter::new().field(value, &column.ty).map_err(|e| e.to_string())
+    TextRowWriter::new().field(value, &column.ty).map_err(|e| e.to_string())?;
+    match (column.ty.base_kind(), value) {
+        (TypeKind::Json | TypeKind::Jsonb, Value::Text(text)) => serde_json::from_str::<serde_json::Value>(text)
+            .map(|_| ())
+            .map_err(|e| format!("{} is not valid JSON for type {} ({e})", literal(value), column.ty.name)),
+        _ => Ok(()),
+    }
 }
 
 /// The first CHECK that reads only this column (the table's, then its domains') and that
