@@ -59,7 +59,7 @@ async fn run_interruptible(cli: Cli) -> i32 {
     // transaction back; a `--jobs` run past its cleanup recovered while being dropped
     // (load::parallel) and says how that went.
     let state = seed::load::interrupted_state().unwrap_or_else(|| interrupted(report::committing()).into());
-    eprintln!("seed: {}: {state}", signal.0);
+    eprintln!("seed: {}: {}", signal.0, lower_first(&state));
     signal.1
 }
 
@@ -184,6 +184,13 @@ fn load_profile(common: &CommonArgs) -> Result<Option<Profile>, Error> {
 /// The line for a Ctrl-C outside `--jobs`: before `COMMIT` was sent nothing can have been
 /// committed; while it was in flight the server may have committed just before the connection
 /// closed.
+/// `state` to follow a colon: the recovery's sentence starts with a capital, as it also ends an
+/// error message.
+fn lower_first(state: &str) -> String {
+    let mut chars = state.chars();
+    chars.next().map(|first| first.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// The database's state after the work was dropped in the default and bulk modes: rolled back,
 /// unless `COMMIT` was already sent ([`report::committing`]), when nobody can know.
 fn interrupted(committing: bool) -> &'static str {
@@ -198,6 +205,12 @@ fn interrupted(committing: bool) -> &'static str {
 mod tests {
     use super::*;
     use seed::events::{Event, Reporter};
+
+    #[test]
+    fn a_state_after_a_colon_starts_in_lower_case() {
+        assert_eq!(lower_first("Bulk mode with --jobs"), "bulk mode with --jobs");
+        assert_eq!(lower_first(""), "");
+    }
 
     /// A Ctrl-C that lands while COMMIT is in flight must not claim that nothing was committed.
     #[test]
