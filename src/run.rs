@@ -56,7 +56,7 @@ pub async fn seed_with(
         let loaded = if skippable {
             load::execute(&mut tx, "SAVEPOINT seed_attempt", "setting a savepoint").await?;
             clean(&mut tx, &plan, cleaning, reporter).await?;
-            load_skipping(&mut tx, &schema, plan, &mut options, reporter).await?
+            load_skipping(&mut tx, schema, plan, &mut options, reporter).await?
         } else {
             clean(&mut tx, &plan, cleaning, reporter).await?;
             let rows = load::load(&mut tx, &plan, reporter).await?;
@@ -101,7 +101,7 @@ async fn clean(tx: &mut PgConnection, plan: &Plan, cleaning: CleanOptions, repor
 /// `None` when leaving it out changed a table already loaded: the caller loads everything again.
 async fn load_skipping(
     tx: &mut PgConnection,
-    schema: &Schema,
+    mut schema: Schema,
     mut plan: Plan,
     options: &mut PlanOptions,
     reporter: &dyn Reporter,
@@ -120,9 +120,11 @@ async fn load_skipping(
             Err(Error::Load { message, .. }) => {
                 load::execute(tx, "ROLLBACK TO SAVEPOINT seed_table", "rolling back to the savepoint").await?;
                 let table = plan.tables[index].name.clone();
-                let reason = refusal(schema, &table, &message, options.disable_triggers);
+                let reason = refusal(&schema, &table, &message, options.disable_triggers);
                 options.skip.push((table, reason));
-                let next = plan::build(schema, None, options)?;
+                // Off the async task like the first plan, so Ctrl-C is still heard.
+                let next;
+                (schema, next) = build_off_thread(schema, None, options).await?;
                 if !load::continues(&plan, &next, index) {
                     return Ok(None);
                 }
