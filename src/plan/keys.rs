@@ -414,11 +414,11 @@ impl<'a> Builder<'a> {
                 .join(", ");
             self.notes.push(format!(
                 "CHECK {} reads the generated {computed}: rows failing {} are regenerated (up to {} times), not \
-                 guaranteed; to be sure, give {sources} a `range` in the profile's `[tables.\"{}\"]` columns",
+                 guaranteed; to be sure, give {sources} a `range` in the profile's `[tables.{}]` columns",
                 constraint.name,
                 constraint.definition,
                 crate::generate::table::MAX_ATTEMPTS,
-                self.table.name.plain()
+                super::scope::profile_key(&self.table.name)
             ));
         }
     }
