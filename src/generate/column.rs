@@ -255,7 +255,7 @@ impl ColumnGen {
     /// Writes one value into `out`.
     pub fn fill(&self, rng: &mut RowRng, unique: Option<u64>, row: &[Value], out: &mut Value) {
         match self {
-            ColumnGen::Null => *out = Value::Null,
+            ColumnGen::Null => out.set_null(),
             ColumnGen::Fixed(value) => out.clone_from(value),
             ColumnGen::Sequence { start } => *out = Value::Int(start + unique.unwrap_or(0) as i64),
             ColumnGen::Int { lo, hi, spread } => *out = Value::Int(int_value(rng, unique, *lo, *hi, *spread)),
@@ -278,7 +278,7 @@ impl ColumnGen {
             ColumnGen::Uuid => *out = Value::Uuid(uuid_value(rng, unique)),
             ColumnGen::Key { prefix } => {
                 let index = unique.unwrap_or_else(|| rng.below(KEY_CAPACITY));
-                *out = Value::Text(format!("{prefix}_{:0>width$}", base36(index), width = KEY_DIGITS));
+                let _ = write!(out.text_mut(), "{prefix}_{:0>width$}", Base36(index), width = KEY_DIGITS);
             }
             ColumnGen::Json { array } => fill_json(rng, unique, *array, out.text_mut()),
             ColumnGen::Bytes { max } => *out = Value::Bytes(bytes_value(rng, unique, *max)),
@@ -421,12 +421,12 @@ fn fit_length(rng: &mut RowRng, unique: Option<u64>, min: usize, max: usize, out
     match unique {
         Some(k) if max < COMPACT_BELOW || text::longer_than(out, max) => {
             let width = max.min(8);
-            let suffix = format!("{:0>width$}", base36(k));
-            text::truncate_chars(out, max.saturating_sub(suffix.len()));
-            while out.chars().count() + suffix.len() > max {
+            let suffix_len = Base36(k).digits().max(width);
+            text::truncate_chars(out, max.saturating_sub(suffix_len));
+            while out.chars().count() + suffix_len > max {
                 out.pop();
             }
-            out.push_str(&suffix);
+            let _ = write!(out, "{:0>width$}", Base36(k));
         }
         Some(_) => {}
         None => text::truncate_chars(out, max),
@@ -443,18 +443,40 @@ const KEY_CAPACITY: u64 = 36u64.pow(KEY_DIGITS as u32);
 /// Unique text columns shorter than this always use the fixed-width index form.
 const COMPACT_BELOW: usize = 40;
 
-pub fn base36(mut k: u64) -> String {
-    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut out = Vec::new();
-    loop {
-        out.push(DIGITS[(k % 36) as usize]);
-        k /= 36;
-        if k == 0 {
-            break;
+/// A number in base36 (`0-9a-z`), formatted without allocating: `{:0>8}` pads it like any number.
+#[derive(Debug, Clone, Copy)]
+pub struct Base36(pub u64);
+
+impl Base36 {
+    /// How many digits the number has (at least one).
+    pub fn digits(self) -> usize {
+        let mut k = self.0 / 36;
+        let mut n = 1;
+        while k > 0 {
+            k /= 36;
+            n += 1;
         }
+        n
     }
-    out.reverse();
-    String::from_utf8(out).unwrap_or_default()
+}
+
+impl std::fmt::Display for Base36 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+        // u64::MAX has 13 base36 digits.
+        let mut buf = [0u8; 13];
+        let mut start = buf.len();
+        let mut k = self.0;
+        loop {
+            start -= 1;
+            buf[start] = DIGITS[(k % 36) as usize];
+            k /= 36;
+            if k == 0 {
+                break;
+            }
+        }
+        f.pad(std::str::from_utf8(&buf[start..]).map_err(|_| std::fmt::Error)?)
+    }
 }
 
 /// Text matching a CHECK's regex, within `max` characters. A unique column needs distinct values:
@@ -477,13 +499,13 @@ fn fill_pattern(rng: &mut RowRng, unique: Option<u64>, regex: &str, max: u32, ou
     let text = match (sample, unique) {
         (Some(text), None) => text,
         (Some(text), Some(k)) => unique_variant(regex, text, k, max),
-        (None, k) => base36(k.unwrap_or_else(|| rng.below(1 << 40))),
+        (None, k) => Base36(k.unwrap_or_else(|| rng.below(1 << 40))).to_string(),
     };
     *out = Value::Text(text);
 }
 
 fn unique_variant(regex: &str, text: String, k: u64, max: usize) -> String {
-    let suffix = base36(k);
+    let suffix = Base36(k).to_string();
     for separator in ["", "-", "_"] {
         let keep = max.saturating_sub(suffix.len() + separator.len());
         let head: String = text.chars().take(keep).collect();
@@ -567,19 +589,22 @@ fn fill_array(
     out: &mut Value,
 ) {
     let outer = rng.range_i64(i64::from(min), i64::from(max)) as u32;
+    // The slot's vectors (and its items' strings) are reused from the previous row.
+    let (mut dims, mut items) = match std::mem::take(out) {
+        Value::Array { dims, items } => (dims, items),
+        mut other => {
+            other.set_null();
+            (Vec::new(), Vec::new())
+        }
+    };
     // PostgreSQL needs every sub-array of a multi-dimensional array to have the same length.
-    let mut dims = vec![outer];
+    dims.clear();
+    dims.push(outer);
     if outer > 0 {
         dims.extend(std::iter::repeat_n(2, usize::from(dimensions.max(1)) - 1));
     }
     let len = dims.iter().product::<u32>() as usize;
-    let mut items = match std::mem::take(out) {
-        Value::Array { mut items, .. } => {
-            items.truncate(len);
-            items
-        }
-        _ => Vec::with_capacity(len),
-    };
+    items.drain(len.min(items.len())..).for_each(|mut item| item.set_null());
     items.resize(len, Value::Null);
     for item in &mut items {
         element.fill(rng, None, row, item);
@@ -839,6 +864,17 @@ fn date_literal(day_offset: i32) -> String {
 mod tests {
     use super::*;
     use crate::generate::rng::StreamKey;
+
+    #[test]
+    fn base36_formats_pads_and_counts_its_digits() {
+        assert_eq!(Base36(0).to_string(), "0");
+        assert_eq!(Base36(35).to_string(), "z");
+        assert_eq!(Base36(36).to_string(), "10");
+        assert_eq!(format!("{:0>8}", Base36(71)), "0000001z");
+        for k in [0, 35, 36, 1295, 1296, u64::MAX] {
+            assert_eq!(Base36(k).digits(), Base36(k).to_string().len(), "{k}");
+        }
+    }
 
     #[test]
     fn capacities_of_full_ranges_saturate_instead_of_wrapping() {

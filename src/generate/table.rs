@@ -340,12 +340,15 @@ impl Dataset {
     /// lookups the value is NULL (and [`Dataset::self_dependent`] finds such tables at plan time).
     pub fn value_into(&self, t: usize, row: u64, column: usize, out: &mut Value) {
         let Some(_depth) = Depth::enter() else {
-            *out = Value::Null;
+            out.set_null();
             return;
         };
         let table = &self.tables[t];
         if let Some(rows) = &table.fixed_rows {
-            *out = rows.get(row as usize).and_then(|r| r.get(column)).cloned().unwrap_or(Value::Null);
+            match rows.get(row as usize).and_then(|r| r.get(column)) {
+                Some(value) => out.clone_from(value),
+                None => out.set_null(),
+            }
             return;
         }
         let slot = &table.columns[column];
@@ -386,7 +389,7 @@ impl Dataset {
             (Some(p), Some(parent_column)) if !(fk.parent == t && p == row) => {
                 self.value_into(fk.parent, p, parent_column, out)
             }
-            (None, _) => *out = Value::Null,
+            (None, _) => out.set_null(),
             _ => return false,
         }
         true
@@ -483,7 +486,7 @@ impl Dataset {
                     self.value_into(t, p, parent_column, &mut out[child]);
                 }
                 Some(p) => self.value_into(fk.parent, p, parent_column, &mut out[child]),
-                None => out[child] = Value::Null,
+                None => out[child].set_null(),
             }
         }
         Ok(parent_row)
@@ -685,7 +688,7 @@ fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value]
     // Unique (key) columns never change between attempts: children recompute them at attempt 0.
     let key = if slot.unique.is_some() { slot.key } else { attempt_key(slot.key, attempt) };
     if slot.null_rate > 0.0 && key.derive("null").unit(row) < slot.null_rate {
-        *out = Value::Null;
+        out.set_null();
         return;
     }
     let unique = slot.unique.map(|source| match source {
