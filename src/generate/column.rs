@@ -12,6 +12,7 @@ use super::text::{self, TextKind};
 use super::value::{MICROS_PER_DAY, Value};
 use crate::encode;
 use crate::schema::PgType;
+use crate::schema::check::Pattern;
 
 /// The reference moment all generated times are relative to: 2026-01-01 00:00:00 UTC, as days
 /// since 2000-01-01. Fixed so that a seed gives the same data whenever it runs.
@@ -105,7 +106,7 @@ pub enum ColumnGen {
     },
     /// Text matching a simple regular expression from a CHECK.
     Pattern {
-        regex: String,
+        pattern: Pattern,
         max: u32,
     },
     Uuid,
@@ -274,7 +275,7 @@ impl ColumnGen {
             }
             ColumnGen::Interval { lo, hi } => *out = interval_value(rng, *lo, *hi),
             ColumnGen::Text { kind, min, max } => fill_text(rng, unique, *kind, *min, *max, out.text_mut()),
-            ColumnGen::Pattern { regex, max } => fill_pattern(rng, unique, regex, *max, out),
+            ColumnGen::Pattern { pattern, max } => fill_pattern(rng, unique, pattern, *max, out.text_mut()),
             ColumnGen::Uuid => *out = Value::Uuid(uuid_value(rng, unique)),
             ColumnGen::Key { prefix } => {
                 let index = unique.unwrap_or_else(|| rng.below(KEY_CAPACITY));
@@ -481,40 +482,47 @@ impl std::fmt::Display for Base36 {
 
 /// Text matching a CHECK's regex, within `max` characters. A unique column needs distinct values:
 /// the index is appended (base36, then `-` base36, then `_`) in the first form the regex accepts.
-fn fill_pattern(rng: &mut RowRng, unique: Option<u64>, regex: &str, max: u32, out: &mut Value) {
+fn fill_pattern(rng: &mut RowRng, unique: Option<u64>, pattern: &Pattern, max: u32, out: &mut String) {
     const ATTEMPTS: usize = 8;
     let max = max as usize;
-    let mut sample = None;
+    let mut sampled = false;
     for _ in 0..ATTEMPTS {
         let mut pick = |n: u32| rng.below(u64::from(n.max(1))) as u32;
-        match crate::schema::check::sample_matching(regex, &mut pick) {
-            Some(text) if text.chars().count() <= max => {
-                sample = Some(text);
-                break;
-            }
-            Some(_) => continue,
-            None => break,
+        if !pattern.sample_into(&mut pick, out) {
+            break;
+        }
+        if out.chars().count() <= max {
+            sampled = true;
+            break;
         }
     }
-    let text = match (sample, unique) {
-        (Some(text), None) => text,
-        (Some(text), Some(k)) => unique_variant(regex, text, k, max),
-        (None, k) => Base36(k.unwrap_or_else(|| rng.below(1 << 40))).to_string(),
-    };
-    *out = Value::Text(text);
+    match (sampled, unique) {
+        (true, None) => {}
+        (true, Some(k)) => make_unique(pattern, k, max, out),
+        (false, k) => {
+            out.clear();
+            let _ = write!(out, "{}", Base36(k.unwrap_or_else(|| rng.below(1 << 40))));
+        }
+    }
 }
 
-fn unique_variant(regex: &str, text: String, k: u64, max: usize) -> String {
-    let suffix = Base36(k).to_string();
+/// Turns the sample in `out` into the first variant the pattern accepts: its head, a separator,
+/// index `k` in base36, within `max` characters. Each candidate is built after the sample in the
+/// same buffer; the sample stays as it was when none is accepted.
+fn make_unique(pattern: &Pattern, k: u64, max: usize, out: &mut String) {
+    let sample_len = out.len();
+    let suffix_len = Base36(k).digits();
     for separator in ["", "-", "_"] {
-        let keep = max.saturating_sub(suffix.len() + separator.len());
-        let head: String = text.chars().take(keep).collect();
-        let candidate = format!("{head}{separator}{suffix}");
-        if crate::schema::check::regex_matches(regex, &candidate) == Some(true) {
-            return candidate;
+        let keep = max.saturating_sub(suffix_len + separator.len());
+        let head_len = out.char_indices().nth(keep).map_or(sample_len, |(at, _)| at.min(sample_len));
+        out.extend_from_within(..head_len);
+        let _ = write!(out, "{separator}{}", Base36(k));
+        if pattern.is_match(&out[sample_len..]) == Some(true) {
+            out.drain(..sample_len);
+            return;
         }
+        out.truncate(sample_len);
     }
-    text
 }
 
 /// A version-4-shaped UUID. With a unique index, the low 56 bits are a keyed bijection of the
@@ -594,7 +602,7 @@ fn fill_array(
         Value::Array { dims, items } => (dims, items),
         mut other => {
             other.set_null();
-            (Vec::new(), Vec::new())
+            Value::spare_array()
         }
     };
     // PostgreSQL needs every sub-array of a multi-dimensional array to have the same length.

@@ -355,21 +355,25 @@ impl Dataset {
         if table.order.contains(&column) && slot.generator.depends_on().is_none() {
             // Key columns are attempt-independent (see fill_slot), so attempt 0 gives the value
             // the row was written with; no need to build the whole row (or recurse through it).
-            let mut scratch = RowScratch::default();
-            if matches!(slot.unique, Some(UniqueSource::Digit { .. })) {
-                let position = table.fan_out.as_ref().map(|f| f.locate(row));
-                self.compute_digits(table, row, position, &mut scratch);
+            if !matches!(slot.unique, Some(UniqueSource::Digit { .. })) {
+                return fill_slot(slot, row, &RowScratch::default(), &[], out, 0);
             }
-            fill_slot(slot, row, &scratch, &[], out, 0);
-            return;
+            return with_lookup(|Lookup { scratch, .. }| {
+                let position = table.fan_out.as_ref().map(|f| f.locate(row));
+                self.compute_digits(table, row, position, scratch);
+                fill_slot(slot, row, scratch, &[], out, 0);
+            });
         }
         if self.foreign_key_value(t, row, column, out) {
             return;
         }
-        let mut scratch = RowScratch::default();
-        let mut values = vec![Value::Null; table.columns.len()];
-        self.fill_row(t, row, None, &mut scratch, &mut values);
-        *out = std::mem::take(&mut values[column]);
+        with_lookup(|Lookup { scratch, values }| {
+            // NULL slots, as a fresh row would have (their strings go to the spare pool).
+            values.iter_mut().for_each(Value::set_null);
+            values.resize(table.columns.len(), Value::Null);
+            self.fill_row(t, row, None, scratch, values);
+            std::mem::swap(out, &mut values[column]);
+        });
     }
 
     /// A column an FK fills, from that FK's pick alone, when the table's rows are always made at
@@ -417,18 +421,34 @@ impl Dataset {
             .into_iter()
             .flatten()
             .any(|fk| matches!(fk.picker, Picker::FanOut | Picker::Digit { .. }));
-        let mut scratch = RowScratch::default();
-        let position = match positional {
-            true => table.fan_out.as_ref().map(|fan| fan.locate(row)),
-            false => None,
-        };
-        if positional {
-            self.compute_digits(table, row, position, &mut scratch);
-        }
-        let own = || pick_parent(fk, row, position, &scratch, 0);
+        with_lookup(|Lookup { scratch, .. }| {
+            let position = match positional {
+                true => table.fan_out.as_ref().map(|fan| fan.locate(row)),
+                false => None,
+            };
+            if positional {
+                self.compute_digits(table, row, position, scratch);
+            }
+            self.first_pick_from(t, row, f, position, scratch)
+        })
+    }
+
+    /// [`Dataset::first_pick`] once the row's position and driver digits are in `scratch`.
+    fn first_pick_from(
+        &self,
+        t: usize,
+        row: u64,
+        f: usize,
+        position: Option<(u64, u64)>,
+        scratch: &RowScratch,
+    ) -> Option<u64> {
+        let table = &self.tables[t];
+        let fk = &table.fks[f];
+        let source = fk.inherit.as_ref().and_then(|i| table.fks.get(i.source));
+        let own = || pick_parent(fk, row, position, scratch, 0);
         match (&fk.inherit, fk.within) {
             (Some(inherit), _) => {
-                self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, &scratch, 0)), own)
+                self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, scratch, 0)), own)
             }
             (None, Some(owner)) => self.owned_pick(fk, self.first_pick(t, row, owner), row, 0).unwrap_or_else(own),
             (None, None) => own(),
@@ -491,6 +511,26 @@ impl Dataset {
         }
         Ok(parent_row)
     }
+}
+
+/// What a nested lookup (a parent's value recomputed for a child) works in: driver digits, and a
+/// whole row when the value needs one. Lookups nest (a parent's own parent), so each level takes
+/// one from the thread's pool and gives it back, and rows after the first allocate nothing.
+#[derive(Default)]
+struct Lookup {
+    scratch: RowScratch,
+    values: Vec<Value>,
+}
+
+thread_local! {
+    static LOOKUPS: std::cell::RefCell<Vec<Lookup>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn with_lookup<R>(f: impl FnOnce(&mut Lookup) -> R) -> R {
+    let mut lookup = LOOKUPS.with(|pool| pool.borrow_mut().pop()).unwrap_or_default();
+    let result = f(&mut lookup);
+    LOOKUPS.with(|pool| pool.borrow_mut().push(lookup));
+    result
 }
 
 /// Rows of each table [`Dataset::self_dependent`] builds: a value that depends on itself does

@@ -73,6 +73,7 @@ impl Clone for Value {
                 dims.clone_from(from_dims);
                 items.clone_from(from_items);
             }
+            (slot, Value::Text(from)) => slot.text_mut().push_str(from),
             (slot, _) => *slot = source.clone(),
         }
     }
@@ -105,6 +106,12 @@ impl Value {
         spare::keep(std::mem::take(self));
     }
 
+    /// Empty dimension and item vectors for a new array in a slot that was not one, with
+    /// allocations kept by [`Value::set_null`] when there are some.
+    pub fn spare_array() -> (Vec<u32>, Vec<Value>) {
+        spare::take_array()
+    }
+
     /// An interval's length in microseconds, as PostgreSQL compares intervals: a month is 30
     /// days, a day 24 hours.
     pub fn interval_micros(&self) -> Option<i128> {
@@ -125,37 +132,74 @@ impl Value {
     }
 }
 
-/// Text allocations a row buffer let go of, kept for the next text slot on the same thread.
-/// Bounded in count and size, so a burst of long values is not hoarded.
+/// Allocations a row buffer let go of (strings, and an array's vectors), kept for the next text or
+/// array slot on the same thread. Bounded in count and size, so a burst of long values is not
+/// hoarded.
 mod spare {
     use std::cell::RefCell;
 
     use super::Value;
 
-    const MAX_KEPT: usize = 256;
-    const MAX_CAPACITY: usize = 64 * 1024;
+    /// At most this many of each kind, of at most [`MAX_BYTES`] each: 4 MiB per kind and thread.
+    const MAX_KEPT: usize = 64;
+    const MAX_BYTES: usize = 64 * 1024;
+
+    #[derive(Default)]
+    struct Spare {
+        texts: Vec<String>,
+        dims: Vec<Vec<u32>>,
+        items: Vec<Vec<Value>>,
+    }
 
     thread_local! {
-        static SPARE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        static SPARE: RefCell<Spare> = RefCell::new(Spare::default());
     }
 
     /// An empty string, with an allocation when one was kept.
     pub(super) fn take() -> String {
-        SPARE.with(|spare| spare.borrow_mut().pop()).unwrap_or_default()
+        SPARE.with(|spare| spare.borrow_mut().texts.pop()).unwrap_or_default()
     }
 
-    /// Keeps the text allocations of `value` (its items', for an array); drops the rest.
+    /// Empty vectors for an array's dimensions and items, with allocations when some were kept.
+    pub(super) fn take_array() -> (Vec<u32>, Vec<Value>) {
+        SPARE.with(|spare| {
+            let mut spare = spare.borrow_mut();
+            (spare.dims.pop().unwrap_or_default(), spare.items.pop().unwrap_or_default())
+        })
+    }
+
+    /// Keeps the allocations of `value` (for an array, its vectors and its items' strings).
     pub(super) fn keep(value: Value) {
         match value {
-            Value::Text(text) if (1..=MAX_CAPACITY).contains(&text.capacity()) => SPARE.with(|spare| {
-                let mut spare = spare.borrow_mut();
-                if spare.len() < MAX_KEPT {
-                    spare.push(text);
-                }
-            }),
-            Value::Array { items, .. } => items.into_iter().for_each(keep),
+            Value::Text(text) => {
+                let bytes = text.capacity();
+                SPARE.with(|spare| push_bounded(&mut spare.borrow_mut().texts, text, bytes));
+            }
+            Value::Array { mut dims, mut items } => {
+                items.drain(..).for_each(keep);
+                dims.clear();
+                SPARE.with(|spare| {
+                    let mut spare = spare.borrow_mut();
+                    let (dims_bytes, items_bytes) = (vec_bytes(&dims), vec_bytes(&items));
+                    push_bounded(&mut spare.dims, dims, dims_bytes);
+                    push_bounded(&mut spare.items, items, items_bytes);
+                });
+            }
             _ => {}
         }
+    }
+
+    /// Keeps `item` (whose allocation is `bytes` long) unless that is empty, too large, or the
+    /// kind is full.
+    fn push_bounded<T>(kept: &mut Vec<T>, item: T, bytes: usize) {
+        if kept.len() < MAX_KEPT && (1..=MAX_BYTES).contains(&bytes) {
+            kept.push(item);
+        }
+    }
+
+    #[allow(clippy::ptr_arg)] // a slice has no capacity
+    fn vec_bytes<T>(vec: &Vec<T>) -> usize {
+        vec.capacity() * std::mem::size_of::<T>()
     }
 }
 

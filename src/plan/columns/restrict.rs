@@ -177,7 +177,7 @@ fn apply(
         Pattern { column, regex, .. } => with_slot(resolve, column, |s| {
             if !matches!(slots[s].generator, ColumnGen::Choice { .. } | ColumnGen::Fixed(_)) {
                 let max = text_max(&slots[s].generator);
-                slots[s].generator = ColumnGen::Pattern { regex: regex.clone(), max };
+                slots[s].generator = ColumnGen::Pattern { pattern: check::Pattern::new(regex), max };
             }
         }),
         NotEqual { column, value, .. } => with_slot(resolve, column, |s| exclude(&mut slots[s].generator, value)),

@@ -7,8 +7,8 @@
 //!   `Pattern`, `Compare`, `NonNulls`...) and whether the whole check was understood ([`analyze`]);
 //! - [`evaluate`] / [`passes`]: a row checked with SQL's three-valued logic ([`eval`]), to verify
 //!   generated rows and to test checks we only partly understand;
-//! - [`sample_matching`]: strings for `col ~ '^[A-Z]{3}$'` from a small regex subset ([`regex`],
-//!   [`sample`]).
+//! - [`Pattern`] / [`sample_matching`]: strings for `col ~ '^[A-Z]{3}$'` from a small regex subset
+//!   ([`regex`], [`nfa`], [`sample`]), compiled once per column.
 //!
 //! Everything here is pure: no database access. Domain checks work the same way with the column
 //! `VALUE`. The planner (`plan`) reports checks that are not fully understood, with the
@@ -21,6 +21,7 @@ mod eval;
 mod lexer;
 mod nfa;
 mod parser;
+mod pattern;
 mod regex;
 mod sample;
 mod special;
@@ -33,6 +34,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use analyze::{Analysis, Bound, Interval, Restriction, restrictions};
 pub use ast::{BinaryOp, CompareOp, Expr};
+pub use pattern::Pattern;
 pub use sample::sample_matching;
 
 pub(crate) use datetime::parse_timestamp;
@@ -125,10 +127,4 @@ fn system_now() -> i64 {
     const UNIX_TO_2000: i64 = 946_684_800_000_000;
     let since_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros()).unwrap_or_default();
     i64::try_from(since_unix).unwrap_or(i64::MAX).saturating_sub(UNIX_TO_2000)
-}
-
-/// Whether `text` matches a simple regular expression (the subset `sample_matching` produces).
-/// `None` when the pattern is outside that subset (or too large to match).
-pub fn regex_matches(pattern: &str, text: &str) -> Option<bool> {
-    regex::parse(pattern).and_then(|node| regex::is_match(&node, text, false))
 }

@@ -1,6 +1,10 @@
 //! Matching a [`Node`] pattern: compiled to a Thompson automaton and simulated one character at a
 //! time, so the cost is (text length x automaton size) whatever the pattern's nesting. Bounded
 //! repetitions are unrolled; patterns whose automaton would be too large are refused (`None`).
+//! An [`Nfa`] compiled once (see [`super::Pattern`]) matches row after row without allocating: the
+//! state sets are per-thread scratch.
+
+use std::cell::RefCell;
 
 use super::regex::{Class, Node, same_char};
 
@@ -20,25 +24,32 @@ enum State {
     Match,
 }
 
-struct Nfa {
+#[derive(Debug, Clone)]
+pub(crate) struct Nfa {
     states: Vec<State>,
     entry: usize,
+}
+
+impl Nfa {
+    /// Whether the pattern matches somewhere in `text` (PostgreSQL's `~` searches).
+    pub(crate) fn is_match(&self, text: &str, case_insensitive: bool) -> bool {
+        run(self, text, case_insensitive, true)
+    }
+
+    /// Whether a match of the pattern starts at the beginning of `text`.
+    pub(crate) fn matches_from_start(&self, text: &str) -> bool {
+        run(self, text, false, false)
+    }
 }
 
 /// Whether `pattern` matches somewhere in `text` (PostgreSQL's `~` searches); `None` when the
 /// pattern is too large to match.
 pub(crate) fn is_match(pattern: &Node, text: &str, case_insensitive: bool) -> Option<bool> {
-    let nfa = compile(pattern)?;
-    Some(run(&nfa, text, case_insensitive, true))
+    Some(compile(pattern)?.is_match(text, case_insensitive))
 }
 
-/// Whether a match of `pattern` starts at the beginning of `text`.
-pub(crate) fn matches_from_start(pattern: &Node, text: &str) -> Option<bool> {
-    let nfa = compile(pattern)?;
-    Some(run(&nfa, text, false, false))
-}
-
-fn compile(pattern: &Node) -> Option<Nfa> {
+/// The automaton of `pattern`; `None` when it would have more than [`MAX_STATES`] states.
+pub(crate) fn compile(pattern: &Node) -> Option<Nfa> {
     let mut states = vec![State::Match];
     let entry = add(&mut states, pattern, 0)?;
     Some(Nfa { states, entry })
@@ -99,19 +110,41 @@ fn repeat(states: &mut Vec<State>, node: &Node, min: u32, max: Option<u32>, next
     Some(cont)
 }
 
+/// The state sets and the closure stack of [`run`], reused by every match on a thread.
+#[derive(Default)]
+struct Scratch {
+    current: StateSet,
+    next: StateSet,
+    stack: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
 /// Simulates the automaton; `search` starts a new attempt at every position.
 fn run(nfa: &Nfa, text: &str, case_insensitive: bool, search: bool) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    let mut current = StateSet::new(nfa.states.len());
-    let mut next = StateSet::new(nfa.states.len());
-    for pos in 0..=chars.len() {
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => simulate(nfa, text, case_insensitive, search, &mut scratch),
+        // Not reentrant in practice; a nested call gets its own sets rather than a panic.
+        Err(_) => simulate(nfa, text, case_insensitive, search, &mut Scratch::default()),
+    })
+}
+
+fn simulate(nfa: &Nfa, text: &str, case_insensitive: bool, search: bool, scratch: &mut Scratch) -> bool {
+    let Scratch { current, next, stack } = scratch;
+    let len = text.chars().count();
+    let mut chars = text.chars();
+    current.reset(nfa.states.len());
+    next.reset(nfa.states.len());
+    for pos in 0..=len {
         if pos == 0 || search {
-            current.close(nfa, nfa.entry, pos, chars.len());
+            current.close(nfa, nfa.entry, (pos, len), stack);
         }
         if current.members.iter().any(|&s| matches!(nfa.states[s], State::Match)) {
             return true;
         }
-        let Some(&c) = chars.get(pos) else { break };
+        let Some(c) = chars.next() else { break };
         next.clear();
         for &s in &current.members {
             let target = match &nfa.states[s] {
@@ -121,10 +154,10 @@ fn run(nfa: &Nfa, text: &str, case_insensitive: bool, search: bool) -> bool {
                 _ => None,
             };
             if let Some(to) = target {
-                next.close(nfa, to, pos + 1, chars.len());
+                next.close(nfa, to, (pos + 1, len), stack);
             }
         }
-        std::mem::swap(&mut current, &mut next);
+        std::mem::swap(current, next);
         if current.members.is_empty() && !search {
             return false;
         }
@@ -133,14 +166,17 @@ fn run(nfa: &Nfa, text: &str, case_insensitive: bool, search: bool) -> bool {
 }
 
 /// A set of states with O(1) membership, cleared in O(members).
+#[derive(Default)]
 struct StateSet {
     members: Vec<usize>,
     present: Vec<bool>,
 }
 
 impl StateSet {
-    fn new(size: usize) -> Self {
-        StateSet { members: Vec::new(), present: vec![false; size] }
+    /// Empties the set and sizes it for an automaton of `size` states.
+    fn reset(&mut self, size: usize) {
+        self.clear();
+        self.present.resize(size, false);
     }
 
     fn clear(&mut self) {
@@ -150,9 +186,11 @@ impl StateSet {
         self.members.clear();
     }
 
-    /// Adds `state` and everything reachable from it without reading a character at `pos`.
-    fn close(&mut self, nfa: &Nfa, state: usize, pos: usize, len: usize) {
-        let mut stack = vec![state];
+    /// Adds `state` and everything reachable from it without reading a character at position
+    /// `pos` of a text of `len` characters.
+    fn close(&mut self, nfa: &Nfa, state: usize, (pos, len): (usize, usize), stack: &mut Vec<usize>) {
+        stack.clear();
+        stack.push(state);
         while let Some(s) = stack.pop() {
             if self.present[s] {
                 continue;

@@ -7,7 +7,7 @@
 //! The tree is compiled to an automaton and matched in [`super::nfa`], sampled in
 //! [`super::sample`]. `LIKE` patterns are converted with [`like_to_regex`].
 
-pub(crate) use super::nfa::{is_match, matches_from_start};
+pub(crate) use super::nfa::is_match;
 
 /// A parsed pattern.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,8 @@
 //! says `col ~ '^[A-Z]{3}$'`. Every choice goes through the caller's `pick`, so the string is a pure
 //! function of the caller's random source; every result is verified against the matcher.
 
-use super::regex::{self, Class, ClassItem, Node};
+use super::pattern::Pattern;
+use super::regex::{Class, ClassItem, Node};
 
 /// Unbounded quantifiers (`*`, `+`, `{n,}`) repeat at most this many times beyond their minimum.
 const OPEN_REPEAT_SPAN: u32 = 8;
@@ -14,18 +15,23 @@ const PRINTABLE: (char, char) = ('!', '~');
 
 /// A string matching `regex` (PostgreSQL `~` semantics: the match may be anywhere, so the sample is
 /// the match alone). `pick(n)` must return a number in `0..n`. `None` when the pattern is outside
-/// the supported subset or cannot be satisfied (`a^b`).
+/// the supported subset or cannot be satisfied (`a^b`). A column compiles its [`Pattern`] once.
 pub fn sample_matching(regex: &str, pick: &mut dyn FnMut(u32) -> u32) -> Option<String> {
-    let node = regex::parse(regex)?;
     let mut out = String::new();
-    let mut sampler = Sampler { pick, out: &mut out };
-    sampler.node(&node)?;
-    (regex::matches_from_start(&node, &out) == Some(true)).then_some(out)
+    Pattern::new(regex).sample_into(pick, &mut out).then_some(out)
+}
+
+/// Appends a string built to match `node` to `out` (unverified: see [`Pattern::sample_into`]).
+pub(super) fn sample_node(node: &Node, pick: &mut dyn FnMut(u32) -> u32, out: &mut String) -> Option<()> {
+    let start = out.len();
+    Sampler { pick, out, start }.node(node)
 }
 
 struct Sampler<'a> {
     pick: &'a mut dyn FnMut(u32) -> u32,
     out: &'a mut String,
+    /// Where this sample starts in `out`.
+    start: usize,
 }
 
 impl Sampler<'_> {
@@ -34,14 +40,14 @@ impl Sampler<'_> {
     }
 
     fn node(&mut self, node: &Node) -> Option<()> {
-        if self.out.len() > MAX_LEN {
+        if self.out.len() - self.start > MAX_LEN {
             return None;
         }
         match node {
             Node::Empty | Node::Start | Node::End => {}
             Node::Char(c) => self.out.push(*c),
             Node::Any => {
-                let c = self.pick_in_ranges(&[('a', 'z'), ('A', 'Z'), ('0', '9')])?;
+                let c = self.pick_in_ranges(|| ALNUM.iter().copied())?;
                 self.out.push(c);
             }
             Node::Class(class) => {
@@ -64,47 +70,53 @@ impl Sampler<'_> {
 
     fn class(&mut self, class: &Class) -> Option<char> {
         if class.negated {
-            let allowed: Vec<char> = (PRINTABLE.0..=PRINTABLE.1).filter(|&c| class.matches(c, false)).collect();
-            let index = self.choose(u32::try_from(allowed.len()).ok()?);
-            return allowed.get(index as usize).copied();
+            let allowed = || (PRINTABLE.0..=PRINTABLE.1).filter(|&c| class.matches(c, false));
+            let index = self.choose(u32::try_from(allowed().count()).ok()?);
+            return allowed().nth(index as usize);
         }
-        let ranges: Vec<(char, char)> = class.items.iter().flat_map(|item| item_ranges(*item)).collect();
-        self.pick_in_ranges(&ranges)
+        self.pick_in_ranges(|| class.items.iter().flat_map(|item| item_ranges(*item)))
     }
 
-    /// A character from the union of `ranges`, each character equally likely.
-    fn pick_in_ranges(&mut self, ranges: &[(char, char)]) -> Option<char> {
-        let sizes: Vec<u32> = ranges.iter().map(|&(lo, hi)| u32::from(hi) - u32::from(lo) + 1).collect();
-        let total = sizes.iter().fold(0u32, |sum, &size| sum.saturating_add(size));
+    /// A character from the union of the ranges `ranges()` walks, each character equally likely.
+    fn pick_in_ranges<I: Iterator<Item = (char, char)>>(&mut self, ranges: impl Fn() -> I) -> Option<char> {
+        let size = |(lo, hi): (char, char)| u32::from(hi) - u32::from(lo) + 1;
+        let total = ranges().fold(0u32, |sum, range| sum.saturating_add(size(range)));
         if total == 0 {
             return None;
         }
         let mut index = self.choose(total);
-        for (&(lo, _), size) in ranges.iter().zip(sizes) {
-            if index < size {
-                return char::from_u32(u32::from(lo) + index);
+        for range in ranges() {
+            if index < size(range) {
+                return char::from_u32(u32::from(range.0) + index);
             }
-            index -= size;
+            index -= size(range);
         }
         None
     }
 }
 
+const ALNUM: &[(char, char)] = &[('a', 'z'), ('A', 'Z'), ('0', '9')];
+
 /// The ASCII characters of a class item (named classes are sampled from their ASCII members).
-fn item_ranges(item: ClassItem) -> Vec<(char, char)> {
-    match item {
-        ClassItem::Range(lo, hi) => vec![(lo, hi)],
-        ClassItem::Named(name) => match name {
-            "alpha" => vec![('a', 'z'), ('A', 'Z')],
-            "digit" => vec![('0', '9')],
-            "alnum" => vec![('a', 'z'), ('A', 'Z'), ('0', '9')],
-            "upper" => vec![('A', 'Z')],
-            "lower" => vec![('a', 'z')],
-            "space" => vec![(' ', ' ')],
-            "xdigit" => vec![('0', '9'), ('a', 'f')],
-            "punct" => vec![('!', '/'), (':', '@')],
-            _ => vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')],
-        },
+fn item_ranges(item: ClassItem) -> impl Iterator<Item = (char, char)> {
+    let (single, named) = match item {
+        ClassItem::Range(lo, hi) => (Some((lo, hi)), &[][..]),
+        ClassItem::Named(name) => (None, named_ranges(name)),
+    };
+    single.into_iter().chain(named.iter().copied())
+}
+
+fn named_ranges(name: &str) -> &'static [(char, char)] {
+    match name {
+        "alpha" => &[('a', 'z'), ('A', 'Z')],
+        "digit" => &[('0', '9')],
+        "alnum" => ALNUM,
+        "upper" => &[('A', 'Z')],
+        "lower" => &[('a', 'z')],
+        "space" => &[(' ', ' ')],
+        "xdigit" => &[('0', '9'), ('a', 'f')],
+        "punct" => &[('!', '/'), (':', '@')],
+        _ => &[('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')],
     }
 }
 
@@ -126,11 +138,11 @@ mod tests {
     }
 
     fn check_all(pattern: &str, full: &str) {
-        let node = regex::parse(full).unwrap_or(Node::Empty);
+        let full = Pattern::new(full);
         let got = samples(pattern);
         assert_eq!(got.len(), 50, "{pattern}");
         for s in got {
-            assert_eq!(regex::is_match(&node, &s, false), Some(true), "{pattern} gave {s:?}");
+            assert_eq!(full.is_match(&s), Some(true), "{pattern} gave {s:?}");
         }
     }
 
