@@ -25,7 +25,7 @@ use report::Console;
 pub fn main() -> i32 {
     // `.env` is read before parsing so DATABASE_URL from it fills `--database-url`.
     if let Err(error) = connect::read_dot_env() {
-        eprintln!("seed: {error}");
+        say(format_args!("seed: {error}"));
         return error.exit_code();
     }
     let cli = match Cli::try_parse() {
@@ -38,7 +38,7 @@ pub fn main() -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("seed: cannot start the async runtime: {error}");
+            say(format_args!("seed: cannot start the async runtime: {error}"));
             return exit::INTERNAL;
         }
     };
@@ -46,6 +46,13 @@ pub fn main() -> i32 {
     // Without waiting for a planning thread an interrupted run left behind: its work is discarded.
     runtime.shutdown_background();
     code
+}
+
+/// Writes a line to stderr. A stderr nobody reads any more (a pipe whose reader exited) loses the
+/// line rather than panicking as `eprintln!` would: the exit code still says what happened.
+fn say(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 async fn run_interruptible(cli: Cli) -> i32 {
@@ -59,7 +66,7 @@ async fn run_interruptible(cli: Cli) -> i32 {
     // transaction back; a `--jobs` run past its cleanup recovered while being dropped
     // (load::parallel) and says how that went.
     let state = seed::load::interrupted_state().unwrap_or_else(|| interrupted(report::committing()).into());
-    eprintln!("seed: {}: {}", signal.0, lower_first(&state));
+    say(format_args!("seed: {}: {}", signal.0, lower_first(&state)));
     signal.1
 }
 
@@ -80,7 +87,7 @@ async fn dispatch(cli: Cli) -> i32 {
     match execute(cli).await {
         Ok(()) => exit::OK,
         Err(error) => {
-            eprintln!("seed: {error}");
+            say(format_args!("seed: {error}"));
             error.exit_code()
         }
     }

@@ -35,7 +35,7 @@ impl Console {
     fn warn(&self, text: &str) {
         match self.bar.lock().ok().and_then(|b| b.clone()) {
             Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            None => super::say(text),
         }
     }
 

@@ -84,3 +84,17 @@ async fn a_closed_pipe_ends_the_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn an_error_written_to_a_stderr_nobody_reads_keeps_its_exit_code() {
+    // `seed ... 2>&1 | true`: the reader is gone before seed writes its message. The message is
+    // lost; the exit code (2: a profile that does not exist) must not become a panic's 101.
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let status = crate::support::seed_command(&["--profile", "no-such-profile"], "postgres://127.0.0.1:5432/postgres")
+        .stdout(std::process::Stdio::null())
+        .stderr(writer)
+        .status()
+        .expect("run seed");
+    assert_eq!(status.code(), Some(2));
+}
