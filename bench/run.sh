@@ -29,8 +29,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$URL" "$@"; }
 say() { printf '%s\n' "$*" | tee -a "$WORK/report.txt"; }
 # Runs a command, records wall seconds in $WALL and GNU time's "user sys maxrss_kb" in $TIMES.
+# A CHECKPOINT first (untimed): the previous command's dirty buffers and WAL are written out, so a
+# run does not pay for the checkpoint its predecessor set off (at scale 50, every run writes about
+# half of max_wal_size).
 timed() {
     local start end
+    sql -c "CHECKPOINT"
     start=$(now)
     /usr/bin/time -f '%U %S %M' -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>&1 || { cat "$WORK/out.txt"; exit 1; }
     end=$(now)
