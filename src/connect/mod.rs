@@ -143,7 +143,7 @@ impl Target {
     pub async fn connect(&self) -> Result<PgConnection> {
         let options = self.options.clone().application_name("seed");
         let limit = connect_timeout();
-        let connection = match tokio::time::timeout(limit, PgConnection::connect_with(&options)).await {
+        let mut connection = match tokio::time::timeout(limit, PgConnection::connect_with(&options)).await {
             Ok(Ok(connection)) => connection,
             Ok(Err(error)) => return Err(self.cannot_connect(&connect_reason(&error))),
             Err(_) => {
@@ -155,11 +155,27 @@ impl Target {
             }
         };
         disable_nagle();
+        watch_for_a_dead_client(&mut connection).await;
         Ok(connection)
     }
 
     fn cannot_connect(&self, reason: &str) -> Error {
         Error::Connect { target: self.display.clone(), reason: scrub(reason, &self.secrets) }
+    }
+}
+
+/// How often the server checks, while it runs one of our statements, that seed is still there.
+const CLIENT_CHECK_INTERVAL: &str = "1s";
+
+/// Asks the server (PostgreSQL 14 and later) to check during long statements that seed is still
+/// connected. A killed seed's backend otherwise runs its statement to the end (an index build can
+/// take minutes) holding its locks, and the next run waits for it; with the check it ends within a
+/// second and its transaction rolls back. Best effort: an older server, or a platform without the
+/// check, refuses the setting and nothing else changes.
+async fn watch_for_a_dead_client(connection: &mut PgConnection) {
+    if connection.server_version_num().is_some_and(|version| version >= 140_000) {
+        let sql = format!("SET client_connection_check_interval = '{CLIENT_CHECK_INTERVAL}'");
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut *connection).await;
     }
 }
 

@@ -749,3 +749,56 @@ async fn a_full_disk_mid_load_changes_nothing() {
     assert_eq!(checksums_in(&db, &["fd"]).await, before, "--no-bulk: every table as before");
     drop(db);
 }
+
+/// The pid of a backend of `seed` in `db` running a statement that starts with `prefix`.
+async fn backend_running(db: &TestDb, prefix: &str) -> Option<i32> {
+    let mut conn = db.connect().await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        let row = sqlx::query(
+            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'seed' \
+             AND query LIKE $2 AND state = 'active'",
+        )
+        .bind(&db.name)
+        .bind(format!("{prefix}%"))
+        .fetch_optional(&mut conn)
+        .await
+        .expect("pg_stat_activity");
+        if let Some(row) = row {
+            return Some(row.get(0));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+#[tokio::test]
+async fn a_killed_run_s_long_statement_ends_with_it() {
+    // Bulk mode re-creates this index after the COPY, and its build sleeps 4 ms a row: about 20 s
+    // for 5 000 rows. A SIGKILLed seed cannot cancel it; the server must notice seed is gone
+    // (seed asks it to check every second), or the build runs on holding its locks and the next
+    // run waits for it.
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE FUNCTION slow_key(n int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS \
+         $$ BEGIN PERFORM pg_sleep(0.004); RETURN n; END $$; \
+         CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL); \
+         CREATE INDEX items_slow ON items (slow_key(n));",
+    )
+    .await;
+    let run = Running::start(&["--rows", "5000", "--bulk"], &db.url);
+    let pid = backend_running(&db, "CREATE INDEX").await.expect("seed never re-created the index");
+    run.signal("KILL");
+    let (status, _) = run.finish();
+    assert_eq!(status.signal(), Some(9));
+    let killed = Instant::now();
+    let mut conn = db.connect().await;
+    let alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = $1";
+    while sqlx::query(alive).bind(pid).fetch_one(&mut conn).await.expect("pg_stat_activity").get::<i64, _>(0) > 0 {
+        assert!(killed.elapsed() < Duration::from_secs(8), "the dead run's index build is still running");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Its transaction rolled back: no rows, and the index it had dropped is there.
+    assert_eq!(scalar(&db, "SELECT count(*) FROM items").await, 0);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'items_slow'").await, 1);
+}
