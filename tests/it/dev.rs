@@ -52,6 +52,14 @@ async fn dev_loads_every_application_with_the_profiles_fan_out() {
     let tenants = "SELECT count(*) FILTER (WHERE m.organization_id <> s.organization_id) FROM episode.chat_messages m \
                    JOIN episode.chat_sessions s ON s.id = m.session_id";
     assert_eq!(scalar(&db, tenants).await, 0, "chat messages in another organization than their session");
+    // A turn's and a highlight's chapter is one of its own story's (chapters are per story).
+    for table in ["story.story_turns", "story.highlights"] {
+        let stories = format!(
+            "SELECT count(*) FILTER (WHERE c.story_id <> x.story_id) FROM {table} x \
+             JOIN story.story_chapters c ON c.id = x.chapter_id"
+        );
+        assert_eq!(scalar(&db, &stories).await, 0, "{table} pointing at another story's chapter");
+    }
     let tables = "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                   WHERE n.nspname IN ('creator', 'story', 'episode') AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
     let names: Vec<String> =
