@@ -320,8 +320,9 @@ impl Dataset {
         }
         picks.clear();
         picks.resize(table.fks.len(), None);
-        for stage in 0..3 {
-            for (f, fk) in table.fks.iter().enumerate().filter(|(_, fk)| fill_stage(fk) == stage) {
+        let last_stage = (0..table.fks.len()).map(|f| fill_stage(&table.fks, f)).max().unwrap_or(0);
+        for stage in 0..=last_stage {
+            for (f, fk) in table.fks.iter().enumerate().filter(|(f, _)| fill_stage(&table.fks, *f) == stage) {
                 let other = fk.inherit.as_ref().map(|i| i.source).or(fk.within);
                 let source = other.and_then(|o| picks.get(o).copied().flatten());
                 match self.fill_foreign_key(t, fk, at, scratch, out, source) {
@@ -684,13 +685,22 @@ fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, o
     out[c] = value;
 }
 
-/// When FKs are filled: on their own first, then those following another FK's parent, then those
-/// picking among the rows another FK's parent owns.
-fn fill_stage(fk: &FkGen) -> u8 {
-    match (&fk.inherit, fk.within) {
-        (Some(_), _) => 1,
-        (None, Some(_)) => 2,
-        (None, None) => 0,
+/// When FK `f` is filled: on their own first (0), then those following another FK's parent (1),
+/// then those picking among the rows another FK's parent owns, each after its owner: 2, or 3 for
+/// an episode within a project that is itself within an organization, and so on.
+fn fill_stage(fks: &[FkGen], f: usize) -> usize {
+    let owner_of = |g: usize| fks.get(g).filter(|fk| fk.inherit.is_none()).and_then(|fk| fk.within);
+    let mut depth = 0;
+    let mut current = f;
+    // Owner chains end (plan::inherit never makes an owner pick within rows of its own); the bound
+    // only keeps a malformed plan from looping.
+    while let Some(owner) = owner_of(current).filter(|_| depth <= fks.len()) {
+        depth += 1;
+        current = owner;
+    }
+    match depth {
+        0 => usize::from(fks.get(f).is_some_and(|fk| fk.inherit.is_some())),
+        _ => depth + 1,
     }
 }
 

@@ -10,8 +10,9 @@
 //!
 //! The other direction, when `B`'s parent is settled (a fan-out, or inherited as above): an FK `A`
 //! whose parent table is laid out per `B`'s parent table (`rows = { per = ... }`, the fan-out FK
-//! under `B`'s column names) picks among the rows that `B`'s parent row owns: a session's project
-//! is one of its organization's projects. `A` may be nullable (it keeps its NULLs); when that row
+//! under `B`'s column names, or with `B`'s columns among its own: `project_id` for a fan-out over
+//! `(organization_id, project_id)`) picks among the rows that `B`'s parent row owns: a session's
+//! project is one of its organization's projects, its episode one of its project's episodes. `A` may be nullable (it keeps its NULLs); when that row
 //! owns none, a nullable `A` is NULL (rather than another organization's) and a NOT NULL one
 //! picks on its own.
 //!
@@ -88,7 +89,10 @@ pub fn derive(
 /// while another FK `B` of the row picks a `Q` row under the fan-out FK's column names picks
 /// among the rows that `Q` row owns: a social post's content of its own project, a session's
 /// project of its own organization. `B` may be a fan-out, inherited or plain FK; `A` is neither a
-/// source nor an owner, so the fill order holds.
+/// source nor an owner, so owners never pick within their own rows. Owners under the fan-out FK's
+/// exact columns are found first, then those with some of its columns (an episode's project), which
+/// may themselves pick within another's rows: a row's project is its organization's, and its
+/// episode its project's.
 fn derive_within(
     tables: &Tables,
     fks: &mut [FkGen],
@@ -98,37 +102,56 @@ fn derive_within(
 ) -> Vec<(usize, String)> {
     let mut described = Vec::new();
     let mut owners: Vec<usize> = Vec::new();
-    for a in 0..fks.len() {
-        let fk = &fks[a];
-        if sources.contains(&a) || owners.contains(&a) || !is_free(tables, fk, configured) {
-            continue;
+    for exact in [true, false] {
+        for a in 0..fks.len() {
+            if let Some(description) = own_within(tables, fks, slots, configured, (sources, &mut owners), a, exact) {
+                described.push((a, description));
+            }
         }
-        let Some((owned, fan_fk)) = fanned_out(tables, fk.parent) else { continue };
-        let wanted = signature(&fan_fk.pairs, &owned.columns);
-        let owner = (0..fks.len()).find(|&b| {
-            b != a
-                && fks[b].parent == fan_fk.parent
-                && fks[b].within.is_none()
-                && signature(&fks[b].pairs, slots) == wanted
-        });
-        let Some(b) = owner else { continue };
-        let name = |table: usize| tables.names.get(table).cloned().unwrap_or_default();
-        let columns: Vec<&str> =
-            fks[b].pairs.iter().filter_map(|(s, _)| slots.get(*s).map(|s| s.name.as_str())).collect();
-        described.push((
-            a,
-            format!(
-                "a row of {} owned by the {} row of {} (its rows are per {}), so related rows agree",
-                name(fks[a].parent),
-                name(fan_fk.parent),
-                columns.join(", "),
-                name(fan_fk.parent)
-            ),
-        ));
-        fks[a].within = Some(b);
-        owners.push(b);
     }
     described
+}
+
+/// Makes FK `a` pick within the rows its owner's parent row owns, if it can (see
+/// [`derive_within`]); returns how `seed plan` says so. `exact`: the owner's columns are the
+/// fan-out FK's, else some of them.
+fn own_within(
+    tables: &Tables,
+    fks: &mut [FkGen],
+    slots: &[ColumnSlot],
+    configured: &dyn Fn(usize) -> bool,
+    (sources, owners): (&[usize], &mut Vec<usize>),
+    a: usize,
+    exact: bool,
+) -> Option<String> {
+    let fk = &fks[a];
+    if sources.contains(&a) || owners.contains(&a) || !is_free(tables, fk, configured) {
+        return None;
+    }
+    let (owned, fan_fk) = fanned_out(tables, fk.parent)?;
+    let wanted = signature(&fan_fk.pairs, &owned.columns);
+    let matches = |owner: &[(usize, &str)]| if exact { owner == wanted.as_slice() } else { same_role(owner, &wanted) };
+    // The exact pass takes owners that pick on their own; the second also owners that pick within
+    // another's rows themselves (filled after it: generate::table's fill stages).
+    let b = (0..fks.len()).find(|&b| {
+        b != a
+            && fks[b].parent == fan_fk.parent
+            && (fks[b].within.is_none() || !exact)
+            && fks[b].within != Some(a)
+            && matches(&signature(&fks[b].pairs, slots))
+    })?;
+    let name = |table: usize| tables.names.get(table).cloned().unwrap_or_default();
+    let columns: Vec<&str> = fks[b].pairs.iter().filter_map(|(s, _)| slots.get(*s).map(|s| s.name.as_str())).collect();
+    let description = format!(
+        "a row of {} owned by the {} row of {} (its rows are per {}), so related rows agree",
+        name(fks[a].parent),
+        name(fan_fk.parent),
+        columns.join(", "),
+        name(fan_fk.parent)
+    );
+    fks[a].within = Some(b);
+    owners.push(b);
+    Some(description)
 }
 
 /// A table generated before this one and laid out per parent, with its fan-out FK.
@@ -170,6 +193,13 @@ fn signature<'s>(pairs: &[(usize, usize)], slots: &'s [ColumnSlot]) -> Vec<(usiz
         pairs.iter().filter_map(|&(child, parent)| slots.get(child).map(|s| (parent, s.name.as_str()))).collect();
     signature.sort_unstable();
     signature
+}
+
+/// Whether an FK with signature `owner` names the fan-out parent the way the fan-out FK (`fan_out`)
+/// does: its columns are some of the fan-out FK's, under the same names. `project_id` alone names
+/// the project that `(organization_id, project_id)` does.
+fn same_role(owner: &[(usize, &str)], fan_out: &[(usize, &str)]) -> bool {
+    !owner.is_empty() && owner.iter().all(|pair| fan_out.contains(pair))
 }
 
 /// A table a chain may pass through: generated before, not a fixture, rows at the first attempt.

@@ -52,6 +52,15 @@ async fn dev_loads_every_application_with_the_profiles_fan_out() {
     let tenants = "SELECT count(*) FILTER (WHERE m.organization_id <> s.organization_id) FROM episode.chat_messages m \
                    JOIN episode.chat_sessions s ON s.id = m.session_id";
     assert_eq!(scalar(&db, tenants).await, 0, "chat messages in another organization than their session");
+    // An episode referenced beside a project is one of that project's (episodes are per project),
+    // also where the project is itself picked among its organization's (chat sessions).
+    for (table, episode) in [("episode.chat_sessions", "episode_id"), ("episode.agent_memory", "source_episode_id")] {
+        let projects = format!(
+            "SELECT count(*) FILTER (WHERE e.project_id <> x.project_id) FROM {table} x \
+             JOIN episode.episodes e ON e.id = x.{episode}"
+        );
+        assert_eq!(scalar(&db, &projects).await, 0, "{table}.{episode} in another project");
+    }
     // A turn's and a highlight's chapter is one of its own story's (chapters are per story).
     for table in ["story.story_turns", "story.highlights"] {
         let stories = format!(
