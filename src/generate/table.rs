@@ -108,10 +108,10 @@ pub struct FkGen {
     /// Take the parent from another FK's parent row instead of picking one (see [`Inherit`]);
     /// `picker` is then the fallback when the chain gives nothing.
     pub inherit: Option<Inherit>,
-    /// Pick among the parent rows that the parent picked by this other FK (index in the table's
-    /// FKs) owns through the parent table's fan-out (see [`Dataset::owned_pick`]); `picker` is the
-    /// fallback when it owns none.
-    pub within: Option<usize>,
+    /// Pick among the parent rows owned, through the parent table's fan-out, by the row another FK
+    /// of this table picked (`source`), or by the row reached from it along `hops` (see
+    /// [`Dataset::owned_pick`]); `picker` is the fallback when it owns none.
+    pub within: Option<Inherit>,
 }
 
 #[derive(Debug, Clone)]
@@ -323,7 +323,7 @@ impl Dataset {
         let last_stage = (0..table.fks.len()).map(|f| fill_stage(&table.fks, f)).max().unwrap_or(0);
         for stage in 0..=last_stage {
             for (f, fk) in table.fks.iter().enumerate().filter(|(f, _)| fill_stage(&table.fks, *f) == stage) {
-                let other = fk.inherit.as_ref().map(|i| i.source).or(fk.within);
+                let other = fk.inherit.as_ref().or(fk.within.as_ref()).map(|i| i.source);
                 let source = other.and_then(|o| picks.get(o).copied().flatten());
                 match self.fill_foreign_key(t, fk, at, scratch, out, source) {
                     Ok(pick) => picks[f] = pick,
@@ -447,11 +447,14 @@ impl Dataset {
         let fk = &table.fks[f];
         let source = fk.inherit.as_ref().and_then(|i| table.fks.get(i.source));
         let own = || pick_parent(fk, row, position, scratch, 0);
-        match (&fk.inherit, fk.within) {
+        match (&fk.inherit, &fk.within) {
             (Some(inherit), _) => {
                 self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, scratch, 0)), own)
             }
-            (None, Some(owner)) => self.owned_pick(fk, self.first_pick(t, row, owner), row, 0).unwrap_or_else(own),
+            (None, Some(within)) => {
+                let owner = self.follow(within, self.first_pick(t, row, within.source));
+                self.owned_pick(fk, owner, row, 0).unwrap_or_else(own)
+            }
             (None, None) => own(),
         }
     }
@@ -494,7 +497,9 @@ impl Dataset {
         let own = || pick_parent(fk, row, position, scratch, attempt);
         let parent_row = match (&fk.inherit, &fk.picker) {
             (Some(inherit), _) => self.resolve(inherit, source, own),
-            (None, _) if fk.within.is_some() => self.owned_pick(fk, source, row, attempt).unwrap_or_else(own),
+            (None, _) if let Some(within) = &fk.within => {
+                self.owned_pick(fk, self.follow(within, source), row, attempt).unwrap_or_else(own)
+            }
             (None, Picker::Matching { shared, parents, earlier }) => {
                 self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out)?
             }
@@ -689,7 +694,8 @@ fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, o
 /// then those picking among the rows another FK's parent owns, each after its owner: 2, or 3 for
 /// an episode within a project that is itself within an organization, and so on.
 fn fill_stage(fks: &[FkGen], f: usize) -> usize {
-    let owner_of = |g: usize| fks.get(g).filter(|fk| fk.inherit.is_none()).and_then(|fk| fk.within);
+    let owner_of =
+        |g: usize| fks.get(g).filter(|fk| fk.inherit.is_none()).and_then(|fk| fk.within.as_ref()).map(|w| w.source);
     let mut depth = 0;
     let mut current = f;
     // Owner chains end (plan::inherit never makes an owner pick within rows of its own); the bound

@@ -114,7 +114,7 @@ fn derive_within(
 
 /// Makes FK `a` pick within the rows its owner's parent row owns, if it can (see
 /// [`derive_within`]); returns how `seed plan` says so. `exact`: the owner's columns are the
-/// fan-out FK's, else some of them.
+/// fan-out FK's, else some of them, or the owner is reached from another FK of the row.
 fn own_within(
     tables: &Tables,
     fks: &mut [FkGen],
@@ -130,28 +130,68 @@ fn own_within(
     }
     let (owned, fan_fk) = fanned_out(tables, fk.parent)?;
     let wanted = signature(&fan_fk.pairs, &owned.columns);
-    let matches = |owner: &[(usize, &str)]| if exact { owner == wanted.as_slice() } else { same_role(owner, &wanted) };
-    // The exact pass takes owners that pick on their own; the second also owners that pick within
-    // another's rows themselves (filled after it: generate::table's fill stages).
-    let b = (0..fks.len()).find(|&b| {
-        b != a
-            && fks[b].parent == fan_fk.parent
-            && (fks[b].within.is_none() || !exact)
-            && fks[b].within != Some(a)
-            && matches(&signature(&fks[b].pairs, slots))
-    })?;
+    let (b, hops) = direct_owner(fks, slots, a, fan_fk.parent, &wanted, exact)
+        .map(|b| (b, Vec::new()))
+        .or_else(|| (!exact).then(|| reached_owner(tables, fks, slots, a, fan_fk.parent, &wanted)).flatten())?;
     let name = |table: usize| tables.names.get(table).cloned().unwrap_or_default();
-    let columns: Vec<&str> = fks[b].pairs.iter().filter_map(|(s, _)| slots.get(*s).map(|s| s.name.as_str())).collect();
     let description = format!(
         "a row of {} owned by the {} row of {} (its rows are per {}), so related rows agree",
         name(fks[a].parent),
         name(fan_fk.parent),
-        columns.join(", "),
+        describe(tables, &fks[b], slots, &hops),
         name(fan_fk.parent)
     );
-    fks[a].within = Some(b);
+    fks[a].within = Some(Inherit { source: b, hops });
     owners.push(b);
     Some(description)
+}
+
+/// An FK of the row other than `a` into the fan-out parent table `target`, under the fan-out
+/// FK's columns (`exact`) or some of them. The exact pass takes owners that pick on their own; the
+/// second also owners that pick within another's rows themselves (filled after it: the fill
+/// stages of `generate::table`).
+fn direct_owner(
+    fks: &[FkGen],
+    slots: &[ColumnSlot],
+    a: usize,
+    target: usize,
+    wanted: &[(usize, &str)],
+    exact: bool,
+) -> Option<usize> {
+    let matches = |owner: &[(usize, &str)]| if exact { owner == wanted } else { same_role(owner, wanted) };
+    (0..fks.len()).find(|&b| {
+        b != a
+            && fks[b].parent == target
+            && (fks[b].within.is_none() || !exact)
+            && owner_source(&fks[b]) != Some(a)
+            && matches(&signature(&fks[b].pairs, slots))
+    })
+}
+
+/// An FK of the row other than `a` that holds the fan-out's column names (an episode's
+/// `(organization_id, project_id)` for users per `organization_id`), and whose parent reaches the
+/// fan-out parent table `target` over NOT NULL FKs: the owner is the row that chain ends at (the
+/// project's organization), which the row's own `organization_id` equals.
+fn reached_owner(
+    tables: &Tables,
+    fks: &[FkGen],
+    slots: &[ColumnSlot],
+    a: usize,
+    target: usize,
+    wanted: &[(usize, &str)],
+) -> Option<(usize, Vec<(usize, usize)>)> {
+    (0..fks.len()).find_map(|b| {
+        let names: Vec<&str> =
+            fks[b].pairs.iter().filter_map(|(s, _)| slots.get(*s).map(|s| s.name.as_str())).collect();
+        let named = wanted.iter().all(|(_, name)| names.contains(name));
+        let usable = b != a && named && owner_source(&fks[b]) != Some(a) && is_source(tables, &fks[b], target);
+        usable.then(|| shortest_chain(tables, fks[b].parent, target, wanted)).flatten().map(|hops| (b, hops))
+    })
+}
+
+/// The FK whose rows `fk` picks within, if it does.
+fn owner_source(fk: &FkGen) -> Option<usize> {
+    fk.within.as_ref().map(|within| within.source)
 }
 
 /// A table generated before this one and laid out per parent, with its fan-out FK.

@@ -61,6 +61,11 @@ async fn dev_loads_every_application_with_the_profiles_fan_out() {
         );
         assert_eq!(scalar(&db, &projects).await, 0, "{table}.{episode} in another project");
     }
+    // An episode's creator is a user of its organization, which the episode takes from its
+    // project through the composite FK (users are per organization).
+    let creators = "SELECT count(*) FILTER (WHERE u.organization_id <> e.organization_id) FROM episode.episodes e \
+                    JOIN episode.users u ON u.id = e.created_by";
+    assert_eq!(scalar(&db, creators).await, 0, "episodes created by a user of another organization");
     // A turn's and a highlight's chapter is one of its own story's (chapters are per story).
     for table in ["story.story_turns", "story.highlights"] {
         let stories = format!(
