@@ -12,7 +12,10 @@
 //! whose parent table is laid out per `B`'s parent table (`rows = { per = ... }`, the fan-out FK
 //! under `B`'s column names, or with `B`'s columns among its own: `project_id` for a fan-out over
 //! `(organization_id, project_id)`) picks among the rows that `B`'s parent row owns: a session's
-//! project is one of its organization's projects, its episode one of its project's episodes. `A` may be nullable (it keeps its NULLs); when that row
+//! project is one of its organization's projects, its episode one of its project's episodes. When
+//! no FK of the row picks `B`'s parent table itself, the owner may be the row reached (over NOT
+//! NULL FKs, as above) from an FK that holds the fan-out's column names: an episode's creator is
+//! one of the users of the organization its `(organization_id, project_id)` project belongs to. `A` may be nullable (it keeps its NULLs); when that row
 //! owns none, a nullable `A` is NULL (rather than another organization's) and a NOT NULL one
 //! picks on its own.
 //!
