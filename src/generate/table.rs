@@ -430,33 +430,18 @@ impl Dataset {
             if positional {
                 self.compute_digits(table, row, position, scratch);
             }
-            self.first_pick_from(t, row, f, position, scratch)
+            let own = || pick_parent(fk, row, position, scratch, 0);
+            match (&fk.inherit, &fk.within) {
+                (Some(inherit), _) => {
+                    self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, scratch, 0)), own)
+                }
+                (None, Some(within)) => {
+                    let owner = self.follow(within, self.first_pick(t, row, within.source));
+                    self.owned_pick(fk, owner, row, 0).unwrap_or_else(own)
+                }
+                (None, None) => own(),
+            }
         })
-    }
-
-    /// [`Dataset::first_pick`] once the row's position and driver digits are in `scratch`.
-    fn first_pick_from(
-        &self,
-        t: usize,
-        row: u64,
-        f: usize,
-        position: Option<(u64, u64)>,
-        scratch: &RowScratch,
-    ) -> Option<u64> {
-        let table = &self.tables[t];
-        let fk = &table.fks[f];
-        let source = fk.inherit.as_ref().and_then(|i| table.fks.get(i.source));
-        let own = || pick_parent(fk, row, position, scratch, 0);
-        match (&fk.inherit, &fk.within) {
-            (Some(inherit), _) => {
-                self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, scratch, 0)), own)
-            }
-            (None, Some(within)) => {
-                let owner = self.follow(within, self.first_pick(t, row, within.source));
-                self.owned_pick(fk, owner, row, 0).unwrap_or_else(own)
-            }
-            (None, None) => own(),
-        }
     }
 
     /// For an FK picking `within` its owner's rows: NULL by the FK's null rate, else a row of the
