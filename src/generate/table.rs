@@ -28,6 +28,9 @@ pub struct TableGen {
     /// Indexes of the columns not filled by a foreign key, in the order they are generated.
     pub order: Vec<usize>,
     pub fks: Vec<FkGen>,
+    /// Indexes of the FKs in the order they are filled: each after the FK it follows or picks
+    /// within (see `plan::inherit::fill_order`).
+    pub fk_order: Vec<usize>,
     pub fan_out: Option<FanOut>,
     pub drivers: Vec<UniqueDriver>,
     /// Rows given as they are (fixture files): values by row, then column.
@@ -320,15 +323,13 @@ impl Dataset {
         }
         picks.clear();
         picks.resize(table.fks.len(), None);
-        let last_stage = (0..table.fks.len()).map(|f| fill_stage(&table.fks, f)).max().unwrap_or(0);
-        for stage in 0..=last_stage {
-            for (f, fk) in table.fks.iter().enumerate().filter(|(f, _)| fill_stage(&table.fks, *f) == stage) {
-                let other = fk.inherit.as_ref().or(fk.within.as_ref()).map(|i| i.source);
-                let source = other.and_then(|o| picks.get(o).copied().flatten());
-                match self.fill_foreign_key(t, fk, at, scratch, out, source) {
-                    Ok(pick) => picks[f] = pick,
-                    Err(NoMatch) => complete = false,
-                }
+        for &f in &table.fk_order {
+            let fk = &table.fks[f];
+            let other = fk.inherit.as_ref().or(fk.within.as_ref()).map(|i| i.source);
+            let source = other.and_then(|o| picks.get(o).copied().flatten());
+            match self.fill_foreign_key(t, fk, at, scratch, out, source) {
+                Ok(pick) => picks[f] = pick,
+                Err(NoMatch) => complete = false,
             }
         }
         for &c in &table.order {
@@ -673,26 +674,6 @@ fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, o
     let mut value = std::mem::take(&mut out[c]);
     fill_slot(&table.columns[c], row, scratch, out, &mut value, attempt);
     out[c] = value;
-}
-
-/// When FK `f` is filled: on their own first (0), then those following another FK's parent (1),
-/// then those picking among the rows another FK's parent owns, each after its owner: 2, or 3 for
-/// an episode within a project that is itself within an organization, and so on.
-fn fill_stage(fks: &[FkGen], f: usize) -> usize {
-    let owner_of =
-        |g: usize| fks.get(g).filter(|fk| fk.inherit.is_none()).and_then(|fk| fk.within.as_ref()).map(|w| w.source);
-    let mut depth = 0;
-    let mut current = f;
-    // Owner chains end (plan::inherit never makes an owner pick within rows of its own); the bound
-    // only keeps a malformed plan from looping.
-    while let Some(owner) = owner_of(current).filter(|_| depth <= fks.len()) {
-        depth += 1;
-        current = owner;
-    }
-    match depth {
-        0 => usize::from(fks.get(f).is_some_and(|fk| fk.inherit.is_some())),
-        _ => depth + 1,
-    }
 }
 
 /// Whether this attempt at `row` draws NULL for `fk`.

@@ -88,6 +88,35 @@ pub fn derive(
     described
 }
 
+/// The order a row's FKs are filled in: those picking on their own first, then those following
+/// another FK's parent, then those picking among the rows another FK's parent owns, each after its
+/// owner (an episode within a project that is itself within an organization comes last). In FK
+/// order within a stage.
+pub fn fill_order(fks: &[FkGen]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..fks.len()).collect();
+    order.sort_by_key(|&f| fill_stage(fks, f));
+    order
+}
+
+/// `f`'s stage in [`fill_order`]: 0 on its own, 1 following a chain, 2 and on within an owner.
+fn fill_stage(fks: &[FkGen], f: usize) -> usize {
+    let mut depth = 0;
+    let mut current = f;
+    // Owner chains end (an owner never picks within rows of its own: see derive_within); the
+    // bound only keeps a malformed plan from looping.
+    while let Some(owner) = fks.get(current).filter(|fk| fk.inherit.is_none()).and_then(owner_source) {
+        if depth > fks.len() {
+            break;
+        }
+        depth += 1;
+        current = owner;
+    }
+    match depth {
+        0 => usize::from(fks.get(f).is_some_and(|fk| fk.inherit.is_some())),
+        _ => depth + 1,
+    }
+}
+
 /// The other direction: an FK `A` whose parent table is laid out per `Q` (`rows = { per = ... }`)
 /// while another FK `B` of the row picks a `Q` row under the fan-out FK's column names picks
 /// among the rows that `Q` row owns: a social post's content of its own project, a session's
