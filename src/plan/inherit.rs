@@ -15,9 +15,9 @@
 //! project is one of its organization's projects, its episode one of its project's episodes. When
 //! no FK of the row picks `B`'s parent table itself, the owner may be the row reached (over NOT
 //! NULL FKs, as above) from an FK that holds the fan-out's column names: an episode's creator is
-//! one of the users of the organization its `(organization_id, project_id)` project belongs to. `A` may be nullable (it keeps its NULLs); when that row
-//! owns none, a nullable `A` is NULL (rather than another organization's) and a NOT NULL one
-//! picks on its own.
+//! one of the users of the organization its `(organization_id, project_id)` project belongs to.
+//! `A` may be nullable (it keeps its NULLs); when that row owns none, a nullable `A` is NULL
+//! (rather than another organization's) and a NOT NULL one picks on its own.
 //!
 //! Why NOT NULL and the same names: a NOT NULL FK says the row belongs to that parent (its
 //! tenant, its owner), and the same name says it is the same role. A nullable FK is an optional
@@ -213,9 +213,8 @@ fn reached_owner(
     wanted: &[(usize, &str)],
 ) -> Option<(usize, Vec<(usize, usize)>)> {
     (0..fks.len()).find_map(|b| {
-        let names: Vec<&str> =
-            fks[b].pairs.iter().filter_map(|(s, _)| slots.get(*s).map(|s| s.name.as_str())).collect();
-        let named = wanted.iter().all(|(_, name)| names.contains(name));
+        let own = signature(&fks[b].pairs, slots);
+        let named = wanted.iter().all(|(_, name)| own.iter().any(|(_, own_name)| own_name == name));
         let usable = b != a && named && owner_source(&fks[b]) != Some(a) && is_source(tables, &fks[b], target);
         usable.then(|| shortest_chain(tables, fks[b].parent, target, wanted)).flatten().map(|hops| (b, hops))
     })
