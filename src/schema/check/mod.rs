@@ -7,8 +7,8 @@
 //!   `Pattern`, `Compare`, `NonNulls`...) and whether the whole check was understood ([`analyze`]);
 //! - [`evaluate`] / [`passes`]: a row checked with SQL's three-valued logic ([`eval`]), to verify
 //!   generated rows and to test checks we only partly understand;
-//! - [`Pattern`] / [`sample_matching`]: strings for `col ~ '^[A-Z]{3}$'` from a small regex subset
-//!   ([`regex`], [`nfa`], [`sample`]), compiled once per column.
+//! - [`Pattern`]: strings for `col ~ '^[A-Z]{3}$'` from a small regex subset ([`regex`], [`nfa`],
+//!   [`sample`]), compiled once per column.
 //!
 //! Everything here is pure: no database access. Domain checks work the same way with the column
 //! `VALUE`. The planner (`plan`) reports checks that are not fully understood, with the
@@ -35,7 +35,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use analyze::{Analysis, Bound, Interval, Restriction, restrictions};
 pub use ast::{BinaryOp, CompareOp, Expr};
 pub use pattern::Pattern;
-pub use sample::sample_matching;
 
 pub(crate) use datetime::parse_timestamp;
 

@@ -2,7 +2,6 @@
 //! says `col ~ '^[A-Z]{3}$'`. Every choice goes through the caller's `pick`, so the string is a pure
 //! function of the caller's random source; every result is verified against the matcher.
 
-use super::pattern::Pattern;
 use super::regex::{Class, ClassItem, Node};
 
 /// Unbounded quantifiers (`*`, `+`, `{n,}`) repeat at most this many times beyond their minimum.
@@ -15,13 +14,15 @@ const PRINTABLE: (char, char) = ('!', '~');
 
 /// A string matching `regex` (PostgreSQL `~` semantics: the match may be anywhere, so the sample is
 /// the match alone). `pick(n)` must return a number in `0..n`. `None` when the pattern is outside
-/// the supported subset or cannot be satisfied (`a^b`). A column compiles its [`Pattern`] once.
-pub fn sample_matching(regex: &str, pick: &mut dyn FnMut(u32) -> u32) -> Option<String> {
+/// the supported subset or cannot be satisfied (`a^b`). For tests: a column compiles its
+/// [`super::Pattern`] once.
+#[cfg(test)]
+pub(super) fn sample_matching(regex: &str, pick: &mut dyn FnMut(u32) -> u32) -> Option<String> {
     let mut out = String::new();
-    Pattern::new(regex).sample_into(pick, &mut out).then_some(out)
+    super::Pattern::new(regex).sample_into(pick, &mut out).then_some(out)
 }
 
-/// Appends a string built to match `node` to `out` (unverified: see [`Pattern::sample_into`]).
+/// Appends a string built to match `node` to `out` (unverified: see [`super::Pattern::sample_into`]).
 pub(super) fn sample_node(node: &Node, pick: &mut dyn FnMut(u32) -> u32, out: &mut String) -> Option<()> {
     let start = out.len();
     Sampler { pick, out, start }.node(node)
@@ -138,7 +139,7 @@ mod tests {
     }
 
     fn check_all(pattern: &str, full: &str) {
-        let full = Pattern::new(full);
+        let full = super::super::Pattern::new(full);
         let got = samples(pattern);
         assert_eq!(got.len(), 50, "{pattern}");
         for s in got {

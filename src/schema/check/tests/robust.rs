@@ -1,7 +1,8 @@
 //! No input makes the module panic: truncated texts are errors, garbage is an error or a harmless
 //! expression, and analysis, evaluation and sampling cope with whatever parses.
 
-use super::super::{parse, passes_at, restrictions, sample_matching};
+use super::super::sample::sample_matching;
+use super::super::{parse, passes_at, restrictions};
 use super::corpus::CORPUS;
 use crate::generate::Value;
 
