@@ -81,23 +81,7 @@ impl Running {
 
 /// The pid of the backend serving `seed` in `db` once it runs a COPY.
 async fn backend_in_copy(db: &TestDb) -> i32 {
-    let mut conn = db.connect().await;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        let row = sqlx::query(
-            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'seed' \
-             AND query LIKE 'COPY %' AND state = 'active'",
-        )
-        .bind(&db.name)
-        .fetch_optional(&mut conn)
-        .await
-        .expect("pg_stat_activity");
-        if let Some(row) = row {
-            return row.get(0);
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("seed never ran a COPY in {}", db.name);
+    backend_running(db, "COPY ").await.unwrap_or_else(|| panic!("seed never ran a COPY in {}", db.name))
 }
 
 /// A database holding the `minimal` profile's rows, and their checksums.
@@ -750,7 +734,8 @@ async fn a_full_disk_mid_load_changes_nothing() {
     drop(db);
 }
 
-/// The pid of a backend of `seed` in `db` running a statement that starts with `prefix`.
+/// The pid of a backend of `seed` in `db` running a statement that starts with `prefix`, once
+/// there is one (`None` after a minute).
 async fn backend_running(db: &TestDb, prefix: &str) -> Option<i32> {
     let mut conn = db.connect().await;
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -767,7 +752,7 @@ async fn backend_running(db: &TestDb, prefix: &str) -> Option<i32> {
         if let Some(row) = row {
             return Some(row.get(0));
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        tokio::time::sleep(Duration::from_millis(5)).await;
     }
     None
 }
