@@ -22,6 +22,9 @@ impl fmt::Display for Plan {
             for line in &table.relationships {
                 writeln!(f, "        fk {line}")?;
             }
+            for line in &table.inferred {
+                writeln!(f, "        rule {line}")?;
+            }
             for note in &table.notes {
                 writeln!(f, "        note: {note}")?;
             }
@@ -92,6 +95,7 @@ impl Plan {
                     "copy": if t.fixture.is_some() { "csv" } else if t.binary { "binary" } else { "text" },
                     "foreign_keys": t.relationships,
                     "notes": t.notes,
+                    "inferred": t.inferred,
                 })
             })
             .collect();

@@ -90,6 +90,7 @@ fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
         volume: format!("{} (fixture {})", fixture.rows.len(), fixture.path.display()),
         relationships: vec![],
         notes: vec![],
+        inferred: vec![],
     };
     (generator, plan)
 }
@@ -121,6 +122,8 @@ struct Builder<'a> {
     /// FKs that take their parent from another FK's (a chain, or the rows it owns), and how.
     inherited: Vec<(usize, String)>,
     notes: Vec<String>,
+    /// Rules inferred from names and types (see [`TablePlan::inferred`]).
+    inferred: Vec<String>,
     /// The most rows the unique keys can hold, when below a default volume.
     clamp: Option<(u64, String)>,
 }
@@ -143,6 +146,7 @@ impl<'a> Builder<'a> {
             relationships: vec![],
             inherited: vec![],
             notes: vec![],
+            inferred: vec![],
             clamp: None,
         }
     }
@@ -158,6 +162,7 @@ impl<'a> Builder<'a> {
         )?;
         self.slots = choice.slots;
         self.notes.extend(choice.notes);
+        self.inferred.extend(choice.inferred);
         let referencing: Vec<&Table> = self.context.scoped.iter().map(|s| s.table).collect();
         columns::keep_referenced_columns(self.table, &referencing, &self.written, &mut self.slots);
         self.assign_foreign_keys()?;
@@ -186,6 +191,7 @@ impl<'a> Builder<'a> {
             volume: self.context.volumes.described[self.i].clone(),
             relationships: self.relationships,
             notes: self.notes,
+            inferred: self.inferred,
         };
         let generator = TableGen {
             rows: self.rows,

@@ -122,6 +122,9 @@ pub struct TablePlan {
     pub relationships: Vec<String>,
     /// Notes on columns: unique keys, understood and not understood CHECKs.
     pub notes: Vec<String>,
+    /// Rules inferred from names and types that the generated rows keep, one line each
+    /// (`updated_at after created_at`); a profile's `infer = false` on a column turns its rules off.
+    pub inferred: Vec<String>,
 }
 
 /// One table in the run, with the profile's settings for it.

@@ -154,6 +154,9 @@ pub struct ColumnSettings {
     pub unique: Option<bool>,
     pub length: Option<[u32; 2]>,
     pub value: Option<toml::Value>,
+    /// `Some(false)`: the column is generated on its own, whatever its name suggests about other
+    /// columns of its row or its parents (time order, identities, owners).
+    pub infer: Option<bool>,
 }
 
 /// Finds a profile by name (`profiles/<name>.toml` under the current folder) or path.
@@ -426,6 +429,7 @@ fn resolve_column(at: &dyn Fn(usize) -> Location, name: Spanned<String>, column:
         unique: column.unique,
         length: column.length,
         value: column.value,
+        infer: column.infer,
     }
 }
 

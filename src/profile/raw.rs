@@ -136,4 +136,6 @@ pub struct RawColumn {
     pub length: Option<[u32; 2]>,
     /// A fixed value for every row.
     pub value: Option<toml::Value>,
+    /// `false`: no rule inferred from names and types shapes this column (see `plan::columns`).
+    pub infer: Option<bool>,
 }

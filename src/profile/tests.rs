@@ -112,3 +112,12 @@ fn allow_remote_is_read_and_a_child_may_withdraw_it() {
     assert_eq!(merged.allow_remote, Some(false));
     assert_eq!(merged.database.as_deref(), Some("app"));
 }
+
+#[test]
+fn infer_false_is_read_per_column() {
+    let profile =
+        parse("[tables.users]\ncolumns.email = { infer = false }\ncolumns.name = { infer = true }\n").unwrap();
+    let columns = &profile.tables[0].columns;
+    assert_eq!(columns.iter().find(|c| c.name.name == "email").and_then(|c| c.infer), Some(false));
+    assert_eq!(columns.iter().find(|c| c.name.name == "name").and_then(|c| c.infer), Some(true));
+}

@@ -33,6 +33,13 @@ const MOSTLY_NULL_RATE: f64 = 0.9;
 pub struct ColumnChoice {
     pub slots: Vec<ColumnSlot>,
     pub notes: Vec<String>,
+    /// Rules inferred from names and types, for `seed plan` (see `TablePlan::inferred`).
+    pub inferred: Vec<String>,
+}
+
+/// Whether rules inferred from names may shape `column`: not when the profile says `infer = false`.
+pub fn infers(settings: Option<&TableSettings>, column: &str) -> bool {
+    settings.and_then(|s| s.columns.iter().find(|c| c.name.name == column)).and_then(|c| c.infer).unwrap_or(true)
 }
 
 /// Chooses a generator for every written column (`written` holds schema column indexes).
@@ -84,7 +91,7 @@ pub fn choose_all(
     text_keys_as_ids(table, written, settings, &mut slots);
     unsupported_columns(table, written, &slots)?;
     check_partition_keys(table, written, &unaimed, settings)?;
-    Ok(ColumnChoice { slots, notes })
+    Ok(ColumnChoice { slots, notes, inferred: Vec::new() })
 }
 
 /// A partition key the bounds could not aim at is a plan error (rows would fall outside every
