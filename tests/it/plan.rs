@@ -27,6 +27,18 @@ async fn the_load_profile_plans_its_millions_of_rows() {
     assert!((10_000_000..12_000_000).contains(&total), "load plans about 10.9 million rows, got {total}");
 }
 
+/// bench/run.sh loads this profile: when a change to the profiles it extends left it unable to
+/// plan (a `per` parent it skips), the benchmark measured nothing.
+#[tokio::test]
+async fn the_benchmark_profile_plans_about_a_million_rows() {
+    let db = TestDb::new().await;
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let tables = planned_rows(&["--profile", &format!("{manifest}/bench/creator.toml")], &db);
+    let total: u64 = tables.iter().map(|(_, r)| r).sum();
+    assert!((900_000..1_100_000).contains(&total), "bench/creator.toml plans about a million rows, got {total}");
+    assert!(tables.iter().all(|(t, _)| t.starts_with("creator.")), "only the creator platform: {tables:?}");
+}
+
 #[tokio::test]
 async fn the_plan_says_cleanup_moves_sequences_rather_than_restarting_them() {
     let db = TestDb::new().await;
