@@ -147,7 +147,7 @@ mod tests {
         let given = ProfileFolder::Given(root.join("profiles"));
         assert_eq!(resolve_path("dev", &given).expect("found"), root.join("profiles").join("dev.toml"));
         let message = resolve_path("load", &given).expect_err("absent").to_string();
-        assert!(message.contains("Available profiles: dev (in ") && message.contains("in SEED_PROFILES="), "{message}");
+        assert!(message.contains("Available profiles: dev (in SEED_PROFILES="), "{message}");
         let _ = std::fs::remove_dir_all(root);
     }
 
@@ -156,7 +156,7 @@ mod tests {
         let nowhere = ProfileFolder::Above(PathBuf::from("/"));
         let message = resolve_path("minimal", &nowhere).expect_err("absent").to_string();
         assert!(
-            message.contains("Available profiles: none (in a profiles/ folder in / or any folder above it"),
+            message.contains("Available profiles: none (no profiles/ folder in / or any folder above it"),
             "{message}"
         );
     }
