@@ -48,6 +48,11 @@ pub enum ProfileError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{location}: {message}")]
     Invalid { location: Location, message: String },
+    #[error(
+        "{}: the profile names no tables, so a run would do nothing. Give it `[schema]` (schema = DDL file), `schemas = [\"name\"]`, `[tables.\"schema.table\"]` or `extends = \"minimal\"`",
+        path.display()
+    )]
+    Empty { path: PathBuf },
     #[error("{}: `extends` forms a loop through {chain}", path.display())]
     ExtendsLoop { path: PathBuf, chain: String },
 }
@@ -163,8 +168,14 @@ pub struct ColumnSettings {
 }
 
 /// Reads and parses a profile file, following `extends`.
+/// A profile that owns no table (an empty file, one with only a seed) is refused: a run would
+/// connect, do nothing and succeed, which hides the mistake.
 pub fn load(path: &Path) -> Result<Profile, ProfileError> {
-    load_chain(path, &mut Vec::new())
+    let profile = load_chain(path, &mut Vec::new())?;
+    if profile.schemas.is_empty() && profile.tables.is_empty() {
+        return Err(ProfileError::Empty { path: path.to_path_buf() });
+    }
+    Ok(profile)
 }
 
 /// Parses profile text; `extends` is not followed (there may be no folder to look in).
