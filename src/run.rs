@@ -174,7 +174,10 @@ pub async fn plan_only(
 }
 
 /// Empties the profile's tables (the same set a run would fill), in one transaction; with
-/// `cleaning.cascade`, also the outside tables that reference them.
+/// `cleaning.cascade`, also the outside tables that reference them. It creates nothing: a schema
+/// the profile would create is applied only to plan against, inside a savepoint rolled back before
+/// the cleanup, and its tables, which did not exist, are not cleaned. When none of the profile's
+/// tables exists there is nothing to clean, and it says so.
 pub async fn clean_only(
     conn: &mut PgConnection,
     profile: Option<&Profile>,
@@ -184,12 +187,41 @@ pub async fn clean_only(
 ) -> Result<usize> {
     load::finish_pending(conn, reporter).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
-    let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
+    let existing = introspect(&mut tx).await?;
+    load::execute(&mut tx, "SAVEPOINT seed_schemas", "setting a savepoint").await?;
+    let (_, mut plan) =
+        prepare_from(&mut tx, existing.clone(), profile, options, &WithoutSchemaApplied(reporter)).await?;
+    load::execute(&mut tx, "ROLLBACK TO SAVEPOINT seed_schemas", "rolling back the planned schemas").await?;
+    plan.clean.retain(|name| existing.tables.iter().any(|table| &table.name == name));
+    if plan.clean.is_empty() {
+        tx.rollback().await.map_err(Error::database("rolling back"))?;
+        reporter.report(Event::NothingToClean { missing: &missing_schemas(&existing, profile) });
+        return Ok(0);
+    }
     let cleaned = clean::clean_with(&mut tx, &plan, cleaning, reporter).await?;
     reporter.report(Event::Committing);
     tx.commit().await.map_err(Error::database("committing the cleanup"))?;
     reporter.report(Event::Cleaned { tables: cleaned });
     Ok(cleaned)
+}
+
+/// The profile's DDL schemas that hold no table in `schema`.
+fn missing_schemas(schema: &Schema, profile: Option<&Profile>) -> Vec<String> {
+    let ddl = profile.map(|p| p.ddl_files.as_slice()).unwrap_or_default();
+    let holds_tables = |space: &str| schema.tables.iter().any(|t| t.name.schema == space);
+    ddl.iter().map(|(space, _)| space.clone()).filter(|space| !holds_tables(space)).collect()
+}
+
+/// Passes every event on but [`Event::SchemaApplied`]: `clean` applies a missing schema only to
+/// plan against it, and rolls it back.
+struct WithoutSchemaApplied<'a>(&'a dyn Reporter);
+
+impl Reporter for WithoutSchemaApplied<'_> {
+    fn report(&self, event: Event<'_>) {
+        if !matches!(event, Event::SchemaApplied { .. }) {
+            self.0.report(event);
+        }
+    }
 }
 
 async fn prepare(
@@ -198,7 +230,18 @@ async fn prepare(
     options: &PlanOptions,
     reporter: &dyn Reporter,
 ) -> Result<(Schema, Plan)> {
-    let mut schema = introspect(conn).await?;
+    let schema = introspect(conn).await?;
+    prepare_from(conn, schema, profile, options, reporter).await
+}
+
+/// [`prepare`] from an introspected `schema`: applies the profile's missing schemas, plans.
+async fn prepare_from(
+    conn: &mut PgConnection,
+    mut schema: Schema,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+    reporter: &dyn Reporter,
+) -> Result<(Schema, Plan)> {
     if let Some(profile) = profile
         && apply_missing_schemas(conn, &schema, profile, reporter).await?
     {
