@@ -98,3 +98,35 @@ fn commands_taking(name: &str) -> Vec<String> {
     }
     takers
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn refused(line: &str) -> String {
+        let args: Vec<String> = std::iter::once("seed").chain(line.split_whitespace()).map(str::to_string).collect();
+        match Cli::try_parse_from(&args).map(|_| ()).map_err(|error| outcome(error, &args)) {
+            Err(Outcome::Refused(message)) => message,
+            _ => panic!("`seed {line}` was not refused"),
+        }
+    }
+
+    #[test]
+    fn the_command_words_are_the_commands() {
+        let names: Vec<String> = Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect();
+        assert_eq!(names, COMMANDS);
+    }
+
+    #[test]
+    fn a_refusal_is_one_seed_paragraph_naming_who_takes_the_flag() {
+        let message = refused("clean --profile p --json");
+        assert_eq!(
+            message,
+            "seed: unexpected argument '--json' found: --json is a flag of `seed plan`, not of `seed clean`. `seed clean --help` lists the flags"
+        );
+        assert!(refused("--profile p clean").contains("a command comes first"));
+        assert!(!refused("--profile").contains('\n'));
+    }
+}
