@@ -5,6 +5,8 @@
 //! the same steps up to the plan and rolls back, so it never writes. A run and `clean` first finish
 //! what a killed `--jobs` run left (`load::finish_pending`); `plan` refuses while there is some.
 
+use std::path::PathBuf;
+
 use sqlx::{Acquire, PgConnection};
 
 use crate::clean::{self, CleanOptions};
@@ -205,11 +207,14 @@ pub async fn clean_only(
     Ok(cleaned)
 }
 
-/// The profile's DDL schemas that hold no table in `schema`.
+/// The names of the profile's DDL schemas that hold no table in `schema`.
 fn missing_schemas(schema: &Schema, profile: Option<&Profile>) -> Vec<String> {
-    let ddl = profile.map(|p| p.ddl_files.as_slice()).unwrap_or_default();
-    let holds_tables = |space: &str| schema.tables.iter().any(|t| t.name.schema == space);
-    ddl.iter().map(|(space, _)| space.clone()).filter(|space| !holds_tables(space)).collect()
+    profile.map_or_else(Vec::new, |p| missing_ddl(schema, p).map(|(space, _)| space.clone()).collect())
+}
+
+/// The profile's (schema, DDL file) pairs whose schema holds no table in `schema`.
+fn missing_ddl<'p>(schema: &Schema, profile: &'p Profile) -> impl Iterator<Item = &'p (String, PathBuf)> {
+    profile.ddl_files.iter().filter(|(space, _)| !schema.tables.iter().any(|t| &t.name.schema == space))
 }
 
 /// Passes every event on but [`Event::SchemaApplied`]: `clean` applies a missing schema only to
@@ -278,10 +283,7 @@ async fn apply_missing_schemas(
     reporter: &dyn Reporter,
 ) -> Result<bool> {
     let mut applied = false;
-    for (space, file) in &profile.ddl_files {
-        if schema.tables.iter().any(|t| &t.name.schema == space) {
-            continue;
-        }
+    for (space, file) in missing_ddl(schema, profile) {
         let sql = std::fs::read_to_string(file).map_err(|source| Error::ReadFile { file: file.clone(), source })?;
         let result = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())).execute(&mut *conn).await;
         result.map_err(|source| Error::ddl(space, file, &sql, source))?;

@@ -191,7 +191,10 @@ fn guard<'a>(settings: &Settings, profile: Option<&'a Profile>) -> Guard<'a> {
 /// The profile, read before connecting so a bad profile fails without touching the database.
 fn load_profile(settings: &Settings) -> Result<Option<Profile>, Error> {
     match (&settings.profile, settings.rows) {
-        (Some(name), _) => Ok(Some(profile::load(&profile::resolve_path(name, &profile::ProfileFolder::from_environment())?)?)),
+        (Some(name), _) => {
+            let path = profile::resolve_path(name, &profile::ProfileFolder::from_environment())?;
+            Ok(Some(profile::load(&path)?))
+        }
         (None, Some(_)) => Ok(None),
         (None, None) => Err(Error::Plan(seed::plan::PlanError {
             where_: None,
