@@ -73,7 +73,7 @@ pub struct Connection {
     /// Where to connect; else DATABASE_URL (also read from .env), else PGHOST/PGUSER/... like psql.
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// Print only errors (and the tables `--cascade` emptied).
+    /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
 }
