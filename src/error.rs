@@ -136,7 +136,7 @@ fn describe(error: &sqlx::Error, located: bool) -> String {
     if let Some(hint) = pg.hint() {
         text.push_str(&format!(". {}", hint.trim_end_matches('.')));
     }
-    if let Some(advice) = advice(pg.code()) {
+    if let Some(advice) = advice(pg.code(), pg.message()) {
         text.push_str(&format!(". {advice}"));
     }
     one_paragraph(&text)
@@ -148,11 +148,14 @@ fn one_paragraph(text: &str) -> String {
     text.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
-/// What to do about the usual SQLSTATEs.
-fn advice(code: &str) -> Option<&'static str> {
+/// What to do about the usual SQLSTATEs (and for 42501, about the server's `message`).
+fn advice(code: &str, message: &str) -> Option<&'static str> {
     Some(match code {
+        "42501" if message.starts_with("must be owner of") => {
+            "Altering a table or sequence needs to own it, not only the TRUNCATE and INSERT privileges: connect as the owner (or a member of the owning role). Bulk mode (from 100 000 rows, --bulk or --jobs; --no-bulk avoids it) drops and re-creates indexes and keys, a cycle of foreign keys that are not deferrable drops and re-adds them, --disable-triggers switches triggers, and every run moves the sequences of the keys it writes"
+        }
         "42501" => {
-            "The connecting user lacks a privilege this run needs: connect as the tables' owner, or GRANT it (seed needs to read the catalog, create missing schemas, TRUNCATE and COPY)"
+            "The connecting user lacks a privilege this run needs: connect as the tables' owner, or GRANT it (seed needs to read the catalog, create missing schemas, TRUNCATE and COPY into the tables; bulk mode, cycles of foreign keys, --disable-triggers and moving sequences need to own them)"
         }
         "3D000" => "Create it (`createdb NAME`) or name an existing database in the URL",
         "28P01" | "28000" => {

@@ -23,6 +23,11 @@ pub enum Event<'a> {
     Cleaned {
         tables: usize,
     },
+    /// `seed clean` found none of the profile's tables: `missing` are the schemas the profile
+    /// would create (a run creates them; a clean does not).
+    NothingToClean {
+        missing: &'a [String],
+    },
     /// A `--jobs` run killed past its cleanup (started at `started`) left a recovery record: its
     /// `tables` were emptied again and `recreated` missing indexes, keys and foreign keys re-created.
     Recovered {

@@ -5,6 +5,8 @@
 //! the same steps up to the plan and rolls back, so it never writes. A run and `clean` first finish
 //! what a killed `--jobs` run left (`load::finish_pending`); `plan` refuses while there is some.
 
+use std::path::PathBuf;
+
 use sqlx::{Acquire, PgConnection};
 
 use crate::clean::{self, CleanOptions};
@@ -174,7 +176,10 @@ pub async fn plan_only(
 }
 
 /// Empties the profile's tables (the same set a run would fill), in one transaction; with
-/// `cleaning.cascade`, also the outside tables that reference them.
+/// `cleaning.cascade`, also the outside tables that reference them. It creates nothing: a schema
+/// the profile would create is applied only to plan against, inside a savepoint rolled back before
+/// the cleanup, and its tables, which did not exist, are not cleaned. When none of the profile's
+/// tables exists there is nothing to clean, and it says so.
 pub async fn clean_only(
     conn: &mut PgConnection,
     profile: Option<&Profile>,
@@ -184,12 +189,44 @@ pub async fn clean_only(
 ) -> Result<usize> {
     load::finish_pending(conn, reporter).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
-    let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
+    let existing = introspect(&mut tx).await?;
+    load::execute(&mut tx, "SAVEPOINT seed_schemas", "setting a savepoint").await?;
+    let (_, mut plan) =
+        prepare_from(&mut tx, existing.clone(), profile, options, &WithoutSchemaApplied(reporter)).await?;
+    load::execute(&mut tx, "ROLLBACK TO SAVEPOINT seed_schemas", "rolling back the planned schemas").await?;
+    plan.clean.retain(|name| existing.tables.iter().any(|table| &table.name == name));
+    if plan.clean.is_empty() {
+        tx.rollback().await.map_err(Error::database("rolling back"))?;
+        reporter.report(Event::NothingToClean { missing: &missing_schemas(&existing, profile) });
+        return Ok(0);
+    }
     let cleaned = clean::clean_with(&mut tx, &plan, cleaning, reporter).await?;
     reporter.report(Event::Committing);
     tx.commit().await.map_err(Error::database("committing the cleanup"))?;
     reporter.report(Event::Cleaned { tables: cleaned });
     Ok(cleaned)
+}
+
+/// The names of the profile's DDL schemas that hold no table in `schema`.
+fn missing_schemas(schema: &Schema, profile: Option<&Profile>) -> Vec<String> {
+    profile.map_or_else(Vec::new, |p| missing_ddl(schema, p).map(|(space, _)| space.clone()).collect())
+}
+
+/// The profile's (schema, DDL file) pairs whose schema holds no table in `schema`.
+fn missing_ddl<'p>(schema: &Schema, profile: &'p Profile) -> impl Iterator<Item = &'p (String, PathBuf)> {
+    profile.ddl_files.iter().filter(|(space, _)| !schema.tables.iter().any(|t| &t.name.schema == space))
+}
+
+/// Passes every event on but [`Event::SchemaApplied`]: `clean` applies a missing schema only to
+/// plan against it, and rolls it back.
+struct WithoutSchemaApplied<'a>(&'a dyn Reporter);
+
+impl Reporter for WithoutSchemaApplied<'_> {
+    fn report(&self, event: Event<'_>) {
+        if !matches!(event, Event::SchemaApplied { .. }) {
+            self.0.report(event);
+        }
+    }
 }
 
 async fn prepare(
@@ -198,7 +235,18 @@ async fn prepare(
     options: &PlanOptions,
     reporter: &dyn Reporter,
 ) -> Result<(Schema, Plan)> {
-    let mut schema = introspect(conn).await?;
+    let schema = introspect(conn).await?;
+    prepare_from(conn, schema, profile, options, reporter).await
+}
+
+/// [`prepare`] from an introspected `schema`: applies the profile's missing schemas, plans.
+async fn prepare_from(
+    conn: &mut PgConnection,
+    mut schema: Schema,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+    reporter: &dyn Reporter,
+) -> Result<(Schema, Plan)> {
     if let Some(profile) = profile
         && apply_missing_schemas(conn, &schema, profile, reporter).await?
     {
@@ -235,10 +283,7 @@ async fn apply_missing_schemas(
     reporter: &dyn Reporter,
 ) -> Result<bool> {
     let mut applied = false;
-    for (space, file) in &profile.ddl_files {
-        if schema.tables.iter().any(|t| &t.name.schema == space) {
-            continue;
-        }
+    for (space, file) in missing_ddl(schema, profile) {
         let sql = std::fs::read_to_string(file).map_err(|source| Error::ReadFile { file: file.clone(), source })?;
         let result = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.as_str())).execute(&mut *conn).await;
         result.map_err(|source| Error::ddl(space, file, &sql, source))?;

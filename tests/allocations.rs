@@ -110,7 +110,8 @@ fn count_rows(plan: &Plan, t: usize, mut writer: impl RowWriter) -> (u64, u64) {
 async fn generating_and_encoding_rows_allocates_nothing_per_value() {
     let db = TestDb::new().await;
     let mut conn = db.connect().await;
-    let path = seed::profile::resolve_path("dev").expect("the dev profile");
+    let path =
+        seed::profile::resolve_path("dev", &seed::profile::ProfileFolder::from_environment()).expect("the dev profile");
     let profile = seed::profile::load(&path).expect("the dev profile loads");
     let plan = seed::run::plan_only(&mut conn, Some(&profile), &PlanOptions::default(), &seed::events::Silent)
         .await

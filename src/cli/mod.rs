@@ -8,6 +8,7 @@
 
 mod args;
 mod report;
+mod usage;
 
 use clap::Parser;
 use seed::clean::CleanOptions;
@@ -19,7 +20,7 @@ use seed::profile::{self, Profile};
 use seed::run;
 use sqlx::PgConnection;
 
-use args::{Cli, Command, CommonArgs};
+use args::{Action, Cli, Settings};
 use report::Console;
 
 pub fn main() -> i32 {
@@ -28,12 +29,10 @@ pub fn main() -> i32 {
         say(format_args!("seed: {error}"));
         return error.exit_code();
     }
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) => {
-            let _ = error.print();
-            return if error.use_stderr() { exit::USAGE } else { exit::OK };
-        }
+    let arguments: Vec<String> = std::env::args().collect();
+    let settings = match Cli::try_parse_from(&arguments) {
+        Ok(cli) => cli.settings(),
+        Err(error) => return refuse_arguments(error, &arguments),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(runtime) => runtime,
@@ -42,10 +41,25 @@ pub fn main() -> i32 {
             return exit::INTERNAL;
         }
     };
-    let code = runtime.block_on(run_interruptible(cli));
+    let code = runtime.block_on(run_interruptible(settings));
     // Without waiting for a planning thread an interrupted run left behind: its work is discarded.
     runtime.shutdown_background();
     code
+}
+
+/// Prints clap's `--help` or `--version` (exit 0), or a refused command line as one `seed: `
+/// paragraph (exit 2).
+fn refuse_arguments(error: clap::Error, arguments: &[String]) -> i32 {
+    match usage::outcome(error, arguments) {
+        usage::Outcome::Clap(shown) => {
+            let _ = shown.print();
+            exit::OK
+        }
+        usage::Outcome::Refused(message) => {
+            say(message);
+            exit::USAGE
+        }
+    }
 }
 
 /// Writes a line to stderr. A stderr nobody reads any more (a pipe whose reader exited) loses the
@@ -55,11 +69,11 @@ fn say(text: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
-async fn run_interruptible(cli: Cli) -> i32 {
+async fn run_interruptible(settings: Settings) -> i32 {
     let signal = tokio::select! {
         // Biased: a run that finished as the signal came in reports its own outcome.
         biased;
-        code = dispatch(cli) => return code,
+        code = dispatch(settings) => return code,
         signal = stop_signal() => signal,
     };
     // The work was dropped: its connection closed before COMMIT was sent, so the server rolled the
@@ -83,8 +97,8 @@ async fn stop_signal() -> (&'static str, i32) {
     }
 }
 
-async fn dispatch(cli: Cli) -> i32 {
-    match execute(cli).await {
+async fn dispatch(settings: Settings) -> i32 {
+    match execute(settings).await {
         Ok(()) => exit::OK,
         Err(error) => {
             say(format_args!("seed: {error}"));
@@ -93,33 +107,31 @@ async fn dispatch(cli: Cli) -> i32 {
     }
 }
 
-async fn execute(cli: Cli) -> Result<(), Error> {
-    let command = cli.command.unwrap_or(Command::Run);
-    let common = cli.common;
-    let profile = load_profile(&common)?;
-    let target = Target::resolve(common.database_url.as_deref())?;
-    let load = LoadOptions { bulk: common.bulk_mode(), jobs: common.jobs, target: Some(target.clone()) };
+async fn execute(settings: Settings) -> Result<(), Error> {
+    let profile = load_profile(&settings)?;
+    let target = Target::resolve(settings.database_url.as_deref())?;
+    let load = LoadOptions { bulk: settings.bulk, jobs: settings.jobs, target: Some(target.clone()) };
     let options = PlanOptions {
-        seed: common.seed,
-        scale: common.scale,
-        rows: common.rows,
+        seed: settings.seed,
+        scale: settings.scale,
+        rows: settings.rows,
         load,
-        strict: common.strict,
+        strict: settings.strict,
         skip: vec![],
-        disable_triggers: common.disable_triggers,
+        disable_triggers: settings.disable_triggers,
     };
     // Before any connection attempt: a refused target is never contacted.
-    target.check(&guard(command, &common, profile.as_ref()))?;
-    let reporter = report::for_terminal(common.quiet, matches!(command, Command::Plan));
+    target.check(&guard(&settings, profile.as_ref()))?;
+    let reporter = report::for_terminal(settings.quiet, settings.action == Action::Plan);
     let mut conn = target.connect().await?;
     reporter.connected(&target);
     let job = Job {
         profile: profile.as_ref(),
         options: &options,
-        cleaning: CleanOptions { cascade: common.cascade },
-        json: common.json,
+        cleaning: CleanOptions { cascade: settings.cascade },
+        json: settings.json,
     };
-    match perform(command, &mut conn, &job, &reporter).await {
+    match perform(settings.action, &mut conn, &job, &reporter).await {
         Ok(()) => Ok(()),
         Err(error) => Err(connect::diagnose(&mut conn, error).await),
     }
@@ -134,12 +146,12 @@ struct Job<'a> {
     json: bool,
 }
 
-async fn perform(command: Command, conn: &mut PgConnection, job: &Job<'_>, reporter: &Console) -> Result<(), Error> {
-    match command {
-        Command::Run => {
+async fn perform(action: Action, conn: &mut PgConnection, job: &Job<'_>, reporter: &Console) -> Result<(), Error> {
+    match action {
+        Action::Load => {
             run::seed_with(conn, job.profile, job.options, job.cleaning, reporter).await?;
         }
-        Command::Plan => {
+        Action::Plan => {
             let plan = run::plan_only(conn, job.profile, job.options, reporter).await?;
             let text = if job.json {
                 serde_json::to_string_pretty(&plan.to_json()).unwrap_or_default()
@@ -148,7 +160,7 @@ async fn perform(command: Command, conn: &mut PgConnection, job: &Job<'_>, repor
             };
             print_out(&text)?;
         }
-        Command::Clean => {
+        Action::Clean => {
             run::clean_only(conn, job.profile, job.options, job.cleaning, reporter).await?;
         }
     }
@@ -168,18 +180,21 @@ fn print_out(text: &str) -> Result<(), Error> {
 
 /// The target checks: runs that write need a local host unless allowed; the profile may pin the
 /// database name.
-fn guard<'a>(command: Command, common: &CommonArgs, profile: Option<&'a Profile>) -> Guard<'a> {
+fn guard<'a>(settings: &Settings, profile: Option<&'a Profile>) -> Guard<'a> {
     Guard {
-        writes: !matches!(command, Command::Plan),
-        allow_remote: common.allow_remote || profile.and_then(|p| p.allow_remote).unwrap_or(false),
+        writes: settings.action != Action::Plan,
+        allow_remote: settings.allow_remote || profile.and_then(|p| p.allow_remote).unwrap_or(false),
         expected_database: profile.and_then(|p| Some((p.database.as_deref()?, p.path.as_path()))),
     }
 }
 
 /// The profile, read before connecting so a bad profile fails without touching the database.
-fn load_profile(common: &CommonArgs) -> Result<Option<Profile>, Error> {
-    match (&common.profile, common.rows) {
-        (Some(name), _) => Ok(Some(profile::load(&profile::resolve_path(name)?)?)),
+fn load_profile(settings: &Settings) -> Result<Option<Profile>, Error> {
+    match (&settings.profile, settings.rows) {
+        (Some(name), _) => {
+            let path = profile::resolve_path(name, &profile::ProfileFolder::from_environment())?;
+            Ok(Some(profile::load(&path)?))
+        }
         (None, Some(_)) => Ok(None),
         (None, None) => Err(Error::Plan(seed::plan::PlanError {
             where_: None,

@@ -70,6 +70,17 @@ fn cascade_line(tables: &[QualifiedName]) -> String {
     )
 }
 
+fn nothing_to_clean(missing: &[String]) -> String {
+    match missing {
+        [] => "nothing to clean: none of the profile's tables exists".to_string(),
+        [one] => format!("nothing to clean: schema {one} does not exist (a run creates it); nothing was created"),
+        many => format!(
+            "nothing to clean: schemas {} do not exist (a run creates them); nothing was created",
+            many.join(", ")
+        ),
+    }
+}
+
 fn rate(rows: u64, elapsed: Duration) -> String {
     let seconds = elapsed.as_secs_f64();
     if seconds <= 0.0 { "-".into() } else { format!("{:.0} rows/s", rows as f64 / seconds) }
@@ -95,6 +106,7 @@ impl Reporter for Console {
                 self.line(&format!("plan: {} tables, {rows} rows, seed {}", plan.tables.len(), plan.seed));
             }
             Event::Cleaned { tables } => self.line(&format!("cleaned {tables} tables")),
+            Event::NothingToClean { missing } => self.line(&nothing_to_clean(missing)),
             Event::Recovered { started, tables, recreated } => self.warn(&format!(
                 "a seed --jobs run started at {started} had stopped after its cleanup (killed, or its own recovery \
                  failed): its {tables} tables were emptied again and {recreated} missing indexes, keys and foreign keys re-created"

@@ -5,11 +5,13 @@
 //! whose every user-written name keeps its [`Location`]; the planner resolves those names against
 //! the live schema and reports mistakes at that location. Nothing here touches a database.
 
+mod lookup;
 mod raw;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use lookup::{ProfileFolder, resolve_path};
 use raw::{RawColumn, RawCount, RawProfile, RawRows, RawTable};
 use toml::Spanned;
 
@@ -38,10 +40,19 @@ pub enum ProfileError {
         "profile `{name}` not found: looked for {tried}. Available profiles: {available}. Pass a path to a .toml file or one of those names."
     )]
     NotFound { name: String, tried: String, available: String },
+    #[error(
+        "`{name}` is not a profile: a profile is a TOML file, named by its name in the profiles folder or by a path ending in .toml. Available profiles: {available}"
+    )]
+    NotAProfile { name: String, available: String },
     #[error("cannot read profile {}: {source}", path.display())]
     Read { path: PathBuf, source: std::io::Error },
     #[error("{location}: {message}")]
     Invalid { location: Location, message: String },
+    #[error(
+        "{}: the profile names no tables, so a run would do nothing. Give it `[schema]` (schema = DDL file), `schemas = [\"name\"]`, `[tables.\"schema.table\"]` or `extends = \"minimal\"`",
+        path.display()
+    )]
+    Empty { path: PathBuf },
     #[error("{}: `extends` forms a loop through {chain}", path.display())]
     ExtendsLoop { path: PathBuf, chain: String },
 }
@@ -159,41 +170,15 @@ pub struct ColumnSettings {
     pub infer: Option<bool>,
 }
 
-/// Finds a profile by name (`profiles/<name>.toml` under the current folder) or path.
-pub fn resolve_path(name_or_path: &str) -> Result<PathBuf, ProfileError> {
-    let as_path = Path::new(name_or_path);
-    if name_or_path.ends_with(".toml") || name_or_path.contains(std::path::MAIN_SEPARATOR) {
-        return Ok(as_path.to_path_buf());
-    }
-    let candidate = Path::new("profiles").join(format!("{name_or_path}.toml"));
-    if candidate.is_file() {
-        return Ok(candidate);
-    }
-    Err(ProfileError::NotFound {
-        name: name_or_path.to_string(),
-        tried: candidate.display().to_string(),
-        available: available_profiles(Path::new("profiles")),
-    })
-}
-
-fn available_profiles(folder: &Path) -> String {
-    let mut names: Vec<String> = std::fs::read_dir(folder)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let path = entry.path();
-            let is_toml = path.extension().is_some_and(|e| e == "toml");
-            is_toml.then(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()))?
-        })
-        .collect();
-    names.sort();
-    if names.is_empty() { "none".to_string() } else { names.join(", ") }
-}
-
 /// Reads and parses a profile file, following `extends`.
+/// A profile that owns no table (an empty file, one with only a seed) is refused: a run would
+/// connect, do nothing and succeed, which hides the mistake.
 pub fn load(path: &Path) -> Result<Profile, ProfileError> {
-    load_chain(path, &mut Vec::new())
+    let profile = load_chain(path, &mut Vec::new())?;
+    if profile.schemas.is_empty() && profile.tables.is_empty() {
+        return Err(ProfileError::Empty { path: path.to_path_buf() });
+    }
+    Ok(profile)
 }
 
 /// Parses profile text; `extends` is not followed (there may be no folder to look in).

@@ -121,3 +121,24 @@ fn infer_false_is_read_per_column() {
     assert_eq!(columns.iter().find(|c| c.name.name == "email").and_then(|c| c.infer), Some(false));
     assert_eq!(columns.iter().find(|c| c.name.name == "name").and_then(|c| c.infer), Some(true));
 }
+
+#[test]
+fn a_profile_that_names_no_table_is_refused() {
+    let folder = std::env::temp_dir().join(format!("seed-empty-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("folder");
+    let write = |name: &str, text: &str| {
+        let path = folder.join(name);
+        std::fs::write(&path, text).expect("profile");
+        path
+    };
+    for (name, text) in [("empty.toml", ""), ("comments.toml", "# nothing yet\n"), ("seed_only.toml", "seed = 3\n")] {
+        let message = load(&write(name, text)).expect_err("refused").to_string();
+        assert!(
+            message.starts_with(&format!("{}: the profile names no tables", folder.join(name).display())),
+            "{message}"
+        );
+    }
+    write("parent.toml", "schemas = [\"shop\"]\n");
+    assert!(load(&write("child.toml", "extends = \"parent\"\nseed = 3\n")).is_ok(), "tables come from the parent");
+    let _ = std::fs::remove_dir_all(folder);
+}

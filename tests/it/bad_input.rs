@@ -8,7 +8,9 @@
 //! # expect: 2 did you mean `email`      (exit code, then a fragment of the message)
 //! # url: postgres://u:SECRET@127.0.0.1:1/db   (optional; {db} is the test database, {noright} a
 //! #                                              role without privileges)
-//! # setup: schema.sql                    (optional; applied by the admin to a database of its own)
+//! # setup: schema.sql parts/grants.sql   (optional; applied by the admin to a database of its own,
+//! #                                          in order; {noright} is the role without privileges)
+//! # args: --bulk                         (optional; flags before `--quiet --profile CASE`)
 //! ```
 //!
 //! Paths in a case are relative to `tests/bad/`; `tests/bad/parts/` holds files cases point at.
@@ -32,6 +34,7 @@ struct Case {
     fragment: String,
     url: Option<String>,
     setup: Option<String>,
+    args: Vec<String>,
 }
 
 fn corpus() -> Vec<Case> {
@@ -57,6 +60,7 @@ fn read_case(path: &Path) -> Case {
         fragment: fragment.to_string(),
         url: header("url"),
         setup: header("setup"),
+        args: header("args").map(|a| a.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
     }
 }
 
@@ -117,9 +121,12 @@ async fn user_schemas(db: &TestDb) -> i64 {
 
 async fn run_case(case: &Case, shared: &TestDb, role: &Role) -> Result<(), String> {
     let own = match &case.setup {
-        Some(file) => {
+        Some(files) => {
             let db = TestDb::new().await;
-            db.execute(&std::fs::read_to_string(Path::new(CORPUS).join(file)).expect("setup file")).await;
+            for file in files.split_whitespace() {
+                let sql = std::fs::read_to_string(Path::new(CORPUS).join(file)).expect("setup file");
+                db.execute(&sql.replace("{noright}", &role.name)).await;
+            }
             Some(db)
         }
         None => None,
@@ -127,7 +134,8 @@ async fn run_case(case: &Case, shared: &TestDb, role: &Role) -> Result<(), Strin
     let db = own.as_ref().unwrap_or(shared);
     let url = case.url.as_deref().unwrap_or(&db.url).replace("{db}", &db.name).replace("{noright}", &role.name);
     let path = case.path.display().to_string();
-    let output = run_seed(&["--quiet", "--profile", &path], &url);
+    let args: Vec<&str> = case.args.iter().map(String::as_str).chain(["--quiet", "--profile", &path]).collect();
+    let output = run_seed(&args, &url);
     judge(case, &output).map_err(|why| format!("{why}\n  stderr: {}", output.stderr_text().trim_end()))?;
     if own.is_none() && user_schemas(shared).await != 0 {
         return Err("the failed run left a schema behind".into());

@@ -29,3 +29,41 @@ async fn clean_empties_exactly_the_profiles_tables() {
     assert!(outside["other.users"].0 > 0 && outside["public.keep"].0 == 7);
     assert_eq!(scalar(&db, "SELECT last_value FROM public.keep_id_seq").await, sequence);
 }
+
+/// Schemas a user might have in the database, and whether each exists.
+async fn schemas_present(db: &TestDb, names: &[&str]) -> i64 {
+    let list: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    scalar(db, &format!("SELECT count(*) FROM pg_namespace WHERE nspname IN ({})", list.join(", "))).await
+}
+
+#[tokio::test]
+async fn clean_on_a_database_without_the_schemas_says_there_is_nothing_to_clean_and_creates_nothing() {
+    let db = TestDb::new().await;
+    let output = run_seed(&["clean", "--profile", "minimal"], &db.url);
+    assert!(output.status.success(), "{}", output.stderr_text());
+    assert!(
+        output.stderr_text().contains("nothing to clean: schemas creator, episode, story do not exist"),
+        "{}",
+        output.stderr_text()
+    );
+    assert_eq!(schemas_present(&db, crate::support::APP_SCHEMAS).await, 0, "clean created a schema");
+}
+
+/// One schema of the profile exists, the other does not: the existing one is emptied, the missing
+/// one is not created.
+#[tokio::test]
+async fn clean_empties_the_schemas_that_exist_and_creates_none() {
+    let db = TestDb::new().await;
+    let dir = crate::support::temp_folder("clean-partial");
+    let shop = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/bad/schema.sql");
+    std::fs::write(dir.join("extra.sql"), "CREATE SCHEMA extra; CREATE TABLE extra.things (id int PRIMARY KEY);")
+        .expect("ddl");
+    std::fs::write(dir.join("p.toml"), format!("[schema]\nshop = \"{shop}\"\nextra = \"extra.sql\"\n"))
+        .expect("profile");
+    db.execute(&std::fs::read_to_string(shop).expect("schema")).await;
+    db.execute("INSERT INTO shop.notes (body) VALUES ('a'), ('b')").await;
+    let output = run_seed(&["clean", "--profile", &dir.join("p.toml").display().to_string()], &db.url);
+    assert!(output.status.success(), "{}", output.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM shop.notes").await, 0, "the existing schema's tables are emptied");
+    assert_eq!(schemas_present(&db, &["extra"]).await, 0, "clean created a schema");
+}

@@ -3,6 +3,7 @@
 mod bad_input;
 mod bulk;
 mod clean;
+mod cli;
 mod connection;
 mod corpus;
 mod dev;

@@ -105,7 +105,8 @@ pub fn seed_command(args: &[&str], url: &str) -> std::process::Command {
         .arg(url)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("DATABASE_URL")
-        .env_remove("PGPASSWORD");
+        .env_remove("PGPASSWORD")
+        .env_remove("SEED_PROFILES");
     command
 }
 

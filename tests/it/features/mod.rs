@@ -86,7 +86,8 @@ pub async fn seed_with(schema_sql: &str, extra: &[&str]) -> Seeded {
     let rows = ROWS.to_string();
 
     let mut plan_args = vec!["plan", "--rows", &rows, "--strict", "--json"];
-    plan_args.extend_from_slice(extra);
+    // `seed plan` does not take the load's --bulk and --no-bulk: the plan is the same in both.
+    plan_args.extend(extra.iter().filter(|flag| !matches!(**flag, "--bulk" | "--no-bulk")));
     let plan = run_seed(&plan_args, &db.url);
     assert!(plan.status.success(), "seed plan failed ({:?}): {}", plan.status.code(), plan.stderr_text());
     let plan: Value = serde_json::from_slice(&plan.stdout).expect("plan JSON");
