@@ -31,7 +31,8 @@ impl Console {
         }
     }
 
-    /// Shown even with `--quiet`: the user should always learn that rows outside the profile went.
+    /// Shown even with `--quiet`: the user should always learn that rows outside the profile went,
+    /// or that a table was left out.
     fn warn(&self, text: &str) {
         match self.bar.lock().ok().and_then(|b| b.clone()) {
             Some(bar) => bar.println(text),
@@ -121,7 +122,8 @@ impl Reporter for Console {
             Event::Finished { rows, elapsed } => {
                 self.line(&format!("loaded {rows} rows in {:.3}s ({})", elapsed.as_secs_f64(), rate(rows, elapsed)))
             }
-            Event::TableSkipped { table, reason } => self.line(&format!("skipped {}: {reason}", table.plain())),
+            // Even with --quiet: a run that left tables out must not look like one that filled them all.
+            Event::TableSkipped { table, reason } => self.warn(&format!("skipped {}: {reason}", table.plain())),
         }
     }
 }
