@@ -53,9 +53,11 @@ pub enum Error {
     )]
     ReadFile { file: PathBuf, source: std::io::Error },
     #[error(
-        "cannot read .env in the current folder: {source}. Fix it (one KEY=value per line) or remove it; nothing was connected to"
+        "malformed {}{}: {reason}. Fix it (one KEY=value per line) or remove it; nothing was connected to",
+        file.display(),
+        line.map(|n| format!(" line {n}")).unwrap_or_default()
     )]
-    DotEnv { source: dotenvy::Error },
+    DotEnv { file: PathBuf, line: Option<usize>, reason: String },
     #[error("cannot write to standard output: {source}")]
     Output { source: std::io::Error },
     #[error("loading table {table} failed: {message}")]

@@ -8,6 +8,7 @@
 //! text: [`Target::display`] has none, and connection errors are scrubbed of them.
 
 mod conninfo;
+mod dotenv;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -25,12 +26,9 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Reads `.env` from the current folder only, as documented: `dotenvy::dotenv()` also searches
 /// parent folders, and would pick up another project's `DATABASE_URL`. Variables already set win;
-/// a missing file is fine, a malformed one is an error rather than silently ignored.
+/// a missing file is fine, a malformed one is an error rather than silently ignored ([`dotenv`]).
 pub fn read_dot_env() -> Result<()> {
-    match dotenvy::from_path(".env") {
-        Err(source) if !source.not_found() => Err(Error::DotEnv { source }),
-        _ => Ok(()),
-    }
+    dotenv::load(Path::new(".env"))
 }
 
 /// A resolved connection target.

@@ -91,11 +91,19 @@ async fn a_dot_env_in_a_parent_folder_is_not_read() {
     assert!(output.stderr_text().contains("seed_no_such_database"), "{}", output.stderr_text());
 }
 
+/// An unclosed quote used to pull the next line into the value (a database name with a newline,
+/// exit 3): it is a malformed `.env`, named with its line, and the password is not echoed.
 #[tokio::test]
 async fn a_malformed_dot_env_is_an_error_not_ignored() {
     let dir = temp_folder("conn-malformed");
-    std::fs::write(dir.join(".env"), "DATABASE_URL='postgres://unclosed\n").expect("write .env");
-    let output = plan_in(&dir, &[], &[]);
-    assert_eq!(output.status.code(), Some(2), "{}", output.stderr_text());
-    assert!(output.stderr_text().contains(".env"), "{}", output.stderr_text());
+    for text in
+        ["DATABASE_URL='postgres://u:s3cret@h/unclosed\n", "DATABASE_URL=\"postgres://u:s3cret@h/db\nPGUSER=me\n"]
+    {
+        std::fs::write(dir.join(".env"), text).expect("write .env");
+        let output = plan_in(&dir, &[], &[]);
+        let stderr = output.stderr_text();
+        assert_eq!(output.status.code(), Some(2), "{text}: {stderr}");
+        assert!(stderr.contains(".env line 1:") && stderr.contains("quote"), "{text}: {stderr}");
+        assert!(!stderr.contains("s3cret"), "{stderr}");
+    }
 }
