@@ -165,6 +165,9 @@ fn advice(code: &str) -> Option<&'static str> {
         }
         "53300" => "The server has no free connection slot: try again when fewer clients are connected",
         "57P03" => "The server is starting up or shutting down: try again in a moment",
+        "55P03" => {
+            "Another session held a lock this run needs for longer than --lock-timeout allows (while waiting, seed names it): let it commit or end it, then run seed again"
+        }
         _ => return None,
     })
 }

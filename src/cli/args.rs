@@ -70,6 +70,10 @@ pub struct CommonArgs {
     /// --jobs.
     #[arg(long, global = true)]
     pub disable_triggers: bool,
+    /// Give up when a table stays locked by another session this long (500ms, 5s, 2min; a bare
+    /// number is seconds). Without it seed waits, and says after a second who holds the lock.
+    #[arg(long, global = true, value_name = "DURATION", value_parser = seed::connect::parse_lock_timeout)]
+    pub lock_timeout: Option<std::time::Duration>,
     /// `seed plan`: print the plan as JSON (tables, rows, foreign keys, cycles, skipped tables).
     #[arg(long, global = true)]
     pub json: bool,

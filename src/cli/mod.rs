@@ -97,7 +97,7 @@ async fn execute(cli: Cli) -> Result<(), Error> {
     let command = cli.command.unwrap_or(Command::Run);
     let common = cli.common;
     let profile = load_profile(&common)?;
-    let target = Target::resolve(common.database_url.as_deref())?;
+    let target = Target::resolve(common.database_url.as_deref())?.with_lock_timeout(common.lock_timeout);
     let load = LoadOptions { bulk: common.bulk_mode(), jobs: common.jobs, target: Some(target.clone()) };
     let options = PlanOptions {
         seed: common.seed,
