@@ -5,7 +5,8 @@
 //! Also the checks that must happen before any connection attempt, because `seed` truncates
 //! tables for a living: a host that is not this machine is refused unless allowed, and a profile
 //! may pin the database name it expects ([`Guard`]). Passwords never leave this module in any
-//! text: [`Target::display`] has none, and connection errors are scrubbed of them.
+//! text: [`Target::display`] has none, and connection errors are scrubbed of them. Every
+//! connection carries the run's session settings: the dead-client check and `--lock-timeout`.
 
 mod conninfo;
 mod dotenv;
@@ -181,9 +182,8 @@ impl Target {
     fn cannot_connect(&self, reason: &str) -> Error {
         Error::Connect { target: self.display.clone(), reason: scrub(reason, &self.secrets) }
     }
-}
 
-impl Target {
+    /// `--lock-timeout`: the server cancels a statement that waits longer for a lock.
     async fn limit_lock_waits(&self, connection: &mut PgConnection) -> Result<()> {
         let Some(limit) = self.lock_timeout else { return Ok(()) };
         let sql = format!("SET lock_timeout = '{}ms'", limit.as_millis().max(1));
