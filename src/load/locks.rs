@@ -72,8 +72,9 @@ async fn watch(target: &Target, pid: i32, reporter: &dyn Reporter) -> Infallible
                 (Some(wait), _) => Some((wait, Instant::now())),
                 (None, _) => None,
             };
+            // `since` is the first sighting: the wait has lasted at least that long.
             if let Some((wait, since)) = &seen
-                && since.elapsed() + POLL >= QUIET
+                && since.elapsed() >= QUIET
                 && told.as_ref() != Some(wait)
             {
                 reporter.report(Event::LockWait { wait });
