@@ -53,9 +53,11 @@ pub enum Error {
     )]
     ReadFile { file: PathBuf, source: std::io::Error },
     #[error(
-        "cannot read .env in the current folder: {source}. Fix it (one KEY=value per line) or remove it; nothing was connected to"
+        "malformed {}{}: {reason}. Fix it (one KEY=value per line) or remove it; nothing was connected to",
+        file.display(),
+        line.map(|n| format!(" line {n}")).unwrap_or_default()
     )]
-    DotEnv { source: dotenvy::Error },
+    DotEnv { file: PathBuf, line: Option<usize>, reason: String },
     #[error("cannot write to standard output: {source}")]
     Output { source: std::io::Error },
     #[error("loading table {table} failed: {message}")]
@@ -166,6 +168,9 @@ fn advice(code: &str, message: &str) -> Option<&'static str> {
         }
         "53300" => "The server has no free connection slot: try again when fewer clients are connected",
         "57P03" => "The server is starting up or shutting down: try again in a moment",
+        "55P03" => {
+            "Another session held a lock this run needs for longer than --lock-timeout allows (while waiting, seed names it): let it commit or end it, then run seed again"
+        }
         _ => return None,
     })
 }

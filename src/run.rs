@@ -4,6 +4,8 @@
 //! transaction, so a failed or interrupted run leaves the database exactly as it was; `plan` runs
 //! the same steps up to the plan and rolls back, so it never writes. A run and `clean` first finish
 //! what a killed `--jobs` run left (`load::finish_pending`); `plan` refuses while there is some.
+//! Each command runs watched for lock waits (`load::locks`): a run stuck behind another
+//! session's lock says whose.
 
 use std::path::PathBuf;
 
@@ -36,6 +38,18 @@ pub async fn seed(
 
 /// [`seed`], with a say in how far cleanup may reach (`--cascade`).
 pub async fn seed_with(
+    conn: &mut PgConnection,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+    cleaning: CleanOptions,
+    reporter: &dyn Reporter,
+) -> Result<Summary> {
+    let pid = load::locks::backend_pid(conn).await;
+    let work = seed_unwatched(conn, profile, options, cleaning, reporter);
+    load::locks::watched(work, options.load.target.as_ref(), pid, reporter).await
+}
+
+async fn seed_unwatched(
     conn: &mut PgConnection,
     profile: Option<&Profile>,
     options: &PlanOptions,
@@ -168,6 +182,17 @@ pub async fn plan_only(
     options: &PlanOptions,
     reporter: &dyn Reporter,
 ) -> Result<Plan> {
+    let pid = load::locks::backend_pid(conn).await;
+    let work = plan_unwatched(conn, profile, options, reporter);
+    load::locks::watched(work, options.load.target.as_ref(), pid, reporter).await
+}
+
+async fn plan_unwatched(
+    conn: &mut PgConnection,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+    reporter: &dyn Reporter,
+) -> Result<Plan> {
     load::refuse_pending(conn).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
@@ -181,6 +206,18 @@ pub async fn plan_only(
 /// the cleanup, and its tables, which did not exist, are not cleaned. When none of the profile's
 /// tables exists there is nothing to clean, and it says so.
 pub async fn clean_only(
+    conn: &mut PgConnection,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+    cleaning: CleanOptions,
+    reporter: &dyn Reporter,
+) -> Result<usize> {
+    let pid = load::locks::backend_pid(conn).await;
+    let work = clean_unwatched(conn, profile, options, cleaning, reporter);
+    load::locks::watched(work, options.load.target.as_ref(), pid, reporter).await
+}
+
+async fn clean_unwatched(
     conn: &mut PgConnection,
     profile: Option<&Profile>,
     options: &PlanOptions,

@@ -76,6 +76,10 @@ pub struct Connection {
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Give up when a table stays locked by another session this long (500ms, 5s, 2min; a bare
+    /// number is seconds). Without it seed waits, and says after a second who holds the lock.
+    #[arg(long, value_name = "DURATION", value_parser = seed::connect::parse_lock_timeout)]
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 /// How far a command that empties tables may reach.
@@ -164,6 +168,7 @@ pub struct Settings {
     pub disable_triggers: bool,
     pub database_url: Option<String>,
     pub quiet: bool,
+    pub lock_timeout: Option<std::time::Duration>,
     pub cascade: bool,
     pub allow_remote: bool,
     /// `--bulk` / `--no-bulk` / `--jobs` > 1; `None`: decided by row count.
@@ -196,6 +201,7 @@ impl Settings {
             disable_triggers: false,
             database_url: connection.database_url,
             quiet: connection.quiet,
+            lock_timeout: connection.lock_timeout,
             cascade: false,
             allow_remote: false,
             bulk: None,

@@ -48,6 +48,11 @@ fn parse_url(scheme: &str, url: &str) -> Result<PgConnectOptions> {
             scheme.chars().take(20).collect::<String>()
         )));
     }
+    if has_unencoded_userinfo(url) {
+        return Err(usage(
+            "the database URL's user name or password holds `@`, `/`, `?` or `#` unencoded, so the URL's parts cannot be told apart (the host would be read from inside the password). In a URL they must be percent-encoded: `@` is %40, `/` is %2F, `?` is %3F, `#` is %23, `:` is %3A (`a@b/c` is written `a%40b%2Fc`); or use the `key=value` form (`host=... user=... password='...'`)",
+        ));
+    }
     url.parse().map_err(|error: sqlx::Error| {
         let redacted = redact(url);
         let shown = if redacted.contains("***") || !url.contains('@') { redacted } else { "(not shown)".into() };
@@ -56,6 +61,24 @@ fn parse_url(scheme: &str, url: &str) -> Result<PgConnectOptions> {
             scrub(&error.to_string(), &secrets(url))
         ))
     })
+}
+
+/// Whether a URL's user info must hold an unencoded `@`, `/`, `?` or `#`: every URL parser then
+/// ends the user info or the host early and reads the rest of the password as host, port or
+/// database (`postgres://u:p@ss/w0rd@db/app` connects to host `ss`). Signs that cannot be right:
+/// two `@` before the path (a host holds none), an `@` in the path (a database name with one is
+/// written %40 too), or an `@` in the query or fragment outside any `key=value` parameter.
+fn has_unencoded_userinfo(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else { return false };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, after) = rest.split_at(authority_end);
+    let path_end = after.find(['?', '#']).unwrap_or(after.len());
+    let (path, tail) = after.split_at(path_end);
+    let loose_at = tail.rsplit_once('@').is_some_and(|(before, _)| {
+        let last_part = before.rsplit(['&', '?', '#']).next().unwrap_or(before);
+        !last_part.contains('=')
+    });
+    authority.matches('@').count() > 1 || path.contains('@') || loose_at
 }
 
 /// `postgres://me@[::1]/db`: sqlx keeps the brackets, and then cannot resolve `[::1]`.
@@ -146,9 +169,32 @@ pub fn redact(url: &str) -> String {
     scrub(url, &secrets(url))
 }
 
-/// `text` with every spelling of the password replaced by `***`.
+/// `text` with every spelling of the password replaced by `***` where it stands as a token of its
+/// own (as in `:pw@`, `password=pw&`, `"pw"`), not inside a word: a short password such as `o`
+/// would otherwise turn "connection" into "c***nnecti***n", mangling the message and showing where
+/// the password's letters are.
 pub fn scrub(text: &str, secrets: &[String]) -> String {
-    secrets.iter().filter(|s| !s.is_empty()).fold(text.to_string(), |text, secret| text.replace(secret, "***"))
+    secrets.iter().filter(|s| !s.is_empty()).fold(text.to_string(), |text, secret| scrub_tokens(&text, secret))
+}
+
+fn scrub_tokens(text: &str, secret: &str) -> String {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    // A password edge that is itself punctuation is a boundary whatever stands beside it.
+    let open_start = secret.chars().next().is_some_and(|c| !is_word(c));
+    let open_end = secret.chars().next_back().is_some_and(|c| !is_word(c));
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(secret) {
+        let before = out.chars().chain(rest[..at].chars()).next_back();
+        let after = rest[at + secret.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        let token = (open_start || !before.is_some_and(is_word)) && (open_end || !after.is_some_and(is_word));
+        let taken = if token { secret.len() } else { secret.chars().next().map_or(1, char::len_utf8) };
+        out.push_str(if token { "***" } else { &rest[at..at + taken] });
+        rest = &rest[at + taken..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The password of a connection string as written and percent-decoded: from a URL's user info
@@ -211,6 +257,43 @@ mod tests {
         assert_eq!(redact("postgres://me:p%40ss@db/app"), "postgres://me:***@db/app");
         assert_eq!(redact("postgres://u:s3cr/etPW@127.0.0.1:1/db"), "postgres://u:***@127.0.0.1:1/db");
         assert_eq!(redact("postgres://u:s3cr?etPW@127.0.0.1:1/db"), "postgres://u:***@127.0.0.1:1/db");
+    }
+
+    /// Issue 10: with the password `o`, "connection refused" read "c***nnecti***n refused".
+    #[test]
+    fn scrubbing_replaces_the_password_only_as_a_token() {
+        let secrets = secrets("postgres://me:o@db/app");
+        let message = "connection refused for postgres://me:o@db/app (o)";
+        assert_eq!(scrub(message, &secrets), "connection refused for postgres://me:***@db/app (***)");
+        let dashed = vec!["-pw-".to_string()];
+        assert_eq!(scrub("x-pw-y and -pw-", &dashed), "x***y and ***", "punctuation edges are boundaries");
+        assert_eq!(redact("postgres://u:ab@h/db?password=ab&x=aab"), "postgres://u:***@h/db?password=***&x=aab");
+    }
+
+    #[test]
+    fn a_url_whose_user_info_cannot_be_right_is_refused_without_pieces_of_the_password() {
+        for url in [
+            "postgres://u:p@Zq/W9rd@127.0.0.1:5432/db",
+            "postgres://u:p@Zq@127.0.0.1/db",
+            "postgres://u:p/Zq@127.0.0.1/db",
+            "postgres://u:p?Zq@127.0.0.1/db",
+            "postgres://u:p#Zq@127.0.0.1/db",
+            "postgres://u:1?Zq@127.0.0.1/db",
+        ] {
+            let error = parse(url).expect_err(url);
+            let text = error.to_string();
+            assert_eq!(error.exit_code(), crate::error::exit::USAGE, "{text}");
+            assert!(text.contains("%40") && text.contains("%2F"), "{url}: {text}");
+            assert!(!text.contains("Zq") && !text.contains("W9rd") && !text.contains("127.0.0.1"), "{url}: {text}");
+        }
+        for url in [
+            "postgres://u:p%40ss%2Fw0rd@127.0.0.1:5432/db",
+            "postgres://127.0.0.1/db?user=me@corp.example&sslmode=disable",
+            "postgres://me@127.0.0.1/db",
+            "postgres:///db?host=/tmp",
+        ] {
+            assert!(!has_unencoded_userinfo(url), "{url}");
+        }
     }
 
     #[test]

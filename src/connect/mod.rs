@@ -5,9 +5,11 @@
 //! Also the checks that must happen before any connection attempt, because `seed` truncates
 //! tables for a living: a host that is not this machine is refused unless allowed, and a profile
 //! may pin the database name it expects ([`Guard`]). Passwords never leave this module in any
-//! text: [`Target::display`] has none, and connection errors are scrubbed of them.
+//! text: [`Target::display`] has none, and connection errors are scrubbed of them. Every
+//! connection carries the run's session settings: the dead-client check and `--lock-timeout`.
 
 mod conninfo;
+mod dotenv;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -25,12 +27,9 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Reads `.env` from the current folder only, as documented: `dotenvy::dotenv()` also searches
 /// parent folders, and would pick up another project's `DATABASE_URL`. Variables already set win;
-/// a missing file is fine, a malformed one is an error rather than silently ignored.
+/// a missing file is fine, a malformed one is an error rather than silently ignored ([`dotenv`]).
 pub fn read_dot_env() -> Result<()> {
-    match dotenvy::from_path(".env") {
-        Err(source) if !source.not_found() => Err(Error::DotEnv { source }),
-        _ => Ok(()),
-    }
+    dotenv::load(Path::new(".env"))
 }
 
 /// A resolved connection target.
@@ -40,6 +39,8 @@ pub struct Target {
     display: String,
     /// The password's spellings (as written and percent-decoded), to scrub from messages.
     secrets: Vec<String>,
+    /// `--lock-timeout`: how long a statement may wait for a lock (`lock_timeout`); `None` waits.
+    lock_timeout: Option<Duration>,
 }
 
 /// Not derived: `PgConnectOptions`'s own Debug shows the password.
@@ -74,7 +75,7 @@ impl Target {
         let options = conninfo::parse(url)?;
         let mut secrets = conninfo::secrets(url);
         secrets.extend(env_secret());
-        Ok(Target { display: describe(&options), options, secrets })
+        Ok(Target { display: describe(&options), options, secrets, lock_timeout: None })
     }
 
     /// libpq's rules: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE; the user defaults to the
@@ -90,7 +91,19 @@ impl Target {
             let user = options.get_username().to_string();
             options = options.database(&user);
         }
-        Target { display: describe(&options), options, secrets: env_secret().into_iter().collect() }
+        let secrets = env_secret().into_iter().collect();
+        Target { display: describe(&options), options, secrets, lock_timeout: None }
+    }
+
+    /// Every connection to this target gives up waiting for a lock after `limit` (`--lock-timeout`)
+    /// instead of waiting as long as another session holds it.
+    pub fn with_lock_timeout(mut self, limit: Option<Duration>) -> Target {
+        self.lock_timeout = limit;
+        self
+    }
+
+    pub fn lock_timeout(&self) -> Option<Duration> {
+        self.lock_timeout
     }
 
     /// Host, port, user and database: never the password.
@@ -141,7 +154,13 @@ impl Target {
 
     /// Connects, within `PGCONNECT_TIMEOUT` seconds (30 by default).
     pub async fn connect(&self) -> Result<PgConnection> {
-        let options = self.options.clone().application_name("seed");
+        self.connect_as("seed").await
+    }
+
+    /// [`Target::connect`], shown in `pg_stat_activity` as `application` (a helper connection
+    /// that is not one of the run's workers says so).
+    pub async fn connect_as(&self, application: &str) -> Result<PgConnection> {
+        let options = self.options.clone().application_name(application);
         let limit = connect_timeout();
         let mut connection = match tokio::time::timeout(limit, PgConnection::connect_with(&options)).await {
             Ok(Ok(connection)) => connection,
@@ -156,11 +175,44 @@ impl Target {
         };
         disable_nagle();
         watch_for_a_dead_client(&mut connection).await;
+        self.limit_lock_waits(&mut connection).await?;
         Ok(connection)
     }
 
     fn cannot_connect(&self, reason: &str) -> Error {
         Error::Connect { target: self.display.clone(), reason: scrub(reason, &self.secrets) }
+    }
+
+    /// `--lock-timeout`: the server cancels a statement that waits longer for a lock.
+    async fn limit_lock_waits(&self, connection: &mut PgConnection) -> Result<()> {
+        let Some(limit) = self.lock_timeout else { return Ok(()) };
+        let sql = format!("SET lock_timeout = '{}ms'", limit.as_millis().max(1));
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *connection)
+            .await
+            .map(|_| ())
+            .map_err(Error::database("setting lock_timeout (--lock-timeout)"))
+    }
+}
+
+/// `--lock-timeout DURATION`: a positive number with a unit, `ms`, `s`, `min` (or `m`) or `h`;
+/// a bare number is seconds.
+pub fn parse_lock_timeout(text: &str) -> std::result::Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale = match unit.trim() {
+        "ms" => 0.001,
+        "" | "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        other => return Err(format!("unknown unit `{other}`: write 500ms, 5s, 2min or 1h")),
+    };
+    match number.parse::<f64>() {
+        Ok(value) if value > 0.0 && (value * scale).is_finite() && value * scale < 86_400.0 * 24.0 => {
+            Ok(Duration::from_secs_f64(value * scale).max(Duration::from_millis(1)))
+        }
+        _ => Err(format!("`{text}` is not a positive duration under 24 days: write 500ms, 5s, 2min or 1h")),
     }
 }
 
@@ -313,6 +365,19 @@ mod tests {
         let target = Target::from_url("postgres://me:s3cret@db:5432/app").expect("valid");
         assert!(!target.display().contains("s3cret"));
         assert!(!format!("{target:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn lock_timeouts_read_with_their_units() {
+        assert_eq!(parse_lock_timeout("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_lock_timeout("5s"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_lock_timeout("5"), Ok(Duration::from_secs(5)));
+        assert_eq!(parse_lock_timeout("1.5 s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_lock_timeout("2min"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_lock_timeout("1h"), Ok(Duration::from_secs(3600)));
+        for bad in ["0", "-1s", "5 parsecs", "", "s", "1e9h"] {
+            assert!(parse_lock_timeout(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

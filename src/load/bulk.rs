@@ -33,7 +33,7 @@ use super::saved::{self, Definition, Kind, Saved};
 use super::{LoadOptions, execute, fix_sequences, parallel, triggers};
 use crate::clean::{self, CleanOptions};
 use crate::error::{Error, Result};
-use crate::events::{Event, Reporter};
+use crate::events::{Event, Reporter, Step};
 use crate::plan::Plan;
 
 /// Total rows from which a run loads in bulk mode unless told otherwise.
@@ -73,10 +73,17 @@ pub async fn run(
         total += copy::copy_table(&mut tx, plan, &Chunk::whole(plan, index, freeze), reporter).await?.rows;
     }
     reporter.report(Event::Finishing);
-    for definition in saved.restore_order() {
+    super::step(reporter, Step::RebuildingIndexes { count: saved.indexes.len() });
+    for definition in &saved.indexes {
         restore(&mut tx, definition).await?;
     }
+    super::step(reporter, Step::AddingForeignKeys { count: saved.foreign_keys.len() });
+    for definition in &saved.foreign_keys {
+        restore(&mut tx, definition).await?;
+    }
+    super::step(reporter, Step::MovingSequences);
     fix_sequences(&mut tx, plan).await?;
+    super::step(reporter, Step::Analyzing { tables: plan.tables.len() });
     analyze(&mut tx, plan).await?;
     triggers::restore(&mut tx, plan).await?;
     reporter.report(Event::Committing);

@@ -12,13 +12,15 @@
 //! `TRUNCATE` by a cheaper `DELETE` when it is equivalent). Big loads use [`bulk`] mode: keys and
 //! indexes dropped ([`saved`]) and rebuilt around `COPY ... FREEZE`, on one connection or, with
 //! `--jobs`, several (`parallel`, with `recovery` when it fails midway, and a `record` in the
-//! database that the next run's `resume` finishes when the process was killed). Generating on a thread
+//! database that the next run's `resume` finishes when the process was killed). While a run works,
+//! [`locks`] says who holds a lock it waits for. Generating on a thread
 //! of its own feeding the COPY was measured and gained nothing: the socket's buffers already let
 //! the server consume one buffer while the next is generated (BENCHMARKS.md).
 
 pub mod bulk;
 mod copy;
 pub mod empty;
+pub mod locks;
 mod parallel;
 pub mod record;
 mod recovery;
@@ -32,7 +34,7 @@ use std::time::Instant;
 use sqlx::PgConnection;
 
 use crate::error::{Error, Result};
-use crate::events::{Event, Reporter};
+use crate::events::{Event, Reporter, Step};
 use crate::plan::{ConstraintRef, Plan};
 use crate::schema::quote_ident;
 
@@ -104,13 +106,16 @@ pub async fn finish(
     reporter: &dyn Reporter,
 ) -> Result<()> {
     reporter.report(Event::Finishing);
+    step(reporter, Step::CheckingDeferredKeys { count: plan.deferred.len() });
     // Deferred checks fire now: ALTER TABLE refuses a table with pending trigger events.
     execute(conn, "SET CONSTRAINTS ALL IMMEDIATE", "checking the deferred foreign keys").await?;
+    step(reporter, Step::AddingForeignKeys { count: plan.dropped.len() });
     for constraint in &plan.dropped {
         let context =
             format!("re-adding foreign key {} on {} after the load", constraint.name, constraint.table.plain());
         execute(conn, &add_sql(constraint), &context).await?;
     }
+    step(reporter, Step::MovingSequences);
     fix_sequences(conn, plan).await?;
     triggers::restore(conn, plan).await?;
     reporter.report(Event::Finished { rows: total, elapsed: started.elapsed() });
@@ -147,6 +152,13 @@ fn add_sql(constraint: &ConstraintRef) -> String {
         quote_ident(&constraint.name),
         constraint.definition
     )
+}
+
+/// Reports the start of `what`, unless it has nothing to do.
+fn step(reporter: &dyn Reporter, what: Step) {
+    if !what.is_empty() {
+        reporter.report(Event::Step { step: what });
+    }
 }
 
 pub(crate) async fn execute(conn: &mut PgConnection, sql: &str, context: &str) -> Result<()> {

@@ -32,7 +32,7 @@ use super::{bulk, execute, fix_sequences};
 use crate::clean::CleanOptions;
 use crate::connect::Target;
 use crate::error::{Error, Result};
-use crate::events::{Event, Reporter};
+use crate::events::{Event, Reporter, Step};
 use crate::plan::Plan;
 use crate::schema::QualifiedName;
 
@@ -111,15 +111,19 @@ async fn load_and_restore(
     // Biggest tables' indexes first, so the longest builds do not start last.
     let mut indexes = saved.indexes.clone();
     indexes.sort_by_key(|d| std::cmp::Reverse(rows(&d.table)));
+    super::step(reporter, Step::RebuildingIndexes { count: indexes.len() });
     in_parallel(indexes.into_iter().map(Task::Restore).collect(), jobs, target, pids).await?;
     let mut tables: Vec<QualifiedName> = plan.tables.iter().map(|t| t.name.clone()).collect();
     tables.sort_by_key(|t| std::cmp::Reverse(rows(t)));
+    super::step(reporter, Step::Analyzing { tables: tables.len() });
     in_parallel(tables.into_iter().map(Task::Analyze).collect(), jobs, target, pids).await?;
     let mut tx = holder.begin().await.map_err(Error::database("starting the transaction that completes the load"))?;
     // One connection: two foreign keys between the same tables, added at once, can deadlock.
+    super::step(reporter, Step::AddingForeignKeys { count: saved.foreign_keys.len() });
     for definition in &saved.foreign_keys {
         bulk::restore(&mut tx, definition).await?;
     }
+    super::step(reporter, Step::MovingSequences);
     fix_sequences(&mut tx, plan).await?;
     record::remove(&mut tx, id).await?;
     tx.commit().await.map_err(Error::database("committing the foreign keys and sequences of the load"))?;

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::support::{SeedOutput, TestDb, temp_folder};
+use crate::support::{SeedOutput, TestDb, run_seed, temp_folder};
 
 const MISSING: &str = "postgres://postgres@127.0.0.1:5432/seed_no_such_database";
 
@@ -91,11 +91,37 @@ async fn a_dot_env_in_a_parent_folder_is_not_read() {
     assert!(output.stderr_text().contains("seed_no_such_database"), "{}", output.stderr_text());
 }
 
+/// An unclosed quote used to pull the next line into the value (a database name with a newline,
+/// exit 3): it is a malformed `.env`, named with its line, and the password is not echoed.
 #[tokio::test]
 async fn a_malformed_dot_env_is_an_error_not_ignored() {
     let dir = temp_folder("conn-malformed");
-    std::fs::write(dir.join(".env"), "DATABASE_URL='postgres://unclosed\n").expect("write .env");
-    let output = plan_in(&dir, &[], &[]);
-    assert_eq!(output.status.code(), Some(2), "{}", output.stderr_text());
-    assert!(output.stderr_text().contains(".env"), "{}", output.stderr_text());
+    for text in
+        ["DATABASE_URL='postgres://u:s3cret@h/unclosed\n", "DATABASE_URL=\"postgres://u:s3cret@h/db\nPGUSER=me\n"]
+    {
+        std::fs::write(dir.join(".env"), text).expect("write .env");
+        let output = plan_in(&dir, &[], &[]);
+        let stderr = output.stderr_text();
+        assert_eq!(output.status.code(), Some(2), "{text}: {stderr}");
+        assert!(stderr.contains(".env line 1:") && stderr.contains("quote"), "{text}: {stderr}");
+        assert!(!stderr.contains("s3cret"), "{stderr}");
+    }
+}
+
+/// Issue 10, item 5. A one-letter password was scrubbed inside words ("c***nnecti***n refused"),
+/// which mangled the message and showed where its letter stood; an unencoded `p@Zq/W9rd` in a URL
+/// was read as host `Zq` and printed pieces of the password. Now the password is scrubbed only as
+/// a token, and such a URL is refused before connecting (exit 2) with how to encode it.
+#[tokio::test]
+async fn passwords_are_scrubbed_as_tokens_and_a_broken_user_info_is_refused() {
+    let refused = run_seed(&["plan", "--rows", "1"], "postgres://u:o@127.0.0.1:1/db");
+    let message = refused.stderr_text();
+    assert_eq!(refused.status.code(), Some(3), "{message}");
+    assert!(message.contains("connection refused") && !message.contains("***"), "{message}");
+
+    let broken = run_seed(&["plan", "--rows", "1"], "postgres://u:p@Zq/W9rd@127.0.0.1:1/db");
+    let message = broken.stderr_text();
+    assert_eq!(broken.status.code(), Some(2), "{message}");
+    assert!(message.contains("percent-encoded") && message.contains("%40"), "{message}");
+    assert!(!message.contains("Zq") && !message.contains("W9rd"), "{message}");
 }

@@ -1,23 +1,53 @@
-//! Every schema of the public corpus (`../shared/pg-schema-corpus/`, written by others) seeds with
+//! Every schema of the public corpus (written by others) seeds with
 //! `--rows 100` and `--rows 2000`: zero failed tables, per-table row counts as planned, every
 //! foreign key and CHECK re-validated after the load, every skipped table listed with its reason.
 //!
 //! Each case prints one summary line (`corpus: schema tables rows seconds skipped`); README's
 //! corpus table is made from them. PostGIS schemas need `postgresql-15-postgis-3` (`.ci/run`
 //! installs it).
+//!
+//! The corpus is not part of this repository: it is read from `SEED_CORPUS_DIR`, by default
+//! `../shared/pg-schema-corpus` beside the crate ([`corpus_dir`]). A clone without it still passes
+//! `cargo test`: each corpus test says it is skipped and returns. In CI (`CI` set) a missing
+//! corpus fails instead, so a wrong path never turns the corpus tests into silent passes.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::support::{TestDb, revalidate_constraints, run_seed, scalar};
 
-fn corpus_file(name: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/pg-schema-corpus").join(format!("{name}.sql"))
+/// The corpus folder: `SEED_CORPUS_DIR`, else `../shared/pg-schema-corpus` relative to the crate.
+/// `None` when it does not exist and `CI` is not set: the caller's test (`test`) prints that it is
+/// skipped and returns. In CI a missing corpus is a failure.
+pub fn corpus_dir(test: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os("SEED_CORPUS_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/pg-schema-corpus"),
+    };
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        !in_ci(),
+        "{test}: the schema corpus is missing at {} (CI is set, so this fails): set SEED_CORPUS_DIR to the \
+         pg-schema-corpus folder",
+        dir.display()
+    );
+    println!("{test}: skipped, no schema corpus at {} (set SEED_CORPUS_DIR to run it)", dir.display());
+    None
+}
+
+/// `CI` set to anything but empty, `0` or `false` (CI systems set `CI=true`).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false"))
 }
 
 async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) {
+    let Some(dir) = corpus_dir(&format!("corpus {name} --rows {rows}")) else { return };
+    let file = dir.join(format!("{name}.sql"));
+    let sql = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
     let db = TestDb::new().await;
-    let sql = std::fs::read_to_string(corpus_file(name)).unwrap_or_else(|e| panic!("read {name}.sql: {e}"));
     db.execute(&sql).await;
     let rows_arg = rows.to_string();
 

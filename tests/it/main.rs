@@ -11,6 +11,7 @@ mod encode;
 mod features;
 mod introspect;
 mod minimal;
+mod output;
 mod plan;
 mod profiles;
 mod safety;
