@@ -9,13 +9,14 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use crate::consistency::{Report, Rule};
 use crate::support::{TestDb, revalidate_constraints, run_seed, scalar};
 
 fn corpus_file(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/pg-schema-corpus").join(format!("{name}.sql"))
 }
 
-async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) {
+pub(crate) async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) -> Report {
     let db = TestDb::new().await;
     let sql = std::fs::read_to_string(corpus_file(name)).unwrap_or_else(|e| panic!("read {name}.sql: {e}"));
     db.execute(&sql).await;
@@ -76,6 +77,10 @@ async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) {
         skipped.len(),
         reasons.join("; ")
     );
+    // Issue 11's rules, reported (asserted by `consistency::datasets`).
+    let report = Report::run(&mut db.connect().await, Rule::GENERAL, &[]).await;
+    report.print(&format!("corpus {name} --rows {rows} {}", extra.join(" ")));
+    report
 }
 
 /// The tables of each corpus schema that a `--rows` run (triggers on) may skip, each for a reason

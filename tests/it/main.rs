@@ -4,6 +4,7 @@ mod bad_input;
 mod bulk;
 mod clean;
 mod connection;
+mod consistency;
 mod corpus;
 mod dev;
 mod encode;
