@@ -77,9 +77,11 @@ pub(crate) async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) ->
         skipped.len(),
         reasons.join("; ")
     );
-    // Issue 11's rules, reported (asserted by `consistency::datasets`).
+    // Issue 11's rules: reported, and asserted where the schema keeps them today.
     let report = Report::run(&mut db.connect().await, Rule::GENERAL, &[]).await;
-    report.print(&format!("corpus {name} --rows {rows} {}", extra.join(" ")));
+    let label = format!("corpus {name} --rows {rows} {}", extra.join(" "));
+    report.print(&label);
+    crate::consistency::datasets::assert_kept(name, &report, &label);
     report
 }
 

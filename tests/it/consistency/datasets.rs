@@ -1,7 +1,8 @@
 //! The rules of issue 11 over what `seed` makes: `minimal`, `dev`, `load --scale 0.05`, and every
 //! corpus schema at `--rows 100` and `--rows 2000` (loaded by `corpus::seed_corpus_schema`, which
-//! reports every rule after each load). One test per dataset and rule, printing that rule's report
-//! (`--nocapture`); those that today's generation breaks are ignored until issue 11 lands them.
+//! reports every rule after each load and asserts those the schema keeps today). One test per
+//! dataset and rule, printing that rule's report (`--nocapture`); those that today's generation
+//! breaks are ignored until issue 11 lands them.
 
 use super::{Report, Rule};
 use crate::support::{TestDb, run_seed};
@@ -104,28 +105,66 @@ mod load {
     rule_tests!(crate::consistency::datasets::on_profile, &["--profile", "load", "--scale", "0.05"]);
 }
 
-/// Every corpus schema, by the same names as `corpus.rs`'s cases.
-macro_rules! corpus_rule_tests {
-    ($($schema:ident),* $(,)?) => {
-        $(
-            mod $schema {
-                rule_tests!(crate::consistency::datasets::on_corpus, stringify!($schema));
+/// For each corpus schema, the rules today's generation breaks on it: each gets an ignored test
+/// (`corpus::SCHEMA::RULE_TEST`), and `corpus.rs` asserts every other rule after each load of the
+/// schema. When issue 11 makes a rule hold, delete its entry: the test runs and the load asserts it.
+macro_rules! corpus_pending {
+    ($($schema:ident: [$($rule:ident => $test:ident),*]),* $(,)?) => {
+        /// The rules `schema` is known to break today (see `corpus_pending!`).
+        pub fn pending(schema: &str) -> &'static [Rule] {
+            match schema {
+                $(stringify!($schema) => &[$(Rule::$rule),*],)*
+                _ => &[],
             }
-        )*
+        }
+
+        mod corpus {
+            $(
+                mod $schema {
+                    $(
+                        #[tokio::test]
+                        #[ignore = "issue 11: this rule does not hold on this corpus schema yet"]
+                        async fn $test() {
+                            crate::consistency::datasets::on_corpus(
+                                stringify!($schema),
+                                crate::consistency::Rule::$rule,
+                            )
+                            .await;
+                        }
+                    )*
+                }
+            )*
+        }
     };
 }
 
-mod corpus {
-    corpus_rule_tests!(
-        pagila,
-        chinook,
-        northwind,
-        adventureworks,
-        lemmy,
-        danbooru,
-        synapse,
-        pgbench,
-        openstreetmap,
-        postgrest_fixtures
-    );
+corpus_pending! {
+    pagila: [Email => emails_name_their_person, Tenant => tenant_chains_agree],
+    chinook: [Email => emails_name_their_person],
+    northwind: [],
+    adventureworks: [Tenant => tenant_chains_agree, PileUp => nothing_piles_up],
+    lemmy: [Tenant => tenant_chains_agree],
+    danbooru: [
+        Order => order_within_rows,
+        Causality => created_after_parents,
+        Tenant => tenant_chains_agree,
+        PileUp => nothing_piles_up
+    ],
+    synapse: [],
+    pgbench: [],
+    openstreetmap: [
+        Order => order_within_rows,
+        Causality => created_after_parents,
+        Status => statuses_agree_with_timestamps,
+        Email => emails_name_their_person,
+        Tenant => tenant_chains_agree
+    ],
+    postgrest_fixtures: [PileUp => nothing_piles_up],
+}
+
+/// Asserts on a corpus load every rule that `corpus_pending!` does not list for its schema.
+pub fn assert_kept(schema: &str, report: &Report, label: &str) {
+    for rule in Rule::GENERAL.iter().filter(|r| !pending(schema).contains(r)) {
+        report.assert_holds(*rule, label);
+    }
 }

@@ -3,7 +3,8 @@
 //! schema holds the name variants the checks must read: snake_case and camelCase (`createdAt`,
 //! `lastLoginAt`), `_on` dates, `valid_from`/`valid_until`, a status beside `published_at`, a
 //! boolean beside `verified_at`, email with first and last name, slugs with name and title, a
-//! self-reference, and two chains (`project_id`, `reporter_id`) to a tenant three tables reference.
+//! self-reference, and three chains (`project_id`, `reporter_id`, the nullable `assignee_id`) to a
+//! tenant three tables reference.
 
 use super::{Report, Rule};
 use crate::support::TestDb;
@@ -20,7 +21,8 @@ CREATE TABLE hm.projects (id int PRIMARY KEY, tenant_id int NOT NULL REFERENCES 
     parent_id int REFERENCES hm.projects, title text, slug text, status text, published_at timestamptz,
     "createdAt" timestamptz NOT NULL, start_on date, end_on date);
 CREATE TABLE hm.issues (id int PRIMARY KEY, project_id int NOT NULL REFERENCES hm.projects,
-    reporter_id int NOT NULL REFERENCES hm.users, created_on date NOT NULL, updated_on date,
+    reporter_id int NOT NULL REFERENCES hm.users, assignee_id int REFERENCES hm.users,
+    created_on date NOT NULL, updated_on date,
     valid_from date, valid_until date);
 CREATE TABLE hm.events (id serial PRIMARY KEY, created_at timestamptz NOT NULL);
 "#;
@@ -44,9 +46,9 @@ INSERT INTO hm.projects VALUES
     (3, 2, NULL, 'Engine', 'engine', 'archived', '2024-02-25 10:00+00', '2024-02-15 10:00+00', '2024-03-01',
      '2024-03-01');
 INSERT INTO hm.issues VALUES
-    (1, 1, 1, '2024-03-01', '2024-03-02', '2024-03-01', '2024-04-01'),
-    (2, 2, 3, '2024-03-05', NULL, '2024-03-05', NULL),
-    (3, 3, 2, '2024-03-07', '2024-03-07', NULL, NULL);
+    (1, 1, 1, 3, '2024-03-01', '2024-03-02', '2024-03-01', '2024-04-01'),
+    (2, 2, 3, NULL, '2024-03-05', NULL, '2024-03-05', NULL),
+    (3, 3, 2, 2, '2024-03-07', '2024-03-07', NULL, NULL);
 INSERT INTO hm.events (created_at) SELECT '2024-04-01 00:00+00'::timestamptz + i * interval '1 hour'
     FROM generate_series(1, 10) i;
 "#;
@@ -158,12 +160,22 @@ async fn identities_count_emails_and_slugs_foreign_to_their_row() {
 
 #[tokio::test]
 async fn tenants_count_rows_whose_chains_reach_different_tenants() {
-    let report = report_after("UPDATE hm.issues SET reporter_id = 2 WHERE id = 1;").await;
+    let report = report_after(
+        "UPDATE hm.issues SET reporter_id = 2 WHERE id = 1;
+         UPDATE hm.issues SET assignee_id = 2 WHERE id = 2;",
+    )
+    .await;
     assert_others_hold(&report, Rule::Tenant);
-    let finding = report.of(Rule::Tenant).find(|f| f.table == "hm.issues").expect("issues reach tenants twice");
-    assert!(finding.subject.contains("project_id > tenant_id") && finding.subject.contains("reporter_id > tenant_id"));
-    assert_eq!(finding.broken, 1, "{finding:?}");
-    assert_eq!(report.totals(Rule::Tenant).1, 1);
+    let pair = |a: &str, b: &str| {
+        let found =
+            report.of(Rule::Tenant).find(|f| f.table == "hm.issues" && f.subject.contains(a) && f.subject.contains(b));
+        found.unwrap_or_else(|| panic!("issues reach tenants by {a} and {b}")).broken
+    };
+    assert_eq!(pair("project_id > tenant_id", "reporter_id > tenant_id"), 1);
+    // A nullable owner is checked where it is set: issue 2 only (issue 1's assignee agrees).
+    assert_eq!(pair("project_id > tenant_id", "assignee_id > tenant_id"), 1);
+    assert_eq!(pair("reporter_id > tenant_id", "assignee_id > tenant_id"), 2);
+    assert_eq!(report.totals(Rule::Tenant).1, 4);
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@
 
 pub mod catalog;
 mod causality;
-mod datasets;
+pub mod datasets;
 mod handmade;
 mod identity;
 pub mod names;

@@ -34,33 +34,9 @@ const AFTER_CREATION_PAIRS: &[[&str; 2]] =
 /// A span's beginning and its end, in columns with the same prefix (`valid_from`, `valid_until`).
 const START: &[&str] = &["started", "start", "starts", "begin", "begins", "from"];
 const END: &[&str] = &["ended", "end", "ends", "finished", "completed", "stopped", "to", "until"];
-/// What a status value or a boolean can say happened to a row, each with a moment column.
-const EVENTS: &[&str] = &[
-    "deleted",
-    "archived",
-    "closed",
-    "completed",
-    "finished",
-    "published",
-    "sent",
-    "processed",
-    "delivered",
-    "confirmed",
-    "verified",
-    "accepted",
-    "approved",
-    "paid",
-    "shipped",
-    "revoked",
-    "failed",
-    "canceled",
-    "rejected",
-    "started",
-    "ended",
-    "expired",
-    "refunded",
-    "cancelled",
-];
+/// Events a status value or a boolean can name besides the moments after creation (less
+/// `updated`, `modified` and `expires`, which no status names).
+const OTHER_EVENTS: &[&str] = &["failed", "canceled", "rejected", "started", "ended", "expired", "refunded"];
 /// Statuses before anything happened: every event's moment is NULL.
 pub const EARLY_STATUSES: &[&str] =
     &["draft", "pending", "scheduled", "queued", "new", "planned", "waiting", "todo", "not_started"];
@@ -153,7 +129,10 @@ pub fn is_status(name: &str) -> bool {
 pub fn event(words: &[String]) -> Option<(Vec<String>, String)> {
     let (prefix, last) = split_last(words)?;
     let prefix: Vec<String> = prefix.iter().filter(|w| !["is", "has", "was"].contains(&w.as_str())).cloned().collect();
-    EVENTS.contains(&last).then(|| (prefix, last.replace("cancelled", "canceled")))
+    let last = last.replace("cancelled", "canceled");
+    let after_creation =
+        AFTER_CREATION.contains(&last.as_str()) && !["updated", "modified", "expires"].contains(&last.as_str());
+    (after_creation || OTHER_EVENTS.contains(&last.as_str())).then_some((prefix, last))
 }
 
 /// The moment column a status value names: same event (`published`, `published_at`).

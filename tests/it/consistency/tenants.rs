@@ -1,5 +1,6 @@
-//! Rule 6: tenants and owners stay whole. From each table, every chain of NOT NULL foreign keys of
-//! up to three steps (never visiting a table twice) is followed; where two chains that leave the
+//! Rule 6: tenants and owners stay whole. From each table, every chain of foreign keys of up to
+//! three steps (never visiting a table twice; NOT NULL keys after the first, so that a nullable
+//! owner such as `post_schedules.social_account_id` is checked where it is set) is followed; where two chains that leave the
 //! row by different keys end at the same tenant-like table in the same role, the row must reach
 //! the same row of it through both (`issues.project_id -> projects.org_id` and
 //! `issues.reporter_id -> users.org_id` reach one organization). Rows are told apart by
@@ -62,13 +63,14 @@ fn is_tenant_like(catalog: &Catalog, table: &str) -> bool {
     referrers.len() >= TENANT_REFERRERS
 }
 
-/// Every chain of NOT NULL foreign keys from `start`, up to `MAX_STEPS`, visiting no table twice.
+/// Every chain of foreign keys from `start`, up to `MAX_STEPS`, visiting no table twice, every
+/// key after the first NOT NULL.
 fn chains_from<'a>(catalog: &'a Catalog, start: &str) -> Vec<Vec<&'a ForeignKey>> {
     let mut chains = Vec::new();
     let mut open: Vec<Vec<&ForeignKey>> = vec![Vec::new()];
     while let Some(chain) = open.pop() {
         let at = chain.last().map_or(start, |fk| fk.parent.as_str());
-        for fk in catalog.foreign_keys.iter().filter(|fk| fk.child == at && fk.not_null) {
+        for fk in catalog.foreign_keys.iter().filter(|fk| fk.child == at && (fk.not_null || chain.is_empty())) {
             let visited = fk.parent == start || chain.iter().any(|step| step.parent == fk.parent);
             if visited || !catalog.tables.contains_key(&fk.parent) {
                 continue;
