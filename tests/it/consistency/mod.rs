@@ -90,7 +90,7 @@ pub struct Report {
 impl Report {
     /// Runs `rules` over every table of the database. `fixtures` are tables loaded from files:
     /// their rows are the user's, not seed's, so no finding is kept about them (rows that
-    /// reference them are still checked).
+    /// reference them are still checked), and as reference data they are no tenant.
     pub async fn run(conn: &mut PgConnection, rules: &[Rule], fixtures: &[String]) -> Report {
         let catalog = Catalog::read(conn).await;
         let mut findings = Vec::new();
@@ -101,7 +101,7 @@ impl Report {
                 Rule::Status => status::statuses_agree(conn, &catalog).await,
                 Rule::Email => identity::emails_name_their_person(conn, &catalog).await,
                 Rule::Slug => identity::slugs_come_from_names(conn, &catalog).await,
-                Rule::Tenant => tenants::chains_agree(conn, &catalog).await,
+                Rule::Tenant => tenants::chains_agree(conn, &catalog, fixtures).await,
                 Rule::PileUp => {
                     let mut found = pile_up::no_moment_piles_up(conn, &catalog).await;
                     found.extend(pile_up::uuids_differ_across_tables(conn, &catalog).await);
