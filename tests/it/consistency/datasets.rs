@@ -123,7 +123,7 @@ macro_rules! corpus_pending {
                 mod $schema {
                     $(
                         #[tokio::test]
-                        #[ignore = "issue 11: this rule does not hold on this corpus schema yet"]
+                        #[ignore = "issue 11: the rule this test names is not implemented yet (corpus)"]
                         async fn $test() {
                             crate::consistency::datasets::on_corpus(
                                 stringify!($schema),
