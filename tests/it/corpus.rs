@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::consistency::{Report, Rule};
 use crate::support::{TestDb, revalidate_constraints, run_seed, scalar};
 
 /// The corpus folder: `SEED_CORPUS_DIR`, else `../shared/pg-schema-corpus` relative to the crate.
@@ -43,8 +44,9 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false"))
 }
 
-async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) {
-    let Some(dir) = corpus_dir(&format!("corpus {name} --rows {rows}")) else { return };
+/// Loads one corpus schema and checks it; `None` when the corpus is absent (the test is skipped).
+pub(crate) async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) -> Option<Report> {
+    let dir = corpus_dir(&format!("corpus {name} --rows {rows}"))?;
     let file = dir.join(format!("{name}.sql"));
     let sql = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
     let db = TestDb::new().await;
@@ -106,6 +108,12 @@ async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) {
         skipped.len(),
         reasons.join("; ")
     );
+    // Issue 11's rules: reported, and asserted where the schema keeps them today.
+    let report = Report::run(&mut db.connect().await, Rule::GENERAL, &[]).await;
+    let label = format!("corpus {name} --rows {rows} {}", extra.join(" "));
+    report.print(&label);
+    crate::consistency::datasets::assert_kept(name, &report, &label);
+    Some(report)
 }
 
 /// The tables of each corpus schema that a `--rows` run (triggers on) may skip, each for a reason

@@ -5,6 +5,7 @@ mod bulk;
 mod clean;
 mod cli;
 mod connection;
+mod consistency;
 mod corpus;
 mod dev;
 mod encode;

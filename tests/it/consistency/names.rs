@@ -1,0 +1,238 @@
+//! How the consistency checks read a column's name: split into lowercase words (snake_case and
+//! camelCase alike), a moment's `_at`/`_on`/`_date`/`_time` suffix set aside, then matched against the
+//! lifecycle words of issue 11. Pure: tested without a server (`handmade` tests the SQL side).
+
+/// The suffixes that mark a moment column (`created_at`, `createdOn`, `creation_date`, `start_time`).
+const MOMENT_SUFFIXES: &[&str] = &["at", "on", "date", "time"];
+/// A row's creation.
+const CREATION: &[&str] = &["created", "inserted", "creation"];
+/// Moments that follow a row's creation.
+const AFTER_CREATION: &[&str] = &[
+    "updated",
+    "modified",
+    "deleted",
+    "archived",
+    "closed",
+    "completed",
+    "finished",
+    "published",
+    "sent",
+    "processed",
+    "delivered",
+    "confirmed",
+    "verified",
+    "accepted",
+    "approved",
+    "paid",
+    "shipped",
+    "revoked",
+    "expires",
+];
+/// Two-word moments that follow a row's creation.
+const AFTER_CREATION_PAIRS: &[[&str; 2]] =
+    [["last", "login"], ["last", "seen"], ["last", "used"], ["last", "activity"]].as_slice();
+/// A span's beginning and its end, in columns with the same prefix (`valid_from`, `valid_until`).
+const START: &[&str] = &["started", "start", "starts", "begin", "begins", "from"];
+const END: &[&str] = &["ended", "end", "ends", "finished", "completed", "stopped", "to", "until"];
+/// Events a status value or a boolean can name besides the moments after creation (less
+/// `updated`, `modified` and `expires`, which no status names).
+const OTHER_EVENTS: &[&str] = &["failed", "canceled", "rejected", "started", "ended", "expired", "refunded"];
+/// Statuses before anything happened: every event's moment is NULL.
+pub const EARLY_STATUSES: &[&str] =
+    &["draft", "pending", "scheduled", "queued", "new", "planned", "waiting", "todo", "not_started"];
+
+/// The lowercase words of a name: `lastLoginAt` and `last_login_at` are both `last login at`.
+pub fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for ch in name.chars() {
+        if !ch.is_alphanumeric() {
+            words.extend((!current.is_empty()).then(|| std::mem::take(&mut current)));
+        } else if ch.is_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut current));
+        }
+        if ch.is_alphanumeric() {
+            current.extend(ch.to_lowercase());
+        }
+        previous_lower = ch.is_lowercase() || ch.is_ascii_digit();
+    }
+    words.extend((!current.is_empty()).then_some(current));
+    words
+}
+
+/// A moment column's words without its suffix (or a leading `date_`/`time_`, as in `date_created`).
+pub fn moment_stem(name: &str) -> Vec<String> {
+    let mut words = words(name);
+    if words.len() > 1 && words.last().is_some_and(|w| MOMENT_SUFFIXES.contains(&w.as_str())) {
+        words.pop();
+    } else if words.len() > 1 && ["date", "time"].contains(&words[0].as_str()) {
+        words.remove(0);
+    }
+    words
+}
+
+/// The stem split into (prefix, last word).
+fn split_last(stem: &[String]) -> Option<(&[String], &str)> {
+    stem.split_last().map(|(last, prefix)| (prefix, last.as_str()))
+}
+
+/// A creation column of the row itself: `created_at`, `createdAt`, `creation_date`, `inserted_at`.
+pub fn is_creation(name: &str) -> bool {
+    let stem = moment_stem(name);
+    stem.len() == 1 && CREATION.contains(&stem[0].as_str())
+}
+
+/// Whether issue 11's rule 1 puts the column `earlier` at or before the column `later` in a row.
+pub fn ordered(earlier: &str, later: &str) -> bool {
+    let (e, l) = (moment_stem(earlier), moment_stem(later));
+    creation_then_after(&e, &l) || start_then_end(&e, &l) || first_then_last(&e, &l)
+}
+
+/// `created_at` before `updated_at`, `deleted_at`, `email_verified_at`, `last_login_at`.
+fn creation_then_after(e: &[String], l: &[String]) -> bool {
+    let Some((e_prefix, e_last)) = split_last(e) else { return false };
+    if !CREATION.contains(&e_last) {
+        return false;
+    }
+    let l_prefix = match split_last(l) {
+        Some((prefix, last)) if AFTER_CREATION.contains(&last) => prefix,
+        _ if l.len() >= 2 && AFTER_CREATION_PAIRS.iter().any(|p| l[l.len() - 2..] == p[..]) => &l[..l.len() - 2],
+        _ => return false,
+    };
+    e_prefix.is_empty() || e_prefix == l_prefix
+}
+
+/// `starts_at` before `ends_at`, `period_start` before `period_end`, `valid_from` before `valid_to`.
+fn start_then_end(e: &[String], l: &[String]) -> bool {
+    match (split_last(e), split_last(l)) {
+        (Some((e_prefix, e_last)), Some((l_prefix, l_last))) => {
+            START.contains(&e_last) && END.contains(&l_last) && e_prefix == l_prefix
+        }
+        _ => false,
+    }
+}
+
+/// `first_seen` before `last_seen`, `first_login` before `last_login`.
+fn first_then_last(e: &[String], l: &[String]) -> bool {
+    e.len() >= 2 && l.len() >= 2 && e[0] == "first" && l[0] == "last" && e[1..] == l[1..]
+}
+
+/// A status-like column: `status`, `state`, `stage`, `orderStatus`, `post_state`.
+pub fn is_status(name: &str) -> bool {
+    words(name).last().is_some_and(|w| ["status", "state", "stage"].contains(&w.as_str()))
+}
+
+/// The event a status value, a boolean (`is_deleted`, `email_verified`) or a moment column
+/// (`deleted_at`, `canceled_on`) names, spelled one way (`cancelled` is `canceled`), with the
+/// prefix words before it.
+pub fn event(words: &[String]) -> Option<(Vec<String>, String)> {
+    let (prefix, last) = split_last(words)?;
+    let prefix: Vec<String> = prefix.iter().filter(|w| !["is", "has", "was"].contains(&w.as_str())).cloned().collect();
+    let last = last.replace("cancelled", "canceled");
+    let after_creation =
+        AFTER_CREATION.contains(&last.as_str()) && !["updated", "modified", "expires"].contains(&last.as_str());
+    (after_creation || OTHER_EVENTS.contains(&last.as_str())).then_some((prefix, last))
+}
+
+/// The moment column a status value names: same event (`published`, `published_at`).
+pub fn status_names(value: &str, moment: &str) -> bool {
+    let value_event = event(&words(value));
+    let moment_event = event(&moment_stem(moment));
+    matches!((value_event, moment_event), (Some((_, a)), Some((_, b))) if a == b)
+}
+
+/// A boolean and a moment column that say the same event: `is_deleted` and `deleted_at`,
+/// `email_verified` and `verified_at` (one prefix empty, or both the same).
+pub fn flag_names(flag: &str, moment: &str) -> bool {
+    match (event(&words(flag)), event(&moment_stem(moment))) {
+        (Some((fp, fe)), Some((mp, me))) => fe == me && (fp.is_empty() || mp.is_empty() || fp == mp),
+        _ => false,
+    }
+}
+
+/// An email column: `email`, `billing_email`, `emailAddress`.
+pub fn is_email(name: &str) -> bool {
+    let w = words(name);
+    w.last().is_some_and(|l| l == "email") || w.ends_with(&["email".to_string(), "address".to_string()])
+}
+
+/// A column holding a person's name or part of it: first/last/given/family name, surname,
+/// username, login, handle, nickname, name, full name, display name.
+pub fn is_name_part(name: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "firstname",
+        "givenname",
+        "lastname",
+        "surname",
+        "familyname",
+        "username",
+        "login",
+        "handle",
+        "nickname",
+        "name",
+        "fullname",
+        "displayname",
+    ];
+    PARTS.contains(&words(name).concat().as_str())
+}
+
+/// A slug column: `slug`, `url_slug`, `teamSlug`.
+pub fn is_slug(name: &str) -> bool {
+    words(name).last().is_some_and(|w| w == "slug")
+}
+
+/// How well a column names its row for a slug: 2 for `name`/`title`, 1 for `*_name`/`*_title`.
+pub fn slug_source_rank(name: &str) -> u8 {
+    let w = words(name);
+    match w.as_slice() {
+        [only] if only == "name" || only == "title" => 2,
+        [.., last] if last == "name" || last == "title" => 1,
+        _ => 0,
+    }
+}
+
+#[test]
+fn words_split_snake_and_camel_case() {
+    assert_eq!(words("lastLoginAt"), ["last", "login", "at"]);
+    assert_eq!(words("last_login_at"), ["last", "login", "at"]);
+    assert_eq!(words("CreatedDate"), ["created", "date"]);
+    assert_eq!(moment_stem("date_created"), ["created"]);
+    assert_eq!(moment_stem("date"), ["date"]);
+}
+
+#[test]
+fn lifecycle_pairs_follow_issue_11() {
+    for (a, b) in [
+        ("created_at", "updated_at"),
+        ("createdAt", "lastLoginAt"),
+        ("creation_date", "email_verified_at"),
+        ("inserted_on", "deleted_on"),
+        ("created", "last_updated"),
+        ("starts_at", "ends_at"),
+        ("start_date", "end_date"),
+        ("period_start", "period_end"),
+        ("valid_from", "valid_until"),
+        ("first_seen", "last_seen"),
+        ("startedAt", "completedAt"),
+    ] {
+        assert!(ordered(a, b), "{a} before {b}");
+        assert!(!ordered(b, a), "not {b} before {a}");
+    }
+    for (a, b) in [("trial_start", "ends_at"), ("created_at", "scheduled_at"), ("account_created_at", "post_sent_at")] {
+        assert!(!ordered(a, b), "{a} and {b} are no pair");
+    }
+}
+
+#[test]
+fn statuses_and_flags_name_their_moments() {
+    assert!(status_names("published", "published_at"));
+    assert!(status_names("cancelled", "canceledAt"));
+    assert!(!status_names("publishing", "published_at"));
+    assert!(flag_names("is_deleted", "deleted_at"));
+    assert!(flag_names("email_verified", "verified_at"));
+    assert!(flag_names("isVerified", "email_verified_at"));
+    assert!(!flag_names("is_active", "archived_at"));
+    assert!(is_status("orderStatus") && is_email("contact_email") && is_slug("slug") && is_name_part("firstName"));
+    assert!(is_creation("createdAt") && !is_creation("account_created_at"));
+}
