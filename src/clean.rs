@@ -37,20 +37,37 @@ pub async fn clean_with(
     options: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<usize> {
-    if plan.clean.is_empty() {
-        return Ok(0);
+    empty_owned(conn, &plan.clean, &[], options, reporter).await?;
+    Ok(plan.clean.len())
+}
+
+/// Empties `owned` with the outside tables that reference them (directly or through other such
+/// tables), under the rules of [`clean_with`]; `known_outside` are outside tables to treat alike
+/// even where no foreign key leads to them any more (a `--jobs` load's repair: its cleanup dropped
+/// those keys). Returns the outside tables it truncated with `owned`.
+pub async fn empty_owned(
+    conn: &mut PgConnection,
+    owned: &[QualifiedName],
+    known_outside: &[QualifiedName],
+    options: CleanOptions,
+    reporter: &dyn Reporter,
+) -> Result<Vec<QualifiedName>> {
+    if owned.is_empty() && known_outside.is_empty() {
+        return Ok(Vec::new());
     }
-    let outside = outside_referencing(conn, &plan.clean).await?;
+    let reached: Vec<QualifiedName> = owned.iter().chain(known_outside).cloned().collect();
+    let mut outside = known_outside.to_vec();
+    outside.extend(outside_referencing(conn, &reached).await?);
     let holding = lock_and_find_rows(conn, &outside).await?;
     if !holding.is_empty() && !options.cascade {
         return Err(refusal(&holding));
     }
-    let targets: Vec<String> = plan.clean.iter().chain(&outside).map(|t| t.to_string()).collect();
+    let targets: Vec<String> = owned.iter().chain(&outside).map(|t| t.to_string()).collect();
     execute(conn, &format!("TRUNCATE {}", targets.join(", ")), "emptying the profile's tables").await?;
     if !holding.is_empty() {
         reporter.report(Event::CascadeEmptied { tables: &holding });
     }
-    Ok(plan.clean.len())
+    Ok(outside)
 }
 
 fn refusal(holding: &[QualifiedName]) -> Error {

@@ -40,7 +40,7 @@ pub async fn seed_with(
     cleaning: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
-    load::finish_pending(conn, reporter).await?;
+    load::finish_pending(conn, cleaning, reporter).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let mut options = options.clone();
     let skippable = profile.is_none() && options.rows.is_some() && !options.strict;
@@ -182,7 +182,7 @@ pub async fn clean_only(
     cleaning: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<usize> {
-    load::finish_pending(conn, reporter).await?;
+    load::finish_pending(conn, cleaning, reporter).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
     let cleaned = clean::clean_with(&mut tx, &plan, cleaning, reporter).await?;

@@ -21,9 +21,10 @@ use sqlx::{Acquire, PgConnection, Row};
 use super::record::{self, LOCK_CLASS};
 use super::saved::{Definition, Kind, Saved};
 use super::{bulk, execute};
+use crate::clean::{self, CleanOptions};
 use crate::connect::Target;
 use crate::error::{Error, Result};
-use crate::plan::Plan;
+use crate::events::{Reporter, Silent};
 use crate::schema::{QualifiedName, quote_ident, quote_literal};
 
 /// The backends of this run's extra connections: (pid, start time), to end them if interrupted.
@@ -57,24 +58,16 @@ pub(super) async fn hold(target: &Target, pids: &Pids, id: i32) -> Result<PgConn
     Ok(conn)
 }
 
-/// What the cleanup truncates: the plan's tables and the (empty) tables referencing them.
-pub(super) fn cleaned_tables(plan: &Plan, saved: &Saved) -> Vec<QualifiedName> {
-    let mut tables = plan.clean.clone();
-    for fk in &saved.foreign_keys {
-        if !tables.contains(&fk.table) {
-            tables.push(fk.table.clone());
-        }
-    }
-    tables
-}
-
 /// Empties the tables again and re-creates what is missing, after a failure past the cleanup.
 #[derive(Clone)]
 pub(super) struct Recovery {
     pub(super) target: Target,
-    /// What the cleanup truncated.
+    /// What the cleanup truncated: the plan's tables, and the outside tables it emptied with them.
     pub(super) tables: Vec<QualifiedName>,
+    pub(super) outside: Vec<QualifiedName>,
     pub(super) saved: Saved,
+    /// Whether the run may empty outside tables that hold rows (`--cascade`).
+    pub(super) cleaning: CleanOptions,
     /// This run's extra connections (loading, restoring, holding the record's lock).
     pub(super) pids: Pids,
     /// The id of the run's [`record`].
@@ -119,7 +112,8 @@ impl Recovery {
         if !record::exists(&mut tx, self.record).await? {
             return Ok(None);
         }
-        let recreated = empty_and_restore(&mut tx, &self.tables, &self.saved).await?;
+        let emptied = Emptied { tables: &self.tables, outside: &self.outside, cleaning: self.cleaning };
+        let recreated = empty_and_restore(&mut tx, emptied, &self.saved, &Silent).await?;
         record::remove(&mut tx, self.record).await?;
         tx.commit().await.map_err(Error::database("committing the recovery"))?;
         Ok(Some(recreated))
@@ -144,15 +138,31 @@ impl Recovery {
     }
 }
 
-/// Truncates `tables` and re-creates every definition of `saved` that is missing; returns how many
-/// it re-created. Runs in the caller's transaction.
+/// What a repair empties again: what a `--jobs` cleanup emptied.
+pub(super) struct Emptied<'a> {
+    /// The plan's tables.
+    pub(super) tables: &'a [QualifiedName],
+    /// The outside tables the cleanup emptied with them.
+    pub(super) outside: &'a [QualifiedName],
+    /// `--cascade`: outside tables that hold rows by now may be emptied too.
+    pub(super) cleaning: CleanOptions,
+}
+
+/// Empties the tables again and re-creates every definition of `saved` that is missing; returns
+/// how many it re-created. Runs in the caller's transaction.
+///
+/// Emptied under cleanup's rules ([`clean::empty_owned`]), and every outside table that references
+/// the tables now is found again: the cleanup's dropped foreign keys no longer lead to its own
+/// outside tables (they are named instead), the chains behind those (`ext.notes ->
+/// ext.bookmarks`) kept theirs, and `TRUNCATE` needs every referencing table in one statement.
+/// An outside table that holds rows by now is refused, unless `--cascade`.
 pub(super) async fn empty_and_restore(
     conn: &mut PgConnection,
-    tables: &[QualifiedName],
+    emptied: Emptied<'_>,
     saved: &Saved,
+    reporter: &dyn Reporter,
 ) -> Result<usize> {
-    let list: Vec<String> = tables.iter().map(|t| t.to_string()).collect();
-    execute(conn, &format!("TRUNCATE {}", list.join(", ")), "emptying the tables again").await?;
+    clean::empty_owned(conn, emptied.tables, emptied.outside, emptied.cleaning, reporter).await?;
     let mut recreated = 0;
     for definition in saved.restore_order() {
         if !exists(conn, definition).await? {
@@ -188,6 +198,7 @@ pub(super) fn with_state(error: Error, state: &str) -> Error {
         Error::Load { table, message } => Error::Load { table, message: format!("{message}. {state}") },
         Error::Database { context, source } => Error::Database { context: format!("{context} ({state})"), source },
         Error::Connect { target, reason } => Error::Connect { target, reason: format!("{reason}. {state}") },
+        Error::Refused(message) => Error::Refused(format!("{message}. {state}")),
         other => Error::Load { table: "(parallel load)".into(), message: format!("{other}. {state}") },
     }
 }

@@ -12,5 +12,6 @@ mod introspect;
 mod minimal;
 mod plan;
 mod profiles;
+mod repair;
 mod safety;
 mod support;

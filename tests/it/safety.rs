@@ -17,14 +17,14 @@ use crate::support::{
 };
 
 /// A `seed` run in the background; its stderr lines arrive on a channel as it writes them.
-struct Running {
+pub(crate) struct Running {
     child: Child,
     lines: mpsc::Receiver<String>,
     seen: Vec<String>,
 }
 
 impl Running {
-    fn start(args: &[&str], url: &str) -> Running {
+    pub(crate) fn start(args: &[&str], url: &str) -> Running {
         let mut child = seed_command(args, url).stderr(Stdio::piped()).stdout(Stdio::null()).spawn().expect("spawn");
         let stderr = child.stderr.take().expect("piped stderr");
         let (sender, lines) = mpsc::channel();
@@ -49,7 +49,7 @@ impl Running {
         true
     }
 
-    fn signal(&self, name: &str) {
+    pub(crate) fn signal(&self, name: &str) {
         let status = std::process::Command::new("kill")
             .args([format!("-{name}"), self.child.id().to_string()])
             .status()
@@ -72,7 +72,7 @@ impl Running {
     }
 
     /// Waits for the process; returns its status and everything it wrote to stderr.
-    fn finish(mut self) -> (ExitStatus, String) {
+    pub(crate) fn finish(mut self) -> (ExitStatus, String) {
         let status = self.child.wait().expect("wait");
         self.seen.extend(self.lines.iter());
         (status, self.seen.join("\n"))
@@ -736,7 +736,7 @@ async fn a_full_disk_mid_load_changes_nothing() {
 
 /// The pid of a backend of `seed` in `db` running a statement that starts with `prefix`, once
 /// there is one (`None` after a minute).
-async fn backend_running(db: &TestDb, prefix: &str) -> Option<i32> {
+pub(crate) async fn backend_running(db: &TestDb, prefix: &str) -> Option<i32> {
     let mut conn = db.connect().await;
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
