@@ -121,7 +121,9 @@ impl Reporter for Console {
             Event::Finished { rows, elapsed } => {
                 self.line(&format!("loaded {rows} rows in {:.3}s ({})", elapsed.as_secs_f64(), rate(rows, elapsed)))
             }
-            Event::TableSkipped { table, reason } => self.line(&format!("skipped {}: {reason}", table.plain())),
+            Event::TableSkipped { table, reason } => {
+                self.line(&format!("skipped {}, its rows left as they were: {reason}", table.plain()))
+            }
         }
     }
 }
