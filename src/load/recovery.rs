@@ -62,8 +62,9 @@ pub(super) async fn hold(target: &Target, pids: &Pids, id: i32) -> Result<PgConn
 #[derive(Clone)]
 pub(super) struct Recovery {
     pub(super) target: Target,
-    /// What the cleanup truncated: the plan's tables, and the outside tables it emptied with them.
+    /// The plan's tables, which the cleanup truncated.
     pub(super) tables: Vec<QualifiedName>,
+    /// The outside tables it truncated with them.
     pub(super) outside: Vec<QualifiedName>,
     pub(super) saved: Saved,
     /// Whether the run may empty outside tables that hold rows (`--cascade`).
