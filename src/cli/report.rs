@@ -122,7 +122,7 @@ impl Reporter for Console {
                 self.line(&format!("loaded {rows} rows in {:.3}s ({})", elapsed.as_secs_f64(), rate(rows, elapsed)))
             }
             Event::TableSkipped { table, reason } => {
-                self.line(&format!("skipped {}, its rows left as they were: {reason}", table.plain()))
+                self.line(&format!("skipped {}: {reason} (its rows left as they were)", table.plain()))
             }
         }
     }
