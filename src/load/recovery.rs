@@ -105,7 +105,7 @@ impl Recovery {
     /// `Some(re-created definitions)` when the cleanup was committed, `None` when it was not or
     /// the load completed (the record is gone either way).
     async fn try_run(&self) -> Result<Option<usize>> {
-        let mut conn = self.target.connect().await?;
+        let mut conn = connect_again(&self.target).await?;
         self.end_backends(&mut conn).await?;
         let mut tx = conn.begin().await.map_err(Error::database("starting the recovery"))?;
         let sql = format!("SELECT pg_advisory_xact_lock({LOCK_CLASS}, {})", self.record);
@@ -137,6 +137,18 @@ impl Recovery {
         }
         Ok(())
     }
+}
+
+/// A connection for the recovery. The run may have failed for want of connection slots ("too many
+/// clients"), which its own connections, just closed, free a moment later: a few tries.
+async fn connect_again(target: &Target) -> Result<PgConnection> {
+    for _ in 0..5 {
+        match target.connect().await {
+            Err(Error::Connect { .. }) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+            other => return other,
+        }
+    }
+    target.connect().await
 }
 
 /// What a repair empties again: what a `--jobs` cleanup emptied.

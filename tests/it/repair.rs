@@ -9,11 +9,11 @@
 
 use std::os::unix::process::ExitStatusExt;
 
-use sqlx::PgConnection;
+use sqlx::{Connection, Executor, PgConnection};
 
 use crate::bulk::{catalogs, recovery_schemas};
 use crate::safety::{Running, backend_running};
-use crate::support::{TempFolder, TestDb, run_seed, scalar, temp_folder};
+use crate::support::{TempFolder, TestDb, admin_url, run_seed, scalar, temp_folder};
 
 const SCHEMA: &str = "CREATE SCHEMA app; CREATE SCHEMA ext;
     CREATE FUNCTION public.gate(key bigint, id bigint) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS
@@ -195,4 +195,46 @@ async fn ctrl_c_mid_parallel_load_with_outside_chains_empties_the_tables_again_a
         let reload = run_seed(&["--profile", &profile], &db.url);
         assert!(reload.status.success(), "{}", reload.stderr_text());
     }
+}
+
+/// The outside chain alone, without the gates (which a role that is not superuser could not create
+/// in `public`).
+const CHAIN: &str = "CREATE SCHEMA app; CREATE SCHEMA ext;
+    CREATE TABLE app.users (id bigint PRIMARY KEY, name text);
+    CREATE TABLE app.posts (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES app.users);
+    CREATE TABLE ext.bookmarks (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES app.users);
+    CREATE TABLE ext.notes (id bigint PRIMARY KEY, bookmark_id bigint NOT NULL REFERENCES ext.bookmarks);";
+
+/// The third way the issue interrupted a `--jobs` load: more connections than the server gives
+/// (here a role limited to 4 in this database). The run's own recovery empties the tables again,
+/// the outside chain with them, and says so.
+#[tokio::test]
+async fn a_parallel_load_out_of_connections_empties_the_tables_again() {
+    let db = TestDb::new().await;
+    let role = format!("seed_few_connections_{}", std::process::id());
+    let mut admin = PgConnection::connect(&admin_url()).await.expect("admin");
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN")))
+        .await
+        .expect("role");
+    let name = &db.name;
+    db.execute(&format!(
+        "GRANT CREATE ON DATABASE \"{name}\" TO {role}; ALTER DATABASE \"{name}\" CONNECTION LIMIT 4; \
+         SET ROLE {role}; {CHAIN} RESET ROLE;"
+    ))
+    .await;
+    let url = db.url.replacen("postgres@", &format!("{role}@"), 1);
+    let (_dir, profile) = profile();
+    let first = run_seed(&["--profile", &profile], &url);
+    let catalog = catalogs(&db, &SCHEMAS).await;
+    let run = run_seed(&["--profile", &profile, "--bulk", "--jobs", "8"], &url);
+    let (after, users) = (catalogs(&db, &SCHEMAS).await, scalar(&db, "SELECT count(*) FROM app.users").await);
+    let records = recovery_schemas(&db).await;
+    db.execute(&format!("DROP OWNED BY {role}")).await;
+    let _ = admin.execute(sqlx::AssertSqlSafe(format!("DROP ROLE IF EXISTS {role}"))).await;
+    assert!(first.status.success(), "{}", first.stderr_text());
+    assert_eq!(run.status.code(), Some(3), "{}", run.stderr_text());
+    assert!(run.stderr_text().contains("too many connections"), "{}", run.stderr_text());
+    assert!(run.stderr_text().contains("emptied again"), "{}", run.stderr_text());
+    assert_eq!((after, users, records), (catalog, 0, 0), "every key back, the tables empty, no record left");
 }
