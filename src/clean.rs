@@ -37,20 +37,37 @@ pub async fn clean_with(
     options: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<usize> {
-    if plan.clean.is_empty() {
-        return Ok(0);
+    empty_owned(conn, &plan.clean, &[], options, reporter).await?;
+    Ok(plan.clean.len())
+}
+
+/// Empties `owned` with the outside tables that reference them (directly or through other such
+/// tables), under the rules of [`clean_with`]; `known_outside` are outside tables to treat alike
+/// even where no foreign key leads to them any more (a `--jobs` load's repair: its cleanup dropped
+/// those keys). Returns the outside tables it truncated with `owned`.
+pub async fn empty_owned(
+    conn: &mut PgConnection,
+    owned: &[QualifiedName],
+    known_outside: &[QualifiedName],
+    options: CleanOptions,
+    reporter: &dyn Reporter,
+) -> Result<Vec<QualifiedName>> {
+    if owned.is_empty() && known_outside.is_empty() {
+        return Ok(Vec::new());
     }
-    let outside = outside_referencing(conn, &plan.clean).await?;
+    let reached: Vec<QualifiedName> = owned.iter().chain(known_outside).cloned().collect();
+    let mut outside = known_outside.to_vec();
+    outside.extend(outside_referencing(conn, &reached).await?);
     let holding = lock_and_find_rows(conn, &outside).await?;
     if !holding.is_empty() && !options.cascade {
         return Err(refusal(&holding));
     }
-    let targets: Vec<String> = plan.clean.iter().chain(&outside).map(|t| t.to_string()).collect();
+    let targets: Vec<String> = owned.iter().chain(&outside).map(|t| t.to_string()).collect();
     execute(conn, &format!("TRUNCATE {}", targets.join(", ")), "emptying the profile's tables").await?;
     if !holding.is_empty() {
         reporter.report(Event::CascadeEmptied { tables: &holding });
     }
-    Ok(plan.clean.len())
+    Ok(outside)
 }
 
 fn refusal(holding: &[QualifiedName]) -> Error {
@@ -72,18 +89,37 @@ async fn lock_and_find_rows(conn: &mut PgConnection, outside: &[QualifiedName]) 
     let list: Vec<String> = outside.iter().map(|t| t.to_string()).collect();
     let sql = format!("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE", list.join(", "));
     execute(conn, &sql, "locking the tables that reference the profile").await?;
-    let mut holding = Vec::new();
-    for table in outside {
-        let sql = format!("SELECT EXISTS (SELECT 1 FROM {table})");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(Error::database(format!("checking table {}, which references the profile", table.plain())))?;
-        if row.try_get::<bool, _>(0).map_err(Error::database("checking a referencing table"))? {
-            holding.push(table.clone());
-        }
+    holding_rows(conn, outside).await
+}
+
+/// Those of `tables` that hold rows, in one statement.
+async fn holding_rows(conn: &mut PgConnection, tables: &[QualifiedName]) -> Result<Vec<QualifiedName>> {
+    let tests: Vec<String> = tables.iter().map(|t| format!("EXISTS (SELECT 1 FROM {t})")).collect();
+    let found = each(conn, &tests, "checking which tables hold rows").await?;
+    Ok(tables.iter().zip(found).filter(|(_, held)| *held).map(|(t, _)| t.clone()).collect())
+}
+
+/// Those of `tables` that may hold rows: that hold some, or that the role may not read (a role
+/// may truncate a table it cannot select from).
+pub async fn may_hold_rows(conn: &mut PgConnection, tables: &[QualifiedName]) -> Result<Vec<QualifiedName>> {
+    let tests: Vec<String> =
+        tables.iter().map(|t| format!("has_table_privilege({}, 'SELECT')", quote_literal(&t.to_string()))).collect();
+    let readable = each(conn, &tests, "checking which tables seed may read").await?;
+    let (readable, unreadable): (Vec<_>, Vec<_>) = tables.iter().cloned().zip(readable).partition(|(_, r)| *r);
+    let readable: Vec<QualifiedName> = readable.into_iter().map(|(t, _)| t).collect();
+    let mut held = holding_rows(conn, &readable).await?;
+    held.extend(unreadable.into_iter().map(|(t, _)| t));
+    Ok(held)
+}
+
+/// One boolean per test, in one statement.
+async fn each(conn: &mut PgConnection, tests: &[String], context: &str) -> Result<Vec<bool>> {
+    if tests.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(holding)
+    let sql = format!("SELECT ARRAY[{}]", tests.join(", "));
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await.map_err(Error::database(context))?;
+    row.try_get(0).map_err(Error::database(context))
 }
 
 /// Tables outside `owned` that reference a table in `owned`, directly or through other such

@@ -56,7 +56,7 @@ async fn seed_unwatched(
     cleaning: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
-    load::finish_pending(conn, reporter).await?;
+    load::finish_pending(conn, cleaning, reporter).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let mut options = options.clone();
     let skippable = profile.is_none() && options.rows.is_some() && !options.strict;
@@ -71,8 +71,9 @@ async fn seed_unwatched(
         }
         let loaded = if skippable {
             load::execute(&mut tx, "SAVEPOINT seed_attempt", "setting a savepoint").await?;
+            let held = clean::may_hold_rows(&mut tx, &plan.clean).await?;
             clean(&mut tx, &plan, cleaning, reporter).await?;
-            load_skipping(&mut tx, schema, plan, &mut options, reporter).await?
+            load_skipping(&mut tx, (schema, plan), &mut options, &held, reporter).await?
         } else {
             clean(&mut tx, &plan, cleaning, reporter).await?;
             let rows = load::load(&mut tx, &plan, reporter).await?;
@@ -85,7 +86,8 @@ async fn seed_unwatched(
                 report_skipped(&plan, reporter);
                 return Ok(Summary { rows, tables: plan.tables.len() });
             }
-            // Leaving a refused table out changed a table already loaded: load everything again.
+            // Leaving a refused table out changed a table already loaded, or it held rows the
+            // cleanup emptied: load everything again, with its rows back.
             None => {
                 load::execute(&mut tx, "ROLLBACK TO SAVEPOINT seed_attempt", "rolling back to the savepoint").await?
             }
@@ -114,12 +116,14 @@ async fn clean(tx: &mut PgConnection, plan: &Plan, cleaning: CleanOptions, repor
 /// refuses (a trigger, a check we could not see) is rolled back alone and left out with the
 /// server's reason; the plan is rebuilt without it (and the tables that need it) and, when the
 /// tables already loaded are planned exactly as before, the load goes on with the next table.
-/// `None` when leaving it out changed a table already loaded: the caller loads everything again.
+/// `None` when leaving it out changed a table already loaded, or when a table left out was among
+/// the `held` tables (those that held rows before the cleanup emptied them): a skipped table keeps
+/// its rows, so the caller rolls the cleanup back and loads everything again.
 async fn load_skipping(
     tx: &mut PgConnection,
-    mut schema: Schema,
-    mut plan: Plan,
+    (mut schema, mut plan): (Schema, Plan),
     options: &mut PlanOptions,
+    held: &[QualifiedName],
     reporter: &dyn Reporter,
 ) -> Result<Option<(Plan, u64)>> {
     let started = std::time::Instant::now();
@@ -141,7 +145,8 @@ async fn load_skipping(
                 // Off the async task like the first plan, so Ctrl-C is still heard.
                 let next;
                 (schema, next) = build_off_thread(schema, None, options).await?;
-                if !load::continues(&plan, &next, index) {
+                let emptied = plan.clean.iter().any(|t| !next.clean.contains(t) && held.contains(t));
+                if emptied || !load::continues(&plan, &next, index) {
                     return Ok(None);
                 }
                 plan = next;
@@ -224,7 +229,7 @@ async fn clean_unwatched(
     cleaning: CleanOptions,
     reporter: &dyn Reporter,
 ) -> Result<usize> {
-    load::finish_pending(conn, reporter).await?;
+    load::finish_pending(conn, cleaning, reporter).await?;
     let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
     let existing = introspect(&mut tx).await?;
     load::execute(&mut tx, "SAVEPOINT seed_schemas", "setting a savepoint").await?;

@@ -293,7 +293,9 @@ impl Reporter for Console {
             Event::Committing => COMMITTING.store(true, Ordering::SeqCst),
             Event::Finished { rows, .. } => self.finished(rows),
             // Even with --quiet: a run that left tables out must not look like one that filled them all.
-            Event::TableSkipped { table, reason } => self.warn(&format!("skipped {}: {reason}", table.plain())),
+            Event::TableSkipped { table, reason } => {
+                self.warn(&format!("skipped {}: {reason} (its rows left as they were)", table.plain()))
+            }
         }
     }
 }

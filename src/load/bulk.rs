@@ -35,6 +35,7 @@ use crate::clean::{self, CleanOptions};
 use crate::error::{Error, Result};
 use crate::events::{Event, Reporter, Step};
 use crate::plan::Plan;
+use crate::schema::QualifiedName;
 
 /// Total rows from which a run loads in bulk mode unless told otherwise.
 pub const BULK_THRESHOLD: u64 = 100_000;
@@ -66,7 +67,7 @@ pub async fn run(
     }
     let started = Instant::now();
     triggers::disable(&mut tx, plan).await?;
-    let saved = prepare(&mut tx, plan, cleaning, reporter).await?;
+    let (saved, _) = prepare(&mut tx, plan, cleaning, reporter).await?;
     let mut total = 0;
     for index in 0..plan.tables.len() {
         let freeze = saved.is_ordinary(&plan.tables[index].name);
@@ -92,20 +93,22 @@ pub async fn run(
     Ok(total)
 }
 
-/// Steps 1 and 2: empties the plan's tables and drops their indexes and foreign keys.
+/// Steps 1 and 2: empties the plan's tables and drops their indexes and foreign keys. Returns what
+/// it dropped, and the outside tables it truncated with the plan's (empty ones that reference
+/// them, and with `--cascade` those holding rows).
 pub(super) async fn prepare(
     conn: &mut PgConnection,
     plan: &Plan,
     cleaning: CleanOptions,
     reporter: &dyn Reporter,
-) -> Result<Saved> {
-    let cleaned = clean::clean_with(conn, plan, cleaning, reporter).await?;
-    reporter.report(Event::Cleaned { tables: cleaned });
+) -> Result<(Saved, Vec<QualifiedName>)> {
+    let outside = clean::empty_owned(conn, &plan.clean, &[], cleaning, reporter).await?;
+    reporter.report(Event::Cleaned { tables: plan.clean.len() });
     let saved = Saved::read(conn, &plan.clean).await?;
     for (sql, definition) in saved.drop_sql() {
         execute(conn, &sql, &format!("dropping {} for the bulk load", definition.describe())).await?;
     }
-    Ok(saved)
+    Ok((saved, outside))
 }
 
 /// Re-creates one dropped index or constraint. A failure names the table: a unique key or foreign

@@ -124,16 +124,18 @@ pub async fn finish(
 
 /// Whether a load begun with `old`, whose first `loaded` tables are in, can go on with `new` (the
 /// plan rebuilt without a refused table): the tables already loaded are planned exactly as before,
-/// at the same places, and the same keys are deferred and dropped. Leaving a table out can change
-/// an earlier one (a cycle's back edge to it, a table its triggers would have filled); then the
-/// load must start again.
+/// at the same places, and the same keys are deferred and dropped and triggers switched off.
+/// Leaving a table out can change an earlier one (a cycle's back edge to it, a table its triggers
+/// would have filled); then the load must start again.
 pub fn continues(old: &Plan, new: &Plan, loaded: usize) -> bool {
     let same = |i: usize| {
         format!("{:?}", old.tables[i]) == format!("{:?}", new.tables[i])
             && format!("{:?}", old.dataset.tables[i]) == format!("{:?}", new.dataset.tables[i])
     };
-    // `triggers_off` need not be compared: it follows `clean`, which keeps the refused tables.
+    // The triggers switched off follow `clean`, which loses the refused tables: they are switched
+    // back on from the plan the load finishes with.
     old.seed == new.seed
+        && old.triggers_off == new.triggers_off
         && old.deferred == new.deferred
         && old.dropped == new.dropped
         && new.tables.len() >= loaded

@@ -26,7 +26,7 @@ use tokio::task::JoinSet;
 
 use super::copy::{self, Chunk, TableStats};
 use super::record;
-use super::recovery::{Guard, Pids, Recovery, cleaned_tables, connect, hold, identify, with_state};
+use super::recovery::{Guard, Pids, Recovery, connect, hold, identify, with_state};
 use super::saved::{Definition, Saved};
 use super::{bulk, execute, fix_sequences};
 use crate::clean::CleanOptions;
@@ -50,9 +50,10 @@ pub async fn run(
     reporter: &dyn Reporter,
 ) -> Result<u64> {
     let started = Instant::now();
-    let saved = bulk::prepare(&mut tx, plan, cleaning, reporter).await?;
+    let (saved, outside) = bulk::prepare(&mut tx, plan, cleaning, reporter).await?;
     let pids = Pids::default();
-    let (mut guard, mut holder, id) = record_cleanup(&mut tx, plan, &saved, target, &pids).await?;
+    let cleanup = Cleanup { tables: plan.clean.clone(), outside, saved: &saved, cleaning };
+    let (mut guard, mut holder, id) = record_cleanup(&mut tx, cleanup, target, &pids).await?;
     if let Err(source) = tx.commit().await {
         let error = Error::Database { context: "committing the cleanup before the parallel load".into(), source };
         return Err(with_state(error, &guard.recover().await));
@@ -68,24 +69,36 @@ pub async fn run(
     }
 }
 
+/// What the run's transaction did before the parallel load: what a repair must undo.
+struct Cleanup<'a> {
+    /// The plan's tables, which it truncated.
+    tables: Vec<QualifiedName>,
+    /// The outside tables it truncated with them.
+    outside: Vec<QualifiedName>,
+    /// What it dropped.
+    saved: &'a Saved,
+    /// How far the cleanup could reach (`--cascade`); the in-process repair reaches as far.
+    cleaning: CleanOptions,
+}
+
 /// Writes the [`record`] in the cleanup's transaction, locks it on a connection of its own (the
 /// `holder`), and arms the guard before the commit: a drop while the commit is in flight must
 /// find out whether it happened. Returns the guard, the holder and the record's id.
 async fn record_cleanup(
     tx: &mut PgConnection,
-    plan: &Plan,
-    saved: &Saved,
+    cleanup: Cleanup<'_>,
     target: &Target,
     pids: &Pids,
 ) -> Result<(Guard, PgConnection, i32)> {
-    let tables = cleaned_tables(plan, saved);
-    let id = record::write(tx, &tables, saved).await?;
+    let id = record::write(tx, &cleanup.tables, &cleanup.outside, cleanup.saved).await?;
     let coordinator = identify(tx).await?;
     let holder = hold(target, pids, id).await?;
     let recovery = Recovery {
         target: target.clone(),
-        tables,
-        saved: saved.clone(),
+        tables: cleanup.tables,
+        outside: cleanup.outside,
+        saved: cleanup.saved.clone(),
+        cleaning: cleanup.cleaning,
         pids: Arc::clone(pids),
         record: id,
         coordinator,

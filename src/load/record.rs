@@ -4,8 +4,8 @@
 //! A recovery running in the process ([`super::recovery`]) cannot help when the process is killed
 //! (SIGKILL, a crash, the machine going down): the tables would stay half-loaded and the keys gone
 //! for good. So the transaction that commits the cleanup also writes, in the same commit, what
-//! must be restored: the tables to empty and every saved index and constraint definition, one row
-//! of [`SCHEMA`]`.pending`. The transaction that completes the load deletes it (and the schema with
+//! must be restored: the tables to empty (the profile's, and the outside tables emptied with them)
+//! and every saved index and constraint definition, one row of [`SCHEMA`]`.pending`. The transaction that completes the load deletes it (and the schema with
 //! the last row), so a record exists exactly while the tables may be half-loaded. Every later run
 //! finishes a pending record's recovery before anything else (`recovery::finish_pending`).
 //!
@@ -33,7 +33,10 @@ const CREATE: &str = "CREATE SCHEMA IF NOT EXISTS seed_recovery;
         started timestamptz NOT NULL DEFAULT now(),
         table_schemas text[] NOT NULL, table_names text[] NOT NULL,
         kinds text[] NOT NULL, def_schemas text[] NOT NULL, def_tables text[] NOT NULL,
-        names text[] NOT NULL, definitions text[] NOT NULL)";
+        names text[] NOT NULL, definitions text[] NOT NULL);
+    ALTER TABLE seed_recovery.pending
+        ADD COLUMN IF NOT EXISTS outside_schemas text[] NOT NULL DEFAULT '{}',
+        ADD COLUMN IF NOT EXISTS outside_names text[] NOT NULL DEFAULT '{}'";
 
 /// A cleanup committed by a `--jobs` run whose load has not completed.
 #[derive(Debug, Clone)]
@@ -41,22 +44,30 @@ pub struct Record {
     pub id: i32,
     /// When the run started cleaning, as the server writes it.
     pub started: String,
-    /// What the cleanup truncated.
+    /// The profile's tables, which the cleanup truncated.
     pub tables: Vec<QualifiedName>,
+    /// The outside tables it truncated with them (a record of an older seed has none).
+    pub outside: Vec<QualifiedName>,
     /// What it dropped, to re-create.
     pub saved: Saved,
 }
 
 /// Writes the record of a cleanup; call it in the transaction that commits the cleanup.
-pub(super) async fn write(conn: &mut PgConnection, tables: &[QualifiedName], saved: &Saved) -> Result<i32> {
+pub(super) async fn write(
+    conn: &mut PgConnection,
+    tables: &[QualifiedName],
+    outside: &[QualifiedName],
+    saved: &Saved,
+) -> Result<i32> {
     let context = "creating schema seed_recovery, where a --jobs load records what to restore if it is killed \
                    (this needs the CREATE privilege on the database: grant it, or load without --jobs)";
     execute(conn, CREATE, context).await?;
     let column = |f: fn(&Definition) -> String| saved.restore_order().map(f).collect::<Vec<String>>();
     let row = sqlx::query(
         "INSERT INTO seed_recovery.pending \
-           (table_schemas, table_names, kinds, def_schemas, def_tables, names, definitions) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+           (table_schemas, table_names, kinds, def_schemas, def_tables, names, definitions, outside_schemas, \
+            outside_names) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(tables.iter().map(|t| t.schema.clone()).collect::<Vec<_>>())
     .bind(tables.iter().map(|t| t.name.clone()).collect::<Vec<_>>())
@@ -65,6 +76,8 @@ pub(super) async fn write(conn: &mut PgConnection, tables: &[QualifiedName], sav
     .bind(column(|d| d.table.name.clone()))
     .bind(column(|d| d.name.clone()))
     .bind(column(|d| d.definition.clone()))
+    .bind(outside.iter().map(|t| t.schema.clone()).collect::<Vec<_>>())
+    .bind(outside.iter().map(|t| t.name.clone()).collect::<Vec<_>>())
     .fetch_one(&mut *conn)
     .await
     .map_err(Error::database("recording what a --jobs load must restore if it is interrupted"))?;
@@ -106,9 +119,12 @@ pub async fn pending(conn: &mut PgConnection) -> Result<Vec<Record>> {
     if !present {
         return Ok(Vec::new());
     }
+    // The outside tables through to_jsonb: a record an older seed wrote has no such columns.
     let rows = sqlx::query(
-        "SELECT id, started::text, table_schemas, table_names, kinds, def_schemas, def_tables, names, definitions \
-         FROM seed_recovery.pending ORDER BY id",
+        "SELECT id, started::text, table_schemas, table_names, kinds, def_schemas, def_tables, names, definitions, \
+                ARRAY(SELECT jsonb_array_elements_text(coalesce(to_jsonb(p) -> 'outside_schemas', '[]'))), \
+                ARRAY(SELECT jsonb_array_elements_text(coalesce(to_jsonb(p) -> 'outside_names', '[]'))) \
+         FROM seed_recovery.pending p ORDER BY id",
     )
     .fetch_all(&mut *conn)
     .await;
@@ -122,7 +138,10 @@ pub async fn pending(conn: &mut PgConnection) -> Result<Vec<Record>> {
 
 fn parse(row: &sqlx::postgres::PgRow) -> std::result::Result<Record, sqlx::Error> {
     let texts = |i: usize| row.try_get::<Vec<String>, _>(i);
-    let tables = texts(2)?.into_iter().zip(texts(3)?).map(|(s, n)| QualifiedName::new(s, n)).collect();
+    let names = |schemas: usize| -> std::result::Result<Vec<QualifiedName>, sqlx::Error> {
+        Ok(texts(schemas)?.into_iter().zip(texts(schemas + 1)?).map(|(s, n)| QualifiedName::new(s, n)).collect())
+    };
+    let (tables, outside) = (names(2)?, names(9)?);
     let mut saved = Saved::default();
     let fields = texts(4)?.into_iter().zip(texts(5)?).zip(texts(6)?).zip(texts(7)?).zip(texts(8)?);
     for ((((kind, schema), table), name), definition) in fields {
@@ -133,7 +152,7 @@ fn parse(row: &sqlx::postgres::PgRow) -> std::result::Result<Record, sqlx::Error
             Kind::Constraint | Kind::Index => saved.indexes.push(definition),
         }
     }
-    Ok(Record { id: row.try_get(0)?, started: row.try_get(1)?, tables, saved })
+    Ok(Record { id: row.try_get(0)?, started: row.try_get(1)?, tables, outside, saved })
 }
 
 fn kind_from(name: &str) -> Kind {

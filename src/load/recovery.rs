@@ -21,9 +21,10 @@ use sqlx::{Acquire, PgConnection, Row};
 use super::record::{self, LOCK_CLASS};
 use super::saved::{Definition, Kind, Saved};
 use super::{bulk, execute};
+use crate::clean::{self, CleanOptions};
 use crate::connect::Target;
 use crate::error::{Error, Result};
-use crate::plan::Plan;
+use crate::events::{Reporter, Silent};
 use crate::schema::{QualifiedName, quote_ident, quote_literal};
 
 /// The backends of this run's extra connections: (pid, start time), to end them if interrupted.
@@ -57,24 +58,17 @@ pub(super) async fn hold(target: &Target, pids: &Pids, id: i32) -> Result<PgConn
     Ok(conn)
 }
 
-/// What the cleanup truncates: the plan's tables and the (empty) tables referencing them.
-pub(super) fn cleaned_tables(plan: &Plan, saved: &Saved) -> Vec<QualifiedName> {
-    let mut tables = plan.clean.clone();
-    for fk in &saved.foreign_keys {
-        if !tables.contains(&fk.table) {
-            tables.push(fk.table.clone());
-        }
-    }
-    tables
-}
-
 /// Empties the tables again and re-creates what is missing, after a failure past the cleanup.
 #[derive(Clone)]
 pub(super) struct Recovery {
     pub(super) target: Target,
-    /// What the cleanup truncated.
+    /// The plan's tables, which the cleanup truncated.
     pub(super) tables: Vec<QualifiedName>,
+    /// The outside tables it truncated with them.
+    pub(super) outside: Vec<QualifiedName>,
     pub(super) saved: Saved,
+    /// Whether the run may empty outside tables that hold rows (`--cascade`).
+    pub(super) cleaning: CleanOptions,
     /// This run's extra connections (loading, restoring, holding the record's lock).
     pub(super) pids: Pids,
     /// The id of the run's [`record`].
@@ -111,7 +105,7 @@ impl Recovery {
     /// `Some(re-created definitions)` when the cleanup was committed, `None` when it was not or
     /// the load completed (the record is gone either way).
     async fn try_run(&self) -> Result<Option<usize>> {
-        let mut conn = self.target.connect().await?;
+        let mut conn = connect_again(&self.target).await?;
         self.end_backends(&mut conn).await?;
         let mut tx = conn.begin().await.map_err(Error::database("starting the recovery"))?;
         let sql = format!("SELECT pg_advisory_xact_lock({LOCK_CLASS}, {})", self.record);
@@ -119,7 +113,8 @@ impl Recovery {
         if !record::exists(&mut tx, self.record).await? {
             return Ok(None);
         }
-        let recreated = empty_and_restore(&mut tx, &self.tables, &self.saved).await?;
+        let emptied = Emptied { tables: &self.tables, outside: &self.outside, cleaning: self.cleaning };
+        let recreated = empty_and_restore(&mut tx, emptied, &self.saved, &Silent).await?;
         record::remove(&mut tx, self.record).await?;
         tx.commit().await.map_err(Error::database("committing the recovery"))?;
         Ok(Some(recreated))
@@ -144,15 +139,43 @@ impl Recovery {
     }
 }
 
-/// Truncates `tables` and re-creates every definition of `saved` that is missing; returns how many
-/// it re-created. Runs in the caller's transaction.
+/// A connection for the recovery. The run may have failed for want of connection slots ("too many
+/// clients"), which its own connections, just closed, free a moment later: a few tries.
+async fn connect_again(target: &Target) -> Result<PgConnection> {
+    for _ in 0..5 {
+        match target.connect().await {
+            Err(Error::Connect { .. }) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+            other => return other,
+        }
+    }
+    target.connect().await
+}
+
+/// What a repair empties again: what a `--jobs` cleanup emptied.
+pub(super) struct Emptied<'a> {
+    /// The plan's tables.
+    pub(super) tables: &'a [QualifiedName],
+    /// The outside tables the cleanup emptied with them.
+    pub(super) outside: &'a [QualifiedName],
+    /// `--cascade`: outside tables that hold rows by now may be emptied too.
+    pub(super) cleaning: CleanOptions,
+}
+
+/// Empties the tables again and re-creates every definition of `saved` that is missing; returns
+/// how many it re-created. Runs in the caller's transaction.
+///
+/// Emptied under cleanup's rules ([`clean::empty_owned`]), and every outside table that references
+/// the tables now is found again: the cleanup's dropped foreign keys no longer lead to its own
+/// outside tables (they are named instead), the chains behind those (`ext.notes ->
+/// ext.bookmarks`) kept theirs, and `TRUNCATE` needs every referencing table in one statement.
+/// An outside table that holds rows by now is refused, unless `--cascade`.
 pub(super) async fn empty_and_restore(
     conn: &mut PgConnection,
-    tables: &[QualifiedName],
+    emptied: Emptied<'_>,
     saved: &Saved,
+    reporter: &dyn Reporter,
 ) -> Result<usize> {
-    let list: Vec<String> = tables.iter().map(|t| t.to_string()).collect();
-    execute(conn, &format!("TRUNCATE {}", list.join(", ")), "emptying the tables again").await?;
+    clean::empty_owned(conn, emptied.tables, emptied.outside, emptied.cleaning, reporter).await?;
     let mut recreated = 0;
     for definition in saved.restore_order() {
         if !exists(conn, definition).await? {
@@ -188,6 +211,7 @@ pub(super) fn with_state(error: Error, state: &str) -> Error {
         Error::Load { table, message } => Error::Load { table, message: format!("{message}. {state}") },
         Error::Database { context, source } => Error::Database { context: format!("{context} ({state})"), source },
         Error::Connect { target, reason } => Error::Connect { target, reason: format!("{reason}. {state}") },
+        Error::Refused(message) => Error::Refused(format!("{message}. {state}")),
         other => Error::Load { table: "(parallel load)".into(), message: format!("{other}. {state}") },
     }
 }

@@ -11,15 +11,17 @@ use sqlx::{Acquire, PgConnection};
 
 use super::execute;
 use super::record::{self, LOCK_CLASS, Record};
-use super::recovery::{empty_and_restore, with_state};
+use super::recovery::{Emptied, empty_and_restore, with_state};
+use crate::clean::CleanOptions;
 use crate::error::{Error, Result};
 use crate::events::{Event, Reporter};
 
 /// How long a run waits for a record's lock: a just-killed run's backends take a moment to end.
 const LOCK_WAIT: &str = "5s";
 
-/// Finishes the recovery of every record a dead `--jobs` run left, each in one transaction.
-pub async fn finish_pending(conn: &mut PgConnection, reporter: &dyn Reporter) -> Result<()> {
+/// Finishes the recovery of every record a dead `--jobs` run left, each in one transaction;
+/// `cleaning` says how far it may reach, as for the run's own cleanup.
+pub async fn finish_pending(conn: &mut PgConnection, cleaning: CleanOptions, reporter: &dyn Reporter) -> Result<()> {
     for pending in record::pending(conn).await? {
         let mut tx = conn.begin().await.map_err(Error::database("starting the recovery of an interrupted load"))?;
         claim(&mut tx, &pending).await?;
@@ -29,7 +31,9 @@ pub async fn finish_pending(conn: &mut PgConnection, reporter: &dyn Reporter) ->
         let failed = |error| {
             with_state(error, &format!("{}; nothing changed, fix the cause and run seed again", what(&pending)))
         };
-        let recreated = empty_and_restore(&mut tx, &pending.tables, &pending.saved).await.map_err(failed)?;
+        let emptied = Emptied { tables: &pending.tables, outside: &pending.outside, cleaning };
+        let restored = empty_and_restore(&mut tx, emptied, &pending.saved, reporter).await;
+        let recreated = restored.map_err(failed)?;
         record::remove(&mut tx, pending.id).await?;
         tx.commit().await.map_err(Error::database("committing the recovery of an interrupted load"))?;
         reporter.report(Event::Recovered { started: &pending.started, tables: pending.tables.len(), recreated });

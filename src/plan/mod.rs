@@ -79,7 +79,8 @@ pub struct Plan {
     pub deferred: Vec<ConstraintRef>,
     /// FKs dropped before the load and re-added (so re-validated) after it.
     pub dropped: Vec<ConstraintRef>,
-    /// Every table the run owns: emptied in one TRUNCATE before the load.
+    /// Every table the run owns: emptied in one TRUNCATE before the load. Skipped tables are not
+    /// among them: their rows stay as they are.
     pub clean: Vec<QualifiedName>,
     /// Tables left out, with why and what would include them.
     pub skipped: Vec<(QualifiedName, String)>,
@@ -96,7 +97,7 @@ pub struct ConstraintRef {
 }
 
 /// A user trigger of a table the run writes, and how to switch it back on.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TriggerRef {
     pub table: QualifiedName,
     pub name: String,
@@ -181,12 +182,9 @@ fn build_once(
 ) -> Result<Plan, Failure> {
     let seed = options.seed.or(profile.map(|p| p.seed)).unwrap_or(crate::profile::DEFAULT_SEED);
     let (mut scoped, mut skipped) = scope_tables(schema, profile)?;
-    let mut cleaned_only: Vec<QualifiedName> = Vec::new();
     if options.rows.is_some() && profile.is_none() {
-        for (name, reason) in exclude(&mut scoped, excluded) {
-            cleaned_only.push(name.clone());
-            skipped.push((name, reason));
-        }
+        // Skipped like `skip = true`: neither filled nor emptied, their rows stay as they are.
+        skipped.extend(exclude(&mut scoped, excluded));
     } else {
         check_parents_in_scope(&scoped)?;
     }
@@ -199,7 +197,7 @@ fn build_once(
     let dataset = Dataset { tables: generators };
     refuse_self_dependent(&dataset, &scoped)?;
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);
-    let clean: Vec<QualifiedName> = scoped.iter().map(|s| s.table.name.clone()).chain(cleaned_only).collect();
+    let clean: Vec<QualifiedName> = scoped.iter().map(|s| s.table.name.clone()).collect();
     let triggers_off = if options.disable_triggers { firing_triggers(schema, &clean) } else { vec![] };
     Ok(Plan {
         seed,
@@ -446,4 +444,26 @@ fn split_back_edges(
 /// Whether a table is loaded through COPY into itself (partitioned parents route to partitions).
 pub fn is_loadable(table: &Table) -> bool {
     matches!(table.kind, TableKind::Ordinary | TableKind::Partitioned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Column, TypeKind};
+
+    fn table(name: &str) -> Table {
+        Table::with_columns(name, vec![Column::plain("id", PgType::new(23, "integer".to_string(), TypeKind::Int4))])
+    }
+
+    /// A `--rows` table left out (here: refused by the server mid-load) is not emptied either, as
+    /// `skip = true` is not: its rows stay as they are.
+    #[test]
+    fn skipped_tables_are_not_cleaned() {
+        let schema = Schema { tables: vec![table("kept"), table("filled")] };
+        let kept = QualifiedName::new("public", "kept");
+        let options = PlanOptions { rows: Some(5), skip: vec![(kept.clone(), "refused".into())], ..Default::default() };
+        let plan = build(&schema, None, &options).expect("plan");
+        assert_eq!(plan.clean, [QualifiedName::new("public", "filled")]);
+        assert!(plan.skipped.iter().any(|(table, _)| *table == kept), "{:?}", plan.skipped);
+    }
 }

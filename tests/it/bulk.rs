@@ -56,6 +56,15 @@ pub(crate) async fn recovery_schemas(db: &TestDb) -> i64 {
     scalar(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'seed_recovery'").await
 }
 
+/// Returns once a `--jobs` run's record of its committed cleanup is visible.
+pub(crate) async fn wait_for_record(db: &TestDb) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while recovery_schemas(db).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the --jobs run never committed its cleanup");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
 #[tokio::test]
 async fn only_runs_with_jobs_create_the_recovery_schema() {
     let db = TestDb::new().await;
@@ -239,11 +248,7 @@ async fn a_run_never_recovers_the_record_of_a_parallel_load_that_is_still_runnin
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while recovery_schemas(&db).await == 0 {
-        assert!(std::time::Instant::now() < deadline, "the --jobs run never committed its cleanup");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    wait_for_record(&db).await;
     // Holds the load up before it completes: re-creating the branches' key waits for this lock.
     let mut blocker = db.connect().await;
     let hold = "BEGIN; LOCK TABLE pgbench.pgbench_branches IN ROW EXCLUSIVE MODE";

@@ -15,5 +15,6 @@ mod minimal;
 mod output;
 mod plan;
 mod profiles;
+mod repair;
 mod safety;
 mod support;

@@ -11,20 +11,20 @@ use std::time::{Duration, Instant};
 
 use sqlx::{Connection, Executor, Row};
 
-use crate::bulk::catalogs;
+use crate::bulk::{catalogs, wait_for_record};
 use crate::support::{
     SeedOutput, TempFolder, TestDb, checksums_in, run_seed, scalar, seed_command, table_checksums, temp_folder,
 };
 
 /// A `seed` run in the background; its stderr lines arrive on a channel as it writes them.
-struct Running {
+pub(crate) struct Running {
     child: Child,
     lines: mpsc::Receiver<String>,
     seen: Vec<String>,
 }
 
 impl Running {
-    fn start(args: &[&str], url: &str) -> Running {
+    pub(crate) fn start(args: &[&str], url: &str) -> Running {
         let mut child = seed_command(args, url).stderr(Stdio::piped()).stdout(Stdio::null()).spawn().expect("spawn");
         let stderr = child.stderr.take().expect("piped stderr");
         let (sender, lines) = mpsc::channel();
@@ -49,7 +49,7 @@ impl Running {
         true
     }
 
-    fn signal(&self, name: &str) {
+    pub(crate) fn signal(&self, name: &str) {
         let status = std::process::Command::new("kill")
             .args([format!("-{name}"), self.child.id().to_string()])
             .status()
@@ -72,7 +72,7 @@ impl Running {
     }
 
     /// Waits for the process; returns its status and everything it wrote to stderr.
-    fn finish(mut self) -> (ExitStatus, String) {
+    pub(crate) fn finish(mut self) -> (ExitStatus, String) {
         let status = self.child.wait().expect("wait");
         self.seen.extend(self.lines.iter());
         (status, self.seen.join("\n"))
@@ -95,32 +95,68 @@ async fn loaded_minimal() -> (TestDb, Checksums) {
     (db, sums)
 }
 
+/// Where a run is killed: points the test observes or holds the run at, never a delay (a release
+/// build ends a `dev` load before a delay a debug build needs).
 enum KillPoint {
-    After(Duration),
+    /// Waiting to lock the tables for the cleanup, which a transaction of the test holds up.
+    CleanupWaits,
     FirstCopy,
+    /// While the COPY of a given table runs.
+    CopyOf(&'static str),
     TablesDone(usize),
+    /// Moving the sequences, the last step before the commit, which the test holds up.
+    MovingSequences,
+}
+
+/// A transaction of the test holding up the run where a point needs it; rolled back when done.
+async fn hold_for(db: &TestDb, point: &KillPoint) -> Option<sqlx::PgConnection> {
+    let sql = match point {
+        KillPoint::CleanupWaits => "BEGIN; LOCK TABLE creator.users IN ACCESS SHARE MODE",
+        // `ALTER SEQUENCE` locks out the run's own `ALTER SEQUENCE ... RESTART` until it ends.
+        KillPoint::MovingSequences => "BEGIN; ALTER SEQUENCE creator.projects_id_seq CACHE 1",
+        _ => return None,
+    };
+    let mut conn = db.connect().await;
+    sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
+    Some(conn)
+}
+
+/// Returns once the run has reached `point`; with the test's hold, it cannot get past it.
+async fn reach(db: &TestDb, run: &mut Running, point: &KillPoint) {
+    match point {
+        KillPoint::CleanupWaits => assert!(backend_waiting(db, "").await.is_some(), "the cleanup never waited"),
+        KillPoint::FirstCopy => drop(backend_in_copy(db).await),
+        KillPoint::CopyOf(table) => {
+            assert!(backend_running(db, &format!("COPY {table}")).await.is_some(), "no COPY of {table}")
+        }
+        KillPoint::TablesDone(n) => assert!(run.wait_for_lines(*n, |l| l.ends_with(" MB")), "{n} tables never done"),
+        KillPoint::MovingSequences => {
+            let prefix = r#"ALTER SEQUENCE "creator"."projects_id_seq""#;
+            assert!(backend_waiting(db, prefix).await.is_some(), "the run never moved the sequence")
+        }
+    }
 }
 
 #[tokio::test]
 async fn sigkill_at_any_point_of_a_load_changes_no_table() {
     let (db, before) = loaded_minimal().await;
     let points = [
-        KillPoint::After(Duration::from_millis(300)),
+        KillPoint::CleanupWaits,
         KillPoint::FirstCopy,
         KillPoint::TablesDone(10),
-        KillPoint::After(Duration::from_secs(2)),
+        KillPoint::CopyOf(r#""creator"."content""#),
         KillPoint::TablesDone(40),
+        KillPoint::MovingSequences,
     ];
     for (i, point) in points.iter().enumerate() {
-        let started = Instant::now();
+        let hold = hold_for(&db, point).await;
         let mut run = Running::start(&["--profile", "dev"], &db.url);
-        match point {
-            KillPoint::After(delay) => std::thread::sleep(delay.saturating_sub(started.elapsed())),
-            KillPoint::FirstCopy => drop(backend_in_copy(&db).await),
-            KillPoint::TablesDone(n) => assert!(run.wait_for_lines(*n, |l| l.ends_with(" MB")), "point {i}"),
-        }
+        reach(&db, &mut run, point).await;
         run.child.kill().expect("SIGKILL");
         let (status, stderr) = run.finish();
+        if let Some(mut conn) = hold {
+            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.expect("rollback");
+        }
         assert_eq!(status.signal(), Some(9), "point {i}: seed ended before the kill: {stderr}");
         assert_eq!(before, table_checksums(&db).await, "point {i}: a killed run must change nothing");
     }
@@ -232,20 +268,42 @@ async fn assert_told_the_truth(db: &TestDb, before: &Checksums, catalog: &[Strin
     assert_eq!(catalogs(db, &SCHEMAS).await, catalog, "every index and constraint is back: {stderr}");
 }
 
+/// Where Ctrl-C reaches a `--jobs` run around the commit of its cleanup (observed, never a delay).
+enum AroundCleanup {
+    /// Before the commit: the cleanup waits for a lock the test holds.
+    Waiting,
+    /// As soon as the run says it cleaned: the commit may be in flight.
+    Cleaned,
+    /// Once the committed record of the cleanup is visible.
+    Committed,
+    FirstCopy,
+}
+
 #[tokio::test]
 async fn ctrl_c_around_a_parallel_cleanup_keeps_every_index_and_says_what_the_tables_hold() {
     let (db, _) = loaded_minimal().await;
     let before = checksums_in(&db, &SCHEMAS).await;
     let catalog = catalogs(&db, &SCHEMAS).await;
-    for delay in [0, 60, 150, 250, 400] {
+    for point in [AroundCleanup::Waiting, AroundCleanup::Cleaned, AroundCleanup::Committed, AroundCleanup::FirstCopy] {
         let output = run_seed(&["--profile", "minimal", "--no-bulk"], &db.url);
         assert!(output.status.success(), "{}", output.stderr_text());
+        let hold = match point {
+            AroundCleanup::Waiting => hold_for(&db, &KillPoint::CleanupWaits).await,
+            _ => None,
+        };
         let mut run = Running::start(&["--profile", "dev", "--jobs", "2"], &db.url);
-        assert!(run.wait_for_lines(1, |l| l.starts_with("cleaned")), "no cleanup");
-        std::thread::sleep(Duration::from_millis(delay));
+        match point {
+            AroundCleanup::Waiting => reach(&db, &mut run, &KillPoint::CleanupWaits).await,
+            AroundCleanup::Cleaned => assert!(run.wait_for_lines(1, |l| l.starts_with("cleaned")), "no cleanup"),
+            AroundCleanup::Committed => wait_for_record(&db).await,
+            AroundCleanup::FirstCopy => reach(&db, &mut run, &KillPoint::FirstCopy).await,
+        }
         run.signal("INT");
+        if let Some(mut conn) = hold {
+            sqlx::raw_sql("ROLLBACK").execute(&mut conn).await.expect("rollback");
+        }
         let (status, stderr) = run.finish();
-        assert_eq!(status.code(), Some(130), "{delay} ms: {stderr}");
+        assert_eq!(status.code(), Some(130), "{stderr}");
         assert_told_the_truth(&db, &before, &catalog, &stderr).await;
     }
     assert_eq!(scalar(&db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'seed_recovery'").await, 0);
@@ -736,19 +794,29 @@ async fn a_full_disk_mid_load_changes_nothing() {
 
 /// The pid of a backend of `seed` in `db` running a statement that starts with `prefix`, once
 /// there is one (`None` after a minute).
-async fn backend_running(db: &TestDb, prefix: &str) -> Option<i32> {
+pub(crate) async fn backend_running(db: &TestDb, prefix: &str) -> Option<i32> {
+    backend_where(db, prefix, "state = 'active'").await
+}
+
+/// [`backend_running`], for a statement waiting for a lock.
+async fn backend_waiting(db: &TestDb, prefix: &str) -> Option<i32> {
+    backend_where(db, prefix, "state = 'active' AND wait_event_type = 'Lock'").await
+}
+
+async fn backend_where(db: &TestDb, prefix: &str, condition: &str) -> Option<i32> {
     let mut conn = db.connect().await;
     let deadline = Instant::now() + Duration::from_secs(60);
+    let sql = format!(
+        "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'seed' AND query LIKE $2 \
+         AND {condition}"
+    );
     while Instant::now() < deadline {
-        let row = sqlx::query(
-            "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'seed' \
-             AND query LIKE $2 AND state = 'active'",
-        )
-        .bind(&db.name)
-        .bind(format!("{prefix}%"))
-        .fetch_optional(&mut conn)
-        .await
-        .expect("pg_stat_activity");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(&db.name)
+            .bind(format!("{prefix}%"))
+            .fetch_optional(&mut conn)
+            .await
+            .expect("pg_stat_activity");
         if let Some(row) = row {
             return Some(row.get(0));
         }
@@ -759,31 +827,35 @@ async fn backend_running(db: &TestDb, prefix: &str) -> Option<i32> {
 
 #[tokio::test]
 async fn a_killed_run_s_long_statement_ends_with_it() {
-    // Bulk mode re-creates this index after the COPY, and its build sleeps 4 ms a row: about 20 s
-    // for 5 000 rows. A SIGKILLed seed cannot cancel it; the server must notice seed is gone
-    // (seed asks it to check every second), or the build runs on holding its locks and the next
-    // run waits for it.
+    // Bulk mode re-creates this index after the COPY, and its build waits for an advisory lock the
+    // test holds: it never ends by itself. A SIGKILLed seed cannot cancel it; the server must
+    // notice seed is gone (seed asks it to check every second), or the build waits on holding its
+    // locks and the next run waits for it.
     let db = TestDb::new().await;
     db.execute(
-        "CREATE FUNCTION slow_key(n int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS \
-         $$ BEGIN PERFORM pg_sleep(0.004); RETURN n; END $$; \
+        "CREATE FUNCTION gated_key(n int) RETURNS int LANGUAGE plpgsql IMMUTABLE AS \
+         $$ BEGIN PERFORM pg_advisory_lock_shared(7); PERFORM pg_advisory_unlock_shared(7); RETURN n; END $$; \
          CREATE TABLE items (id int PRIMARY KEY, n int NOT NULL); \
-         CREATE INDEX items_slow ON items (slow_key(n));",
+         CREATE INDEX items_gated ON items (gated_key(n));",
     )
     .await;
+    let mut gate = db.connect().await;
+    sqlx::raw_sql("SELECT pg_advisory_lock(7)").execute(&mut gate).await.expect("gate");
     let run = Running::start(&["--rows", "5000", "--bulk"], &db.url);
     let pid = backend_running(&db, "CREATE INDEX").await.expect("seed never re-created the index");
     run.signal("KILL");
     let (status, _) = run.finish();
     assert_eq!(status.signal(), Some(9));
-    let killed = Instant::now();
     let mut conn = db.connect().await;
     let alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = $1";
+    // A guard against hanging, not a measure: with the gate held the build would wait for ever.
+    let deadline = Instant::now() + Duration::from_secs(60);
     while sqlx::query(alive).bind(pid).fetch_one(&mut conn).await.expect("pg_stat_activity").get::<i64, _>(0) > 0 {
-        assert!(killed.elapsed() < Duration::from_secs(8), "the dead run's index build is still running");
+        assert!(Instant::now() < deadline, "the dead run's index build still waits, holding its locks");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    sqlx::raw_sql("SELECT pg_advisory_unlock(7)").execute(&mut gate).await.expect("open the gate");
     // Its transaction rolled back: no rows, and the index it had dropped is there.
     assert_eq!(scalar(&db, "SELECT count(*) FROM items").await, 0);
-    assert_eq!(scalar(&db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'items_slow'").await, 1);
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'items_gated'").await, 1);
 }

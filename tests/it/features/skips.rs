@@ -20,7 +20,7 @@ async fn seed_rows(schema_sql: &str) -> (TestDb, SeedOutput) {
     (db, run)
 }
 
-/// The line `skipped TABLE: ...` of a run.
+/// The line `skipped TABLE: ... (its rows left as they were)` of a run.
 fn skip_line(run: &SeedOutput, table: &str) -> String {
     let prefix = format!("skipped {table}: ");
     let stderr = run.stderr_text();
@@ -80,4 +80,60 @@ async fn a_refusal_that_changes_a_loaded_table_loads_again() {
     assert!(skip_line(&run, "public.q").contains("--disable-triggers"));
     assert_eq!(scalar(&db, "SELECT count(*) FROM p WHERE q_id IS NULL").await, 20);
     assert_eq!(scalar(&db, "SELECT count(*) FROM q").await, 0);
+}
+
+/// A skipped table is neither filled nor emptied, as `skip = true` is not: rows put there by hand
+/// survive a `--rows` run, whether the plan skipped the table (an expression unique index seed
+/// cannot keep apart), skipped it with a table it needs, or the server refused it mid-load (then
+/// the load starts again from the run's savepoint, with the cleanup that emptied it undone). A
+/// table with a nullable key to a skipped one is loaded, the key NULL.
+#[tokio::test]
+async fn rows_of_skipped_tables_are_left_as_they_were() {
+    let db = TestDb::new().await;
+    db.execute(REJECT).await;
+    db.execute(
+        r#"
+        CREATE TABLE tags (id int PRIMARY KEY, tag text NOT NULL);
+        CREATE UNIQUE INDEX tags_initial ON tags (left(tag, 1));
+        CREATE TABLE tag_links (id int PRIMARY KEY, tag_id int NOT NULL REFERENCES tags);
+        CREATE TABLE posts (id int PRIMARY KEY, tag_id int REFERENCES tags);
+        CREATE TABLE guarded (id int PRIMARY KEY, note text);
+        INSERT INTO tags VALUES (1, 'apple'), (2, 'banana');
+        INSERT INTO tag_links VALUES (1, 2);
+        INSERT INTO guarded VALUES (1, 'by hand');
+        CREATE TRIGGER no BEFORE INSERT ON guarded FOR EACH ROW EXECUTE FUNCTION reject();
+        "#,
+    )
+    .await;
+    let run = run_seed(&["--rows", "20"], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    for table in ["public.tags", "public.tag_links", "public.guarded"] {
+        assert!(skip_line(&run, table).ends_with("(its rows left as they were)"), "{}", run.stderr_text());
+    }
+    let kept = "SELECT (SELECT count(*) FROM tags WHERE tag IN ('apple', 'banana')) * 100 \
+                + (SELECT count(*) FROM tag_links WHERE tag_id = 2) * 10 + (SELECT count(*) FROM guarded)";
+    assert_eq!(scalar(&db, kept).await, 211, "every hand-inserted row is still there");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM posts WHERE tag_id IS NULL").await, 20);
+    revalidate_constraints(&db).await;
+}
+
+/// With `--disable-triggers`, a table refused mid-load (a CHECK calling a function) gets its
+/// triggers switched back on like every other: leaving it out of the run must not leave them off.
+#[tokio::test]
+async fn a_refused_table_s_triggers_are_switched_back_on() {
+    let db = TestDb::new().await;
+    db.execute(
+        r#"
+        CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE FUNCTION is_even(int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 % 2 = 0';
+        CREATE TABLE a_first (id int PRIMARY KEY);
+        CREATE TABLE odd (n int NOT NULL CHECK (is_even(n)));
+        CREATE TRIGGER kept BEFORE INSERT ON odd FOR EACH ROW EXECUTE FUNCTION keep();
+        "#,
+    )
+    .await;
+    let run = run_seed(&["--rows", "20", "--disable-triggers"], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    skip_line(&run, "public.odd");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM pg_trigger WHERE tgname = 'kept' AND tgenabled = 'O'").await, 1);
 }
