@@ -13,6 +13,7 @@ use rand_distr::Zipf;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
+use super::time::{Creation, MAX_TIME_DEPTH};
 use super::value::Value;
 use crate::profile::Count;
 
@@ -38,6 +39,8 @@ pub struct TableGen {
     /// CHECKs that construction does not guarantee: each row is verified, and regenerated from
     /// other random streams (up to [`MAX_ATTEMPTS`]) when it fails.
     pub checks: Vec<RowCheck>,
+    /// The creation column, made from the row index and the parents' creation moments.
+    pub creation: Option<Creation>,
 }
 
 impl TableGen {
@@ -137,6 +140,10 @@ pub enum Picker {
     /// One of the parent rows `rows` (the profile named their keys), weighted by running totals
     /// `cumulative` (empty: uniform).
     Among { rows: Vec<u64>, cumulative: Vec<f64> },
+    /// A parent created before the row, where both tables' creation moments grow with their
+    /// index (see [`super::time`]): row `i` of `rows` picks uniformly among the first
+    /// `ceil((i + 1) * parents / rows)` parents, as a new row can only reference rows that exist.
+    Before { parents: u64, rows: u64 },
 }
 
 /// Parents probed for a [`Picker::Matching`] before giving up (the server then reports the row).
@@ -333,7 +340,12 @@ impl Dataset {
             }
         }
         for &c in &table.order {
-            fill_own_column(table, c, row, scratch, out, attempt);
+            match &table.creation {
+                Some(creation) if creation.slot == c => {
+                    out[c] = creation.in_unit(self.creation_micros(t, row, Some(picks), 0));
+                }
+                _ => fill_own_column(table, c, row, scratch, out, attempt),
+            }
         }
         complete
     }
@@ -351,6 +363,10 @@ impl Dataset {
                 Some(value) => out.clone_from(value),
                 None => out.set_null(),
             }
+            return;
+        }
+        if let Some(creation) = table.creation.as_ref().filter(|c| c.slot == column) {
+            *out = creation.in_unit(self.creation_micros(t, row, None, 0));
             return;
         }
         let slot = &table.columns[column];
@@ -502,6 +518,32 @@ impl Dataset {
             }
         }
         Ok(parent_row)
+    }
+}
+
+impl Dataset {
+    /// The creation moment (micros) of row `row` of table `t`, which has a [`Creation`]: its own
+    /// moment, raised to after each referenced parent's, recomputed from the parent's index
+    /// (`picks`: the row's own picks, when it is being made; else the first attempt's, which is
+    /// what was written). Only earlier rows are followed, so the recursion ends; past
+    /// [`MAX_TIME_DEPTH`] a row keeps its own moment.
+    fn creation_micros(&self, t: usize, row: u64, picks: Option<&[Option<u64>]>, depth: u32) -> i64 {
+        let table = &self.tables[t];
+        let Some(creation) = &table.creation else { return 0 };
+        let mut latest: Option<i64> = None;
+        if depth < MAX_TIME_DEPTH {
+            for &f in &creation.parents {
+                let pick = match picks {
+                    Some(picks) => picks.get(f).copied().flatten(),
+                    None => self.first_pick(t, row, f),
+                };
+                let parent = table.fks[f].parent;
+                let Some(p) = pick.filter(|&p| parent != t || p < row) else { continue };
+                let moment = self.creation_micros(parent, p, None, depth + 1);
+                latest = Some(latest.map_or(moment, |l| l.max(moment)));
+            }
+        }
+        creation.moment(row, table.rows, latest)
     }
 }
 
@@ -702,6 +744,7 @@ fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &Row
             };
             rows.get(index).copied()
         }
+        Picker::Before { parents, rows } => super::time::parent_before(key, row, *parents, *rows),
         Picker::Matching { .. } => None,
     }
 }

@@ -91,7 +91,9 @@ pub fn choose_all(
     text_keys_as_ids(table, written, settings, &mut slots);
     unsupported_columns(table, written, &slots)?;
     check_partition_keys(table, written, &unaimed, settings)?;
-    Ok(ColumnChoice { slots, notes, inferred: Vec::new() })
+    let mut inferred = Vec::new();
+    super::time::order_in_row(settings, &mut slots, &mut inferred);
+    Ok(ColumnChoice { slots, notes, inferred })
 }
 
 /// A partition key the bounds could not aim at is a plan error (rows would fall outside every
