@@ -141,6 +141,14 @@ pub enum ColumnGen {
         range: LiteralKind,
         max: u32,
     },
+    /// `then`'s value when the row's `column` holds one of `values`, else NULL: a lifecycle
+    /// moment set exactly when the status says it happened (`published_at` when `status =
+    /// 'published'`, `deleted_at` when `is_deleted`).
+    When {
+        column: usize,
+        values: Vec<Value>,
+        then: Box<ColumnGen>,
+    },
 }
 
 /// One field of a composite type: its type (to render the value) and its generator.
@@ -227,8 +235,19 @@ impl ColumnGen {
     /// The other column of this row this generator reads, if any (ordering within a row).
     pub fn depends_on(&self) -> Option<usize> {
         match self {
-            ColumnGen::After { column, .. } => Some(*column),
+            ColumnGen::After { column, .. } | ColumnGen::When { column, .. } => Some(*column),
             _ => None,
+        }
+    }
+
+    /// Every column of the row this generator reads, through the generators it wraps (the order
+    /// of generation puts them all first).
+    pub fn reads(&self) -> Vec<usize> {
+        match self {
+            ColumnGen::After { column, fallback: inner, .. } | ColumnGen::When { column, then: inner, .. } => {
+                std::iter::once(*column).chain(inner.reads()).collect()
+            }
+            _ => vec![],
         }
     }
 
@@ -292,6 +311,10 @@ impl ColumnGen {
             ColumnGen::Literal(kind) => kind.write(rng, unique, out.text_mut()),
             ColumnGen::Composite { fields } => fill_composite(rng, unique, fields, out),
             ColumnGen::MultiRange { range, max } => fill_multirange(rng, *range, *max, out.text_mut()),
+            ColumnGen::When { column, values, then } => match values.contains(&row[*column]) {
+                true => then.fill(rng, unique, row, out),
+                false => out.set_null(),
+            },
         }
     }
 }

@@ -28,7 +28,7 @@ impl ColumnGen {
     /// The generator under any [`ColumnGen::After`]: the column's own kind of value.
     pub fn underlying(&self) -> &ColumnGen {
         match self {
-            ColumnGen::After { fallback, .. } => fallback.underlying(),
+            ColumnGen::After { fallback, .. } | ColumnGen::When { then: fallback, .. } => fallback.underlying(),
             other => other,
         }
     }
@@ -51,7 +51,7 @@ impl ColumnGen {
             return false;
         }
         match self {
-            ColumnGen::After { fallback, .. } => fallback.cap_high(kind, cap),
+            ColumnGen::After { fallback, .. } | ColumnGen::When { then: fallback, .. } => fallback.cap_high(kind, cap),
             ColumnGen::Int { lo, hi, .. } | ColumnGen::Moment { lo, hi, .. } => {
                 let cap = i64::try_from(cap).unwrap_or(i64::MIN);
                 *hi = cap;

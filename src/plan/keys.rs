@@ -875,10 +875,8 @@ impl<'a> Builder<'a> {
         while !pending.is_empty() {
             let before = pending.len();
             pending.retain(|&s| {
-                let ready = match self.slots[s].generator.depends_on() {
-                    Some(d) => ordered.contains(&d) || self.filled_by.contains_key(&d),
-                    None => true,
-                };
+                let reads = self.slots[s].generator.reads();
+                let ready = reads.iter().all(|d| ordered.contains(d) || self.filled_by.contains_key(d));
                 if ready {
                     ordered.push(s);
                 }

@@ -93,6 +93,8 @@ pub fn choose_all(
     check_partition_keys(table, written, &unaimed, settings)?;
     let mut inferred = Vec::new();
     super::time::order_in_row(settings, &mut slots, &mut inferred);
+    let nullable: Vec<bool> = written.iter().map(|&c| !table.columns[c].not_null).collect();
+    super::time::status::agree(settings, &mut slots, &nullable, &mut inferred);
     Ok(ColumnChoice { slots, notes, inferred })
 }
 

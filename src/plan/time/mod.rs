@@ -11,10 +11,13 @@
 //!   tables and self-references; a back edge of a cycle is left alone, equal moments there being
 //!   fine).
 //!
+//! - [`status`]: a moment a status or flag names is set exactly when the status says so.
+//!
 //! Every rule is listed in the plan (`seed plan`'s `rule` lines) and a column's `infer = false`
 //! turns off the rules that shape it.
 
 pub mod names;
+pub mod status;
 
 use crate::generate::column::{ColumnGen, MomentUnit};
 use crate::generate::table::{ColumnSlot, FkGen, Picker, TableGen};
