@@ -415,6 +415,12 @@ fn fill_after(
     out: &mut Value,
 ) {
     let span = fallback.span();
+    // A date followed by a timestamp (or the other way round) counts in the follower's unit.
+    let converted = match span.map(|s| s.kind) {
+        Some(super::span::SpanKind::Moment(unit)) => super::time::converted(base, unit),
+        _ => None,
+    };
+    let base = converted.as_ref().unwrap_or(base);
     let (lift, room) = match span.and_then(|s| s.units_of(base).map(|x| (s, x))) {
         Some((s, x)) => ((s.lo - x).max(0), s.hi - x.max(s.lo)),
         None => (0, i128::MAX),

@@ -102,6 +102,19 @@ pub fn parent_before(key: StreamKey, row: u64, parents: u64, rows: u64) -> Optio
     Some(key.below(row, u64::try_from(bound).unwrap_or(parents).clamp(1, parents)))
 }
 
+/// `value` as a moment of `unit` when it is a moment of the other calendar unit (a date as its
+/// midnight, a timestamp as the next midnight's date, so the order holds), else `None`.
+pub fn converted(value: &super::Value, unit: super::column::MomentUnit) -> Option<super::Value> {
+    use super::column::MomentUnit;
+    match (value, unit) {
+        (super::Value::Date(d), MomentUnit::Timestamp) => Some(super::Value::Timestamp(i64::from(*d) * MICROS_PER_DAY)),
+        (super::Value::Timestamp(t), MomentUnit::Date) => {
+            Some(super::Value::Date(t.div_euclid(MICROS_PER_DAY) as i32 + i32::from(t.rem_euclid(MICROS_PER_DAY) > 0)))
+        }
+        _ => None,
+    }
+}
+
 /// A moment in micros from a value a creation column holds (a date counts from its midnight).
 pub fn micros_of(value: &super::Value) -> Option<i64> {
     match value {

@@ -14,3 +14,4 @@ mod plan;
 mod profiles;
 mod safety;
 mod support;
+mod time;

@@ -33,10 +33,10 @@ const LATER_DAYS: i64 = 365;
 /// The longest gap between the two moments of a pair (a start and its end), in days.
 const PAIR_DAYS: i64 = 90;
 
-/// A moment column of the row: its slot, unit and role.
+/// A moment column of the row (a date or a timestamp: a date follows a timestamp by days, and a
+/// timestamp a date from its midnight): its slot and role.
 struct Moment {
     slot: usize,
-    unit: MomentUnit,
     role: Role,
 }
 
@@ -66,8 +66,8 @@ fn moments(slots: &[ColumnSlot]) -> Vec<Moment> {
         .iter()
         .enumerate()
         .filter_map(|(slot, s)| match s.generator.underlying() {
-            ColumnGen::Moment { unit: unit @ (MomentUnit::Date | MomentUnit::Timestamp), .. } => {
-                names::role(&s.name).map(|role| Moment { slot, unit: *unit, role })
+            ColumnGen::Moment { unit: MomentUnit::Date | MomentUnit::Timestamp, .. } => {
+                names::role(&s.name).map(|role| Moment { slot, role })
             }
             _ => None,
         })
@@ -86,17 +86,12 @@ fn creation_slot(moments: &[Moment], slots: &[ColumnSlot], settings: Option<&Tab
 /// The column `moment` follows, and the longest gap in days: its pair's opening moment, else the
 /// row's creation.
 fn predecessor(moment: &Moment, moments: &[Moment], creation: Option<usize>) -> Option<(usize, i64)> {
-    let same_unit = |m: &&Moment| m.unit == moment.unit;
-    let creation = creation.filter(|&c| moments.iter().filter(same_unit).any(|m| m.slot == c));
     match &moment.role {
         Role::Creation => None,
         Role::Later { .. } | Role::Opens { .. } => creation.map(|c| (c, LATER_DAYS)),
         Role::Closes { pair, rest, event } => {
-            let openers: Vec<&Moment> = moments
-                .iter()
-                .filter(same_unit)
-                .filter(|m| matches!(&m.role, Role::Opens { pair: p, .. } if p == pair))
-                .collect();
+            let openers: Vec<&Moment> =
+                moments.iter().filter(|m| matches!(&m.role, Role::Opens { pair: p, .. } if p == pair)).collect();
             let partner = openers
                 .iter()
                 .find(|m| matches!(&m.role, Role::Opens { rest: r, .. } if r == rest))

@@ -96,3 +96,24 @@ fn generated_rows_keep_the_order_without_piling_up() {
     }
     assert!(at_end < 5, "{at_end} rows on the reference moment");
 }
+
+/// A timestamp that follows a date counts from the date's midnight, and the other way round.
+#[test]
+fn dates_and_timestamps_follow_each_other() {
+    use crate::generate::column::REFERENCE_DAY;
+    use crate::generate::rng::RowRng;
+    use crate::generate::value::Value;
+    let day = i64::from(REFERENCE_DAY);
+    let mut date = moment("created_on");
+    date.generator = ColumnGen::Moment { lo: day - 700, hi: day, unit: MomentUnit::Date };
+    let mut slots = vec![date, moment("last_seen")];
+    order_in_row(None, &mut slots, &mut Vec::new());
+    for row in 0..500u64 {
+        let mut values = vec![Value::Null, Value::Null];
+        slots[0].generator.fill(&mut RowRng::at(slots[0].key, row), None, &[], &mut values[0]);
+        let snapshot = values.clone();
+        slots[1].generator.fill(&mut RowRng::at(slots[1].key, row), None, &snapshot, &mut values[1]);
+        let (Value::Date(created), Value::Timestamp(seen)) = (&values[0], &values[1]) else { panic!("{values:?}") };
+        assert!(i64::from(*created) * MICROS_PER_DAY <= *seen, "row {row}");
+    }
+}
