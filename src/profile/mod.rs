@@ -6,6 +6,7 @@
 //! the live schema and reports mistakes at that location. Nothing here touches a database.
 
 mod raw;
+pub mod reference;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,9 @@ pub struct Profile {
     pub database: Option<String>,
     /// `allow_remote = true`: the profile may clean a database on another machine.
     pub allow_remote: Option<bool>,
+    /// `now = ...`: the reference moment (micros since 2000-01-01) generated times end at; `None`:
+    /// the fixed default (see [`reference`]).
+    pub now: Option<i64>,
     pub default_rows: u64,
     pub default_null_rate: Option<f64>,
     pub tables: Vec<TableSettings>,
@@ -256,6 +260,7 @@ fn merge(parent: Profile, child: Profile) -> Profile {
         scale: if child.explicit.scale { child.scale } else { parent.scale },
         database: child.database.or(parent.database),
         allow_remote: child.allow_remote.or(parent.allow_remote),
+        now: child.now.or(parent.now),
         default_rows: if child.explicit.default_rows { child.default_rows } else { parent.default_rows },
         default_null_rate: child.default_null_rate.or(parent.default_null_rate),
         tables,
@@ -300,6 +305,10 @@ fn resolve(path: &Path, at: &dyn Fn(usize) -> Location, raw: RawProfile) -> Resu
         let message = format!("`null_rate = {}` must be between 0 and 1", rate.get_ref());
         return Err(invalid(at(rate.span().start), message));
     }
+    let now = match &raw.now {
+        Some(text) => Some(reference::parse(text.get_ref()).map_err(|m| invalid(at(text.span().start), m))?),
+        None => None,
+    };
     let explicit = Explicit {
         seed: raw.seed.is_some(),
         ddl: raw.schema.is_some(),
@@ -330,6 +339,7 @@ fn resolve(path: &Path, at: &dyn Fn(usize) -> Location, raw: RawProfile) -> Resu
         scale,
         database: raw.database.map(|d| d.into_inner()),
         allow_remote: raw.allow_remote,
+        now,
         default_rows: defaults.rows.map_or(DEFAULT_ROWS, |r| r.into_inner()),
         default_null_rate: defaults.null_rate.map(|r| r.into_inner()),
         tables,

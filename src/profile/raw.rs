@@ -25,6 +25,8 @@ pub struct RawProfile {
     pub database: Option<Spanned<String>>,
     /// Allow cleaning and filling a database on another machine (refused by default).
     pub allow_remote: Option<bool>,
+    /// The reference moment generated times end at: a date, a timestamp or `"today"`.
+    pub now: Option<Spanned<String>>,
     pub defaults: Option<RawDefaults>,
     #[serde(default)]
     pub tables: BTreeMap<Spanned<String>, Spanned<RawTable>>,

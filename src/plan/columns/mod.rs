@@ -59,7 +59,7 @@ pub fn choose_all(
             let column = &table.columns[c];
             ColumnSlot {
                 name: column.name.clone(),
-                generator: default_generator(column),
+                generator: super::time::at_reference(default_generator(column), profile.and_then(|p| p.now)),
                 null_rate: default_null_rate(column, default_null),
                 unique: None,
                 key: StreamKey::new(seed, &table.name.plain(), &column.name),

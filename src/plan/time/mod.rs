@@ -19,7 +19,7 @@
 pub mod names;
 pub mod status;
 
-use crate::generate::column::{ColumnGen, MomentUnit};
+use crate::generate::column::{ColumnGen, MomentUnit, REFERENCE_MICROS};
 use crate::generate::table::{ColumnSlot, FkGen, Picker, TableGen};
 use crate::generate::time::{Creation, GapSpread};
 use crate::generate::value::MICROS_PER_DAY;
@@ -160,6 +160,24 @@ fn reads(slots: &[ColumnSlot], slot: usize, other: usize) -> bool {
         }
     }
     true
+}
+
+/// A default generator's moments moved from the built-in reference to the profile's `now`
+/// (`None`: kept). Bounds from CHECKs and the profile come later and are not moved.
+pub fn at_reference(generator: ColumnGen, now: Option<i64>) -> ColumnGen {
+    let Some(delta) = now.map(|now| now - REFERENCE_MICROS) else { return generator };
+    match generator {
+        ColumnGen::Moment { lo, hi, unit: MomentUnit::Timestamp } => ColumnGen::Moment {
+            lo: lo.saturating_add(delta),
+            hi: hi.saturating_add(delta),
+            unit: MomentUnit::Timestamp,
+        },
+        ColumnGen::Moment { lo, hi, unit: MomentUnit::Date } => {
+            let days = delta.div_euclid(MICROS_PER_DAY);
+            ColumnGen::Moment { lo: lo.saturating_add(days), hi: hi.saturating_add(days), unit: MomentUnit::Date }
+        }
+        other => other,
+    }
 }
 
 /// What a table's creation column needs to know about the table: its position `t` in the plan,

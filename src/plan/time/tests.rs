@@ -117,3 +117,18 @@ fn dates_and_timestamps_follow_each_other() {
         assert!(i64::from(*created) * MICROS_PER_DAY <= *seen, "row {row}");
     }
 }
+
+#[test]
+fn moments_end_at_the_profiles_reference() {
+    let year = 365 * MICROS_PER_DAY;
+    let now = REFERENCE_MICROS + 30 * MICROS_PER_DAY;
+    let moved = at_reference(moment("created_at").generator, Some(now));
+    assert_eq!(moved, ColumnGen::Moment { lo: now - 2 * year, hi: now, unit: MomentUnit::Timestamp });
+    let day = i64::from(crate::generate::column::REFERENCE_DAY);
+    let date = ColumnGen::Moment { lo: day - 10, hi: day, unit: MomentUnit::Date };
+    assert_eq!(
+        at_reference(date.clone(), Some(now)),
+        ColumnGen::Moment { lo: day + 20, hi: day + 30, unit: MomentUnit::Date }
+    );
+    assert_eq!(at_reference(date.clone(), None), date);
+}
