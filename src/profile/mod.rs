@@ -161,6 +161,18 @@ pub struct ColumnSettings {
     /// `Some(false)`: the column is generated on its own, whatever its name suggests about other
     /// columns of its row or its parents (time order, identities, owners).
     pub infer: Option<bool>,
+    /// `after = "opened_at"`: this moment follows that column of the row.
+    pub after: Option<Named>,
+    /// `when = { status = [...] }`: this moment is set exactly when the column holds one of the values.
+    pub when: Option<Condition>,
+}
+
+/// A column of the row and the values that switch a rule on (`when = { status = ["shipped"] }`).
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub location: Location,
+    /// (column, values) as written: the planner requires exactly one.
+    pub entries: Vec<(String, Vec<toml::Value>)>,
 }
 
 /// Finds a profile by name (`profiles/<name>.toml` under the current folder) or path.
@@ -440,6 +452,10 @@ fn resolve_column(at: &dyn Fn(usize) -> Location, name: Spanned<String>, column:
         length: column.length,
         value: column.value,
         infer: column.infer,
+        after: column.after.map(|a| Named { location: at(a.span().start), name: a.into_inner() }),
+        when: column
+            .when
+            .map(|w| Condition { location: at(w.span().start), entries: w.into_inner().into_iter().collect() }),
     }
 }
 

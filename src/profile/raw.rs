@@ -140,4 +140,9 @@ pub struct RawColumn {
     pub value: Option<toml::Value>,
     /// `false`: no rule inferred from names and types shapes this column (see `plan::columns`).
     pub infer: Option<bool>,
+    /// Another column of the row this moment follows (`closed_at` after `opened_at`).
+    pub after: Option<Spanned<String>>,
+    /// `{ status = ["shipped", "delivered"] }`: the moment is set exactly when that column of the
+    /// row holds one of the values, NULL otherwise.
+    pub when: Option<Spanned<BTreeMap<String, Vec<toml::Value>>>>,
 }

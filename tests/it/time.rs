@@ -288,21 +288,63 @@ async fn name_variants_keep_time_in_order_within_rows_and_across_them() {
     }
 }
 
+/// A fresh database loaded with a bundled profile, in which no row breaks a time rule.
+async fn loaded_keeping_time(profile: &str) -> TestDb {
+    let db = TestDb::new().await;
+    let output = run_seed(&["--profile", profile], &db.url);
+    assert!(output.status.success(), "seed failed: {}", output.stderr_text());
+    assert_eq!(time_violations(&db).await, vec![], "rows of {profile} that break a time rule");
+    db
+}
+
 #[tokio::test]
 async fn minimal_keeps_every_time_rule() {
-    let db = TestDb::new().await;
-    let output = run_seed(&["--profile", "minimal"], &db.url);
-    assert!(output.status.success(), "seed failed: {}", output.stderr_text());
-    assert_eq!(time_violations(&db).await, vec![]);
+    loaded_keeping_time("minimal").await;
 }
 
 #[tokio::test]
 async fn dev_keeps_every_time_rule_and_creation_grows_with_the_key() {
-    let db = TestDb::new().await;
-    let output = run_seed(&["--profile", "dev"], &db.url);
-    assert!(output.status.success(), "seed failed: {}", output.stderr_text());
-    assert_eq!(time_violations(&db).await, vec![]);
+    let db = loaded_keeping_time("dev").await;
     let piled = "SELECT count(*) FROM creator.content WHERE scheduled_at = '2026-01-01'";
     assert!(scalar(&db, piled).await < 10, "scheduled_at piles up on the reference moment");
     assert_eq!(uncorrelated(&db, 0.9).await, vec![], "creation columns whose correlation with the key is below 0.9");
+}
+
+/// Rules the names do not reveal, declared by a profile: `after` and `when`; a bad column name
+/// is an error at the profile's line.
+#[tokio::test]
+async fn a_profile_declares_rules_the_names_do_not_reveal() {
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE TABLE tickets (id serial PRIMARY KEY, opened timestamptz NOT NULL, fixed timestamptz, \
+         state text NOT NULL CHECK (state IN ('open', 'fixed', 'wontfix')))",
+    )
+    .await;
+    let folder = crate::support::temp_folder("time_declared");
+    let profile = folder.join("p.toml");
+    let rules = "schemas = [\"public\"]\n[tables.tickets]\nrows = 300\n\
+                 columns.fixed = { after = \"opened\", when = { state = [\"fixed\"] } }\n";
+    std::fs::write(&profile, rules).expect("profile");
+    let profile = profile.to_string_lossy().to_string();
+    let output = run_seed(&["--profile", &profile], &db.url);
+    assert!(output.status.success(), "seed failed: {}", output.stderr_text());
+    let broken = "SELECT count(*) FROM tickets WHERE fixed < opened OR (state = 'fixed') <> (fixed IS NOT NULL)";
+    assert_eq!(scalar(&db, broken).await, 0);
+    assert!(scalar(&db, "SELECT count(*) FROM tickets WHERE fixed > opened").await > 30);
+    let plan = run_seed(&["plan", "--profile", &profile], &db.url).stdout_text();
+    assert!(plan.contains("rule fixed after opened (profile)"), "{plan}");
+    assert!(plan.contains("rule fixed set when state = 'fixed' (profile)"), "{plan}");
+    std::fs::write(
+        folder.join("bad.toml"),
+        "schemas = [\"public\"]\n[tables.tickets]\ncolumns.fixed = { after = \"openned\" }\n",
+    )
+    .expect("profile");
+    let bad = run_seed(&["plan", "--profile", &folder.join("bad.toml").to_string_lossy()], &db.url);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        bad.stderr_text()
+            .contains("bad.toml:3:27: table `public.tickets` has no column `openned`; did you mean `opened`?"),
+        "{}",
+        bad.stderr_text()
+    );
 }

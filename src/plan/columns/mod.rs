@@ -92,8 +92,9 @@ pub fn choose_all(
     unsupported_columns(table, written, &slots)?;
     check_partition_keys(table, written, &unaimed, settings)?;
     let mut inferred = Vec::new();
-    super::time::order_in_row(settings, &mut slots, &mut inferred);
     let nullable: Vec<bool> = written.iter().map(|&c| !table.columns[c].not_null).collect();
+    super::time::declared::apply(table, settings, &mut slots, &nullable, &mut inferred)?;
+    super::time::order_in_row(settings, &mut slots, &mut inferred);
     super::time::status::agree(settings, &mut slots, &nullable, &mut inferred);
     Ok(ColumnChoice { slots, notes, inferred })
 }

@@ -13,9 +13,12 @@
 //!
 //! - [`status`]: a moment a status or flag names is set exactly when the status says so.
 //!
+//! - [`declared`]: the same rules, where a profile declares them (`after`, `when`).
+//!
 //! Every rule is listed in the plan (`seed plan`'s `rule` lines) and a column's `infer = false`
 //! turns off the rules that shape it.
 
+pub mod declared;
 pub mod names;
 pub mod status;
 
@@ -29,7 +32,7 @@ use super::columns::infers;
 use names::{Pair, Role};
 
 /// The longest gap between a creation and a later event in its row, in days (the tail's end).
-const LATER_DAYS: i64 = 365;
+pub(super) const LATER_DAYS: i64 = 365;
 /// The longest gap between the two moments of a pair (a start and its end), in days.
 const PAIR_DAYS: i64 = 90;
 
@@ -48,7 +51,10 @@ pub fn order_in_row(settings: Option<&TableSettings>, slots: &mut [ColumnSlot], 
         slots[c].null_rate = 0.0;
     }
     for moment in &moments {
-        if Some(moment.slot) == creation || !infers(settings, &slots[moment.slot].name) {
+        if Some(moment.slot) == creation
+            || !infers(settings, &slots[moment.slot].name)
+            || declared(settings, moment.slot, slots)
+        {
             continue;
         }
         let Some((earlier, days)) = predecessor(moment, &moments, creation) else { continue };
@@ -58,6 +64,11 @@ pub fn order_in_row(settings: Option<&TableSettings>, slots: &mut [ColumnSlot], 
             inferred.push(format!("{} after {}", slots[moment.slot].name, slots[earlier].name));
         }
     }
+}
+
+/// Whether the profile declares the column's order itself (`after`).
+fn declared(settings: Option<&TableSettings>, slot: usize, slots: &[ColumnSlot]) -> bool {
+    settings.is_some_and(|s| s.columns.iter().any(|c| c.name.name == slots[slot].name && c.after.is_some()))
 }
 
 /// The written columns that hold dates or timestamps, with the role their names give them.
@@ -111,7 +122,13 @@ fn closers(moments: &[Moment], pair: Pair) -> usize {
 
 /// Makes `later` follow `earlier` with a long-tailed gap of at most `days`; whether it did. A
 /// CHECK's `After` on the same column keeps its minimum gap; one on another column wins.
-fn follow(slots: &mut [ColumnSlot], later: usize, earlier: usize, days: i64, beneath: Option<usize>) -> bool {
+pub(super) fn follow(
+    slots: &mut [ColumnSlot],
+    later: usize,
+    earlier: usize,
+    days: i64,
+    beneath: Option<usize>,
+) -> bool {
     if reads(slots, earlier, later) {
         return false;
     }
