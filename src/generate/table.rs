@@ -273,6 +273,10 @@ impl FanCursor<'_> {
 pub struct RowScratch {
     digits: Vec<Vec<u64>>,
     picks: Vec<Option<u64>>,
+    /// Recent parent creation moments per table: (row, micros). Consecutive rows mostly share
+    /// their parents (a fan-out lays children out parent by parent), so their ancestors' moments
+    /// are computed once. Values are pure, so the cache never changes what is written.
+    creations: std::cell::RefCell<Vec<(u64, i64)>>,
 }
 
 /// Every planned table's generator, addressable by position: what a foreign key recomputes from.
@@ -342,7 +346,7 @@ impl Dataset {
         for &c in &table.order {
             match &table.creation {
                 Some(creation) if creation.slot == c => {
-                    out[c] = creation.in_unit(self.creation_micros(t, row, Some(picks), 0));
+                    out[c] = creation.in_unit(self.creation_micros(t, row, Some(picks), Some(&scratch.creations)));
                 }
                 _ => fill_own_column(table, c, row, scratch, out, attempt),
             }
@@ -366,7 +370,7 @@ impl Dataset {
             return;
         }
         if let Some(creation) = table.creation.as_ref().filter(|c| c.slot == column) {
-            *out = creation.in_unit(self.creation_micros(t, row, None, 0));
+            *out = creation.in_unit(self.creation_micros(t, row, None, None));
             return;
         }
         let slot = &table.columns[column];
@@ -386,6 +390,8 @@ impl Dataset {
             return;
         }
         with_lookup(|Lookup { scratch, values }| {
+            // A pooled scratch may have served another dataset: its cached moments are not ours.
+            scratch.creations.get_mut().clear();
             // NULL slots, as a fresh row would have (their strings go to the spare pool).
             values.iter_mut().for_each(Value::set_null);
             values.resize(table.columns.len(), Value::Null);
@@ -527,7 +533,18 @@ impl Dataset {
     /// (`picks`: the row's own picks, when it is being made; else the first attempt's, which is
     /// what was written). Only earlier rows are followed, so the recursion ends; past
     /// [`MAX_TIME_DEPTH`] a row keeps its own moment.
-    fn creation_micros(&self, t: usize, row: u64, picks: Option<&[Option<u64>]>, depth: u32) -> i64 {
+    fn creation_micros(&self, t: usize, row: u64, picks: Option<&[Option<u64>]>, cache: Option<&Creations>) -> i64 {
+        self.creation_at_depth(t, row, picks, cache, 0)
+    }
+
+    fn creation_at_depth(
+        &self,
+        t: usize,
+        row: u64,
+        picks: Option<&[Option<u64>]>,
+        cache: Option<&Creations>,
+        depth: u32,
+    ) -> i64 {
         let table = &self.tables[t];
         let Some(creation) = &table.creation else { return 0 };
         let mut latest: Option<i64> = None;
@@ -539,13 +556,37 @@ impl Dataset {
                 };
                 let parent = table.fks[f].parent;
                 let Some(p) = pick.filter(|&p| parent != t || p < row) else { continue };
-                let moment = self.creation_micros(parent, p, None, depth + 1);
+                let moment = self.parent_creation(parent, p, cache, depth + 1);
                 latest = Some(latest.map_or(moment, |l| l.max(moment)));
             }
         }
         creation.moment(row, table.rows, latest)
     }
+
+    /// A parent row's creation moment, from the cache when the previous row asked for it too.
+    fn parent_creation(&self, t: usize, row: u64, cache: Option<&Creations>, depth: u32) -> i64 {
+        let entry = t * CACHED_PER_TABLE + (row % CACHED_PER_TABLE as u64) as usize;
+        let cached = cache.and_then(|c| c.borrow().get(entry).copied()).filter(|(r, _)| *r == row);
+        if let Some((_, moment)) = cached {
+            return moment;
+        }
+        let moment = self.creation_at_depth(t, row, None, cache, depth);
+        if let Some(cache) = cache {
+            let mut cache = cache.borrow_mut();
+            if cache.len() < self.tables.len() * CACHED_PER_TABLE {
+                cache.resize(self.tables.len() * CACHED_PER_TABLE, (u64::MAX, 0));
+            }
+            cache[entry] = (row, moment);
+        }
+        moment
+    }
 }
+
+/// Per-table cache of recent parent creation moments (see [`RowScratch`]): `CACHED_PER_TABLE`
+/// entries per table, a row in the entry of its index modulo that, so the few rows a parent owns
+/// (children picked among their owner's rows) stay cached together.
+type Creations = std::cell::RefCell<Vec<(u64, i64)>>;
+const CACHED_PER_TABLE: usize = 16;
 
 /// What a nested lookup (a parent's value recomputed for a child) works in: driver digits, and a
 /// whole row when the value needs one. Lookups nest (a parent's own parent), so each level takes
