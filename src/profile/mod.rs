@@ -161,6 +161,8 @@ pub struct ColumnSettings {
     /// `Some(false)`: the column is generated on its own, whatever its name suggests about other
     /// columns of its row or its parents (time order, identities, owners).
     pub infer: Option<bool>,
+    /// `creation = true`: this moment is the row's creation, whatever its name.
+    pub creation: Option<bool>,
     /// `after = "opened_at"`: this moment follows that column of the row.
     pub after: Option<Named>,
     /// `when = { status = [...] }`: this moment is set exactly when the column holds one of the values.
@@ -452,6 +454,7 @@ fn resolve_column(at: &dyn Fn(usize) -> Location, name: Spanned<String>, column:
         length: column.length,
         value: column.value,
         infer: column.infer,
+        creation: column.creation,
         after: column.after.map(|a| Named { location: at(a.span().start), name: a.into_inner() }),
         when: column
             .when

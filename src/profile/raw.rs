@@ -140,6 +140,8 @@ pub struct RawColumn {
     pub value: Option<toml::Value>,
     /// `false`: no rule inferred from names and types shapes this column (see `plan::columns`).
     pub infer: Option<bool>,
+    /// `true`: this moment is the row's creation (what later moments and child rows follow).
+    pub creation: Option<bool>,
     /// Another column of the row this moment follows (`closed_at` after `opened_at`).
     pub after: Option<Spanned<String>>,
     /// `{ status = ["shipped", "delivered"] }`: the moment is set exactly when that column of the

@@ -16,60 +16,18 @@ const LATER: &str = "(updated|modified|deleted|archived|closed|completed|finishe
                      confirmed|verified|accepted|approved|paid|shipped|revoked|expires|expiry|last_login|last_seen|\
                      last_used|last_active|last_modified)";
 
+/// Moment columns by table oid: (qualified name, [(column, snake_case name)]).
+type Moments = HashMap<i64, (String, Vec<(String, String)>)>;
+
+/// A check: (rule, where, a query counting the rows that break it).
+type Check = (String, String, String);
+
 /// `(rule, where, broken rows)` for every rule the names reveal, over every user schema.
 async fn time_violations(db: &TestDb) -> Vec<(String, String, i64)> {
     let mut conn = db.connect().await;
-    let moments = "SELECT c.relnamespace::regnamespace::text, c.relname, a.attname, \
-                   lower(regexp_replace(a.attname, '([a-z0-9])([A-Z])', '\\1_\\2', 'g')), c.oid::int8 \
-                   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-                   WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped \
-                   AND a.atttypid IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) \
-                   AND c.relnamespace::regnamespace::text NOT IN ('pg_catalog', 'information_schema') \
-                   ORDER BY 1, 2, a.attnum";
-    let rows = sqlx::query(moments).fetch_all(&mut conn).await.expect("moments");
-    // table oid -> (qualified name, [(column, snake name)])
-    let mut tables: HashMap<i64, (String, Vec<(String, String)>)> = HashMap::new();
-    for row in rows {
-        let (schema, table, column, snake, oid): (String, String, String, String, i64) =
-            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
-        let entry = tables.entry(oid).or_insert_with(|| (format!("\"{schema}\".\"{table}\""), vec![]));
-        entry.1.push((column, snake));
-    }
-    let creation = |oid: &i64| -> Option<String> {
-        let is_creation = regex_like("^(date_)?(created|inserted|creation)");
-        tables.get(oid)?.1.iter().find(|(_, snake)| is_creation(snake)).map(|(c, _)| c.clone())
-    };
-    let mut checks: Vec<(String, String, String)> = Vec::new();
-    for (oid, (table, columns)) in &tables {
-        let Some(created) = creation(oid) else { continue };
-        for (column, snake) in columns.iter().filter(|(c, s)| *c != created && regex_like(LATER)(s)) {
-            checks.push((
-                "in a row".into(),
-                format!("{table}.{column} >= {created}"),
-                format!("SELECT count(*) FROM {table} WHERE \"{column}\" < \"{created}\""),
-            ));
-            let _ = snake;
-        }
-        for (start, end) in pairs(columns) {
-            checks.push((
-                "in a row".into(),
-                format!("{table}.{end} >= {start}"),
-                format!("SELECT count(*) FROM {table} WHERE \"{end}\" < \"{start}\""),
-            ));
-        }
-    }
-    for (child, parent, child_column, parent_column) in foreign_keys(&mut conn).await {
-        let (Some(child_created), Some(parent_created)) = (creation(&child), creation(&parent)) else { continue };
-        let (child_table, parent_table) = (&tables[&child].0, &tables[&parent].0);
-        checks.push((
-            "across rows".into(),
-            format!("{child_table}.{child_column} -> {parent_table}"),
-            format!(
-                "SELECT count(*) FROM {child_table} c JOIN {parent_table} p ON c.\"{child_column}\" = p.\"{parent_column}\" \
-                 WHERE c.\"{child_created}\" < p.\"{parent_created}\""
-            ),
-        ));
-    }
+    let tables = moment_columns(&mut conn).await;
+    let mut checks = row_checks(&tables);
+    checks.extend(causality_checks(&tables, foreign_keys(&mut conn).await));
     checks.extend(status_checks(&mut conn, &tables).await);
     let mut broken = Vec::new();
     for (rule, at, sql) in checks {
@@ -80,6 +38,68 @@ async fn time_violations(db: &TestDb) -> Vec<(String, String, i64)> {
     }
     broken.sort();
     broken
+}
+
+async fn moment_columns(conn: &mut sqlx::PgConnection) -> Moments {
+    let moments = "SELECT c.relnamespace::regnamespace::text, c.relname, a.attname, \
+                   lower(regexp_replace(a.attname, '([a-z0-9])([A-Z])', '\\1_\\2', 'g')), c.oid::int8 \
+                   FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+                   WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped \
+                   AND a.atttypid IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) \
+                   AND c.relnamespace::regnamespace::text NOT IN ('pg_catalog', 'information_schema') \
+                   ORDER BY 1, 2, a.attnum";
+    let rows = sqlx::query(moments).fetch_all(conn).await.expect("moments");
+    let mut tables = Moments::new();
+    for row in rows {
+        let (schema, table, column, snake, oid): (String, String, String, String, i64) =
+            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+        let entry = tables.entry(oid).or_insert_with(|| (format!("\"{schema}\".\"{table}\""), vec![]));
+        entry.1.push((column, snake));
+    }
+    tables
+}
+
+/// The table's creation column, by name.
+fn creation(tables: &Moments, oid: i64) -> Option<String> {
+    let is_creation = regex_like("^(date_)?(created|inserted|creation)");
+    tables.get(&oid)?.1.iter().find(|(_, snake)| is_creation(snake)).map(|(c, _)| c.clone())
+}
+
+/// Later events after the creation, ends of pairs after their starts.
+fn row_checks(tables: &Moments) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (oid, (table, columns)) in tables {
+        let Some(created) = creation(tables, *oid) else { continue };
+        let later = columns
+            .iter()
+            .filter(|(c, s)| *c != created && regex_like(LATER)(s))
+            .map(|(c, _)| (created.clone(), c.clone()));
+        for (earlier, column) in later.chain(pairs(columns)) {
+            let sql = format!("SELECT count(*) FROM {table} WHERE \"{column}\" < \"{earlier}\"");
+            checks.push(("in a row".into(), format!("{table}.{column} >= {earlier}"), sql));
+        }
+    }
+    checks
+}
+
+/// A row created at or after every row it references, where both tables have a creation column.
+fn causality_checks(tables: &Moments, foreign_keys: Vec<(i64, i64, String, String)>) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for (child, parent, child_column, parent_column) in foreign_keys {
+        let (Some(child_created), Some(parent_created)) = (creation(tables, child), creation(tables, parent)) else {
+            continue;
+        };
+        let (child_table, parent_table) = (&tables[&child].0, &tables[&parent].0);
+        checks.push((
+            "across rows".into(),
+            format!("{child_table}.{child_column} -> {parent_table}"),
+            format!(
+                "SELECT count(*) FROM {child_table} c JOIN {parent_table} p ON c.\"{child_column}\" = p.\"{parent_column}\" \
+                 WHERE c.\"{child_created}\" < p.\"{parent_created}\""
+            ),
+        ));
+    }
+    checks
 }
 
 /// A matcher for a POSIX-like alternation of words, on snake_case names.
@@ -152,10 +172,7 @@ async fn foreign_keys(conn: &mut sqlx::PgConnection) -> Vec<(i64, i64, String, S
 
 /// A moment named after a status value (`published_at` and `status = 'published'`) is set exactly
 /// for that status; one named after a flag (`deleted_at` and `is_deleted`) exactly when it is true.
-async fn status_checks(
-    conn: &mut sqlx::PgConnection,
-    tables: &HashMap<i64, (String, Vec<(String, String)>)>,
-) -> Vec<(String, String, String)> {
+async fn status_checks(conn: &mut sqlx::PgConnection, tables: &Moments) -> Vec<Check> {
     let sql = "SELECT a.attrelid::int8, a.attname::text, format_type(a.atttypid, NULL) FROM pg_attribute a \
                JOIN pg_class c ON c.oid = a.attrelid WHERE a.attnum > 0 AND NOT a.attisdropped \
                AND (a.attname ~* '^(status|state|stage)$' OR a.atttypid = 'bool'::regtype AND a.attname ~ '^is_')";
@@ -317,13 +334,15 @@ async fn a_profile_declares_rules_the_names_do_not_reveal() {
     let db = TestDb::new().await;
     db.execute(
         "CREATE TABLE tickets (id serial PRIMARY KEY, opened timestamptz NOT NULL, fixed timestamptz, \
-         state text NOT NULL CHECK (state IN ('open', 'fixed', 'wontfix')))",
+         state text NOT NULL CHECK (state IN ('open', 'fixed', 'wontfix'))); \
+         CREATE TABLE notes (id serial PRIMARY KEY, ticket_id int NOT NULL REFERENCES tickets, at timestamptz NOT NULL);",
     )
     .await;
     let folder = crate::support::temp_folder("time_declared");
     let profile = folder.join("p.toml");
     let rules = "schemas = [\"public\"]\n[tables.tickets]\nrows = 300\n\
-                 columns.fixed = { after = \"opened\", when = { state = [\"fixed\"] } }\n";
+                 columns.fixed = { after = \"opened\", when = { state = [\"fixed\"] } }\n\
+                 columns.opened = { creation = true }\n[tables.notes]\nrows = 600\ncolumns.at = { creation = true }\n";
     std::fs::write(&profile, rules).expect("profile");
     let profile = profile.to_string_lossy().to_string();
     let output = run_seed(&["--profile", &profile], &db.url);
@@ -331,9 +350,12 @@ async fn a_profile_declares_rules_the_names_do_not_reveal() {
     let broken = "SELECT count(*) FROM tickets WHERE fixed < opened OR (state = 'fixed') <> (fixed IS NOT NULL)";
     assert_eq!(scalar(&db, broken).await, 0);
     assert!(scalar(&db, "SELECT count(*) FROM tickets WHERE fixed > opened").await > 30);
+    let early = "SELECT count(*) FROM notes n JOIN tickets t ON t.id = n.ticket_id WHERE n.at < t.opened";
+    assert_eq!(scalar(&db, early).await, 0, "notes before their ticket");
     let plan = run_seed(&["plan", "--profile", &profile], &db.url).stdout_text();
     assert!(plan.contains("rule fixed after opened (profile)"), "{plan}");
     assert!(plan.contains("rule fixed set when state = 'fixed' (profile)"), "{plan}");
+    assert!(plan.contains("rule at after public.tickets.opened via ticket_id"), "{plan}");
     std::fs::write(
         folder.join("bad.toml"),
         "schemas = [\"public\"]\n[tables.tickets]\ncolumns.fixed = { after = \"openned\" }\n",

@@ -1,4 +1,5 @@
 //! Time rules a profile declares where names do not reveal them:
+//! `columns.opened = { creation = true }` (the row's creation, see `super::creation`),
 //! `columns.closed_at = { after = "opened_at" }` (the moment follows another of its row) and
 //! `columns.shipped_at = { when = { state = ["shipped", "delivered"] } }` (the moment is set
 //! exactly when that column holds one of the values). A declared rule holds whatever the names
@@ -23,6 +24,11 @@ pub fn apply(
 ) -> Result<(), PlanError> {
     for column in settings.map(|s| s.columns.as_slice()).unwrap_or_default() {
         let Some(slot) = slots.iter().position(|s| s.name == column.name.name) else { continue };
+        if column.creation == Some(true) && !is_moment(&slots[slot]) {
+            let message =
+                format!("`creation = true` names a date or timestamp column; `{}` is not one", column.name.name);
+            return Err(PlanError::at(&column.name.location, message));
+        }
         if let Some(after) = &column.after {
             let earlier = slot_named(table, slots, &after.name, &after.location)?;
             let moments = is_moment(&slots[slot]) && is_moment(&slots[earlier]);

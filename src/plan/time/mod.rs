@@ -85,11 +85,17 @@ fn moments(slots: &[ColumnSlot]) -> Vec<Moment> {
         .collect()
 }
 
-/// The row's creation column: the first one so named that nothing else shapes.
+/// The row's creation column: the one the profile declares (`creation = true`), else the first
+/// one so named that nothing else shapes.
 fn creation_slot(moments: &[Moment], slots: &[ColumnSlot], settings: Option<&TableSettings>) -> Option<usize> {
+    let plain = |slot: &usize| matches!(slots[*slot].generator, ColumnGen::Moment { .. });
+    let declared = settings.and_then(|s| s.columns.iter().find(|c| c.creation == Some(true)));
+    if let Some(column) = declared {
+        return slots.iter().position(|s| s.name == column.name.name).filter(plain);
+    }
     moments
         .iter()
-        .find(|m| m.role == Role::Creation && matches!(slots[m.slot].generator, ColumnGen::Moment { .. }))
+        .find(|m| m.role == Role::Creation && plain(&m.slot))
         .map(|m| m.slot)
         .filter(|&slot| infers(settings, &slots[slot].name))
 }

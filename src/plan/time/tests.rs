@@ -132,3 +132,14 @@ fn moments_end_at_the_profiles_reference() {
     );
     assert_eq!(at_reference(date.clone(), None), date);
 }
+
+#[test]
+fn a_profile_declares_the_creation_column() {
+    let text = "[tables.t]\ncolumns.ts = { creation = true }\n";
+    let profile = crate::profile::parse_str(std::path::Path::new("t.toml"), text).unwrap();
+    let mut slots = vec![moment("created_at"), moment("ts"), moment("updated_at")];
+    let mut inferred = Vec::new();
+    order_in_row(profile.tables.first(), &mut slots, &mut inferred);
+    assert_eq!(follows(&slots, 2), Some(1), "{inferred:?}");
+    assert_eq!(slots[1].null_rate, 0.0);
+}
