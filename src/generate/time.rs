@@ -69,15 +69,16 @@ impl Creation {
     }
 
     /// The moment of a row whose parents' latest creation moment is `latest`: its own moment,
-    /// or a short tail gap after `latest` when that is later; never past the span.
+    /// or a short tail gap after `latest` when that is later; never outside the span (which the
+    /// column's type, CHECKs and partition bounds set).
     pub fn moment(&self, row: u64, rows: u64, latest: Option<i64>) -> i64 {
         let own = self.base(row, rows);
         let Some(latest) = latest.filter(|l| *l >= own) else { return own };
         let mut rng = RowRng::at(self.key.derive("after parent"), row);
         let room = i128::from(self.hi) - i128::from(latest);
         let gap = GapSpread::Tail.draw(&mut rng, 0, 2 * MICROS_PER_DAY, room);
-        // A parent past this span (a narrower CHECK here) wins over the span: order is the rule.
-        latest.saturating_add(gap).min(self.hi.max(latest))
+        // A parent past this span (a narrower CHECK here) cannot be followed: the CHECK wins.
+        latest.saturating_add(gap).min(self.hi)
     }
 
     /// A moment in the column's own unit: dates round up, so a date is never before a parent's
@@ -163,6 +164,7 @@ mod tests {
             assert!(moment >= parent && moment <= c.hi, "row {row}");
         }
         assert_eq!(c.moment(3, 300, None), c.base(3, 300));
+        assert_eq!(c.moment(3, 300, Some(c.hi + 5)), c.hi, "a CHECK's bound wins over a later parent");
     }
 
     #[test]
