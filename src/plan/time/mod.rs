@@ -44,17 +44,22 @@ struct Moment {
 }
 
 /// Orders the row's lifecycle moments by their names; one `inferred` line per rule.
-pub fn order_in_row(settings: Option<&TableSettings>, slots: &mut [ColumnSlot], inferred: &mut Vec<String>) {
+/// `keyed[slot]`: the column is part of a unique key, and keeps its own generator.
+pub fn order_in_row(
+    settings: Option<&TableSettings>,
+    slots: &mut [ColumnSlot],
+    keyed: &[bool],
+    inferred: &mut Vec<String>,
+) {
     let moments = moments(slots);
-    let creation = creation_slot(&moments, slots, settings);
+    let is_keyed = |slot: usize| keyed.get(slot).copied().unwrap_or(false);
+    let creation = creation_slot(&moments, slots, settings).filter(|&c| !is_keyed(c));
     if let Some(c) = creation {
         slots[c].null_rate = 0.0;
     }
     for moment in &moments {
-        if Some(moment.slot) == creation
-            || !infers(settings, &slots[moment.slot].name)
-            || declared(settings, moment.slot, slots)
-        {
+        let own = is_keyed(moment.slot) || declared(settings, moment.slot, slots);
+        if Some(moment.slot) == creation || !infers(settings, &slots[moment.slot].name) || own {
             continue;
         }
         let Some((earlier, days)) = predecessor(moment, &moments, creation) else { continue };
@@ -226,6 +231,10 @@ pub fn creation(context: &mut CreationContext, inferred: &mut Vec<String>) -> Op
     let slots = context.slots;
     let moments = moments(slots);
     let slot = creation_slot(&moments, slots, context.settings)?;
+    let from_parent = context.fks.iter().any(|fk| fk.pairs.iter().any(|&(child, _)| child == slot));
+    if slots[slot].unique.is_some() || from_parent {
+        return None;
+    }
     let ColumnGen::Moment { lo, hi, unit } = slots[slot].generator else { return None };
     let scale = if unit == MomentUnit::Date { MICROS_PER_DAY } else { 1 };
     let mut parents = Vec::new();

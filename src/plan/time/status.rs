@@ -22,15 +22,17 @@ const STATUS_WORDS: &[&str] = &["status", "state", "stage", "phase"];
 const FLAG_PREFIXES: &[&str] = &["is", "has", "was", "been"];
 
 /// Gates the row's nullable moment columns on the status or flag that names their event; one
-/// `inferred` line per rule. `nullable[slot]` says whether the column may be NULL.
+/// `inferred` line per rule. `nullable[slot]` says whether the column may be NULL, `keyed[slot]`
+/// whether it is part of a unique key (it keeps its own generator).
 pub fn agree(
     settings: Option<&TableSettings>,
     slots: &mut [ColumnSlot],
-    nullable: &[bool],
+    (nullable, keyed): (&[bool], &[bool]),
     inferred: &mut Vec<String>,
 ) {
     for moment in 0..slots.len() {
-        if !nullable.get(moment).copied().unwrap_or(false) || !infers(settings, &slots[moment].name) {
+        let free = nullable.get(moment).copied().unwrap_or(false) && !keyed.get(moment).copied().unwrap_or(false);
+        if !free || !infers(settings, &slots[moment].name) {
             continue;
         }
         if !matches!(
@@ -155,7 +157,7 @@ mod tests {
             slot("sent_at", moment()),
         ];
         let mut inferred = Vec::new();
-        agree(None, &mut slots, &[true; 8], &mut inferred);
+        agree(None, &mut slots, (&[true; 8], &[]), &mut inferred);
         assert_eq!(
             inferred,
             [
@@ -171,16 +173,18 @@ mod tests {
     }
 
     #[test]
-    fn not_null_moments_and_infer_false_are_left_alone() {
+    fn not_null_key_and_infer_false_moments_are_left_alone() {
         let mut slots = vec![slot("status", status(&["draft", "published"])), slot("published_at", moment())];
-        agree(None, &mut slots, &[true, false], &mut Vec::new());
+        agree(None, &mut slots, (&[true, false], &[]), &mut Vec::new());
+        assert!(matches!(slots[1].generator, ColumnGen::Moment { .. }));
+        agree(None, &mut slots, (&[true, true], &[false, true]), &mut Vec::new());
         assert!(matches!(slots[1].generator, ColumnGen::Moment { .. }));
         let profile = crate::profile::parse_str(
             std::path::Path::new("t.toml"),
             "[tables.t]\ncolumns.published_at = { infer = false }\n",
         )
         .unwrap();
-        agree(profile.tables.first(), &mut slots, &[true, true], &mut Vec::new());
+        agree(profile.tables.first(), &mut slots, (&[true, true], &[]), &mut Vec::new());
         assert!(matches!(slots[1].generator, ColumnGen::Moment { .. }));
     }
 
@@ -189,7 +193,7 @@ mod tests {
     fn generated_moments_follow_the_status() {
         use crate::generate::rng::RowRng;
         let mut slots = vec![slot("status", status(&["draft", "published"])), slot("published_at", moment())];
-        agree(None, &mut slots, &[true, true], &mut Vec::new());
+        agree(None, &mut slots, (&[true, true], &[]), &mut Vec::new());
         let mut seen = [0usize; 2];
         for row in 0..400u64 {
             let mut values = vec![Value::Null, Value::Null];

@@ -20,7 +20,7 @@ fn moment(name: &str) -> ColumnSlot {
 fn ordered(names: &[&str]) -> (Vec<ColumnSlot>, Vec<String>) {
     let mut slots: Vec<ColumnSlot> = names.iter().map(|n| moment(n)).collect();
     let mut inferred = Vec::new();
-    order_in_row(None, &mut slots, &mut inferred);
+    order_in_row(None, &mut slots, &[], &mut inferred);
     (slots, inferred)
 }
 
@@ -63,7 +63,7 @@ fn infer_false_and_a_checks_other_order_win() {
     let fallback = Box::new(slots[2].generator.clone());
     slots[2].generator = ColumnGen::After { column: 3, min_gap: 1, max_gap: 9, fallback, spread: GapSpread::Uniform };
     let mut inferred = Vec::new();
-    order_in_row(settings.tables.first(), &mut slots, &mut inferred);
+    order_in_row(settings.tables.first(), &mut slots, &[], &mut inferred);
     assert_eq!(follows(&slots, 1), None, "infer = false");
     assert_eq!(follows(&slots, 2), Some(3), "the CHECK's order stands");
     assert!(inferred.is_empty(), "{inferred:?}");
@@ -74,7 +74,7 @@ fn a_checks_same_order_gets_a_long_tail() {
     let mut slots = vec![moment("created_at"), moment("published_at")];
     let fallback = Box::new(slots[1].generator.clone());
     slots[1].generator = ColumnGen::After { column: 0, min_gap: 0, max_gap: 9, fallback, spread: GapSpread::Uniform };
-    order_in_row(None, &mut slots, &mut Vec::new());
+    order_in_row(None, &mut slots, &[], &mut Vec::new());
     assert!(matches!(slots[1].generator, ColumnGen::After { spread: GapSpread::Tail, max_gap, .. } if max_gap > 9));
 }
 
@@ -107,7 +107,7 @@ fn dates_and_timestamps_follow_each_other() {
     let mut date = moment("created_on");
     date.generator = ColumnGen::Moment { lo: day - 700, hi: day, unit: MomentUnit::Date };
     let mut slots = vec![date, moment("last_seen")];
-    order_in_row(None, &mut slots, &mut Vec::new());
+    order_in_row(None, &mut slots, &[], &mut Vec::new());
     for row in 0..500u64 {
         let mut values = vec![Value::Null, Value::Null];
         slots[0].generator.fill(&mut RowRng::at(slots[0].key, row), None, &[], &mut values[0]);
@@ -139,7 +139,20 @@ fn a_profile_declares_the_creation_column() {
     let profile = crate::profile::parse_str(std::path::Path::new("t.toml"), text).unwrap();
     let mut slots = vec![moment("created_at"), moment("ts"), moment("updated_at")];
     let mut inferred = Vec::new();
-    order_in_row(profile.tables.first(), &mut slots, &mut inferred);
+    order_in_row(profile.tables.first(), &mut slots, &[], &mut inferred);
     assert_eq!(follows(&slots, 2), Some(1), "{inferred:?}");
     assert_eq!(slots[1].null_rate, 0.0);
+}
+
+/// A moment that is part of a unique key keeps the generator that keeps keys apart.
+#[test]
+fn key_moments_keep_their_own_generator() {
+    let mut slots = vec![moment("created_at"), moment("updated_at")];
+    let mut inferred = Vec::new();
+    order_in_row(None, &mut slots, &[false, true], &mut inferred);
+    assert_eq!(follows(&slots, 1), None);
+    let mut slots = vec![moment("created_at"), moment("updated_at")];
+    order_in_row(None, &mut slots, &[true, false], &mut inferred);
+    assert_eq!(follows(&slots, 1), None, "a keyed creation column is no creation");
+    assert!(inferred.is_empty(), "{inferred:?}");
 }
