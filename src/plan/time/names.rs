@@ -137,13 +137,16 @@ pub fn role(name: &str) -> Option<Role> {
     if let Some(at) = has(ENDS) {
         return Some(Role::Closes { pair: Pair::StartEnd, rest: without(at), event: stem[at].clone() });
     }
-    if stem.len() > 1 {
+    // `from`/`to` name a window only beside another word (`valid_from`, `date_to`).
+    if words(name).len() > 1 {
         if let Some(at) = has(FROM) {
             return Some(Role::Opens { pair: Pair::FromTo, rest: without(at) });
         }
         if let Some(at) = has(TO) {
             return Some(Role::Closes { pair: Pair::FromTo, rest: without(at), event: stem[at].clone() });
         }
+    }
+    if stem.len() > 1 {
         if stem[0] == "first" {
             return Some(Role::Opens { pair: Pair::FirstLast, rest: without(0) });
         }
@@ -208,10 +211,13 @@ mod tests {
         );
         assert_eq!(role("first_seen"), Some(Role::Opens { pair: Pair::FirstLast, rest: vec!["seen".into()] }));
         assert!(matches!(role("lastSeenAt"), Some(Role::Closes { pair: Pair::FirstLast, .. })));
+        assert_eq!(role("date_from"), Some(Role::Opens { pair: Pair::FromTo, rest: vec![] }));
+        assert!(matches!(role("date_to"), Some(Role::Closes { pair: Pair::FromTo, .. })));
     }
 
     #[test]
     fn other_moments_have_no_role() {
+        assert_eq!(role("to"), None);
         for name in ["birth_date", "date", "scheduled_at", "occurred_at", "mtime", "to", "published"] {
             assert!(role(name) != Some(Role::Creation), "{name}");
         }
