@@ -252,7 +252,11 @@ pub fn creation(context: &mut CreationContext, inferred: &mut Vec<String>) -> Op
         let table = context.table_names.get(fk.parent).map_or("?", String::as_str);
         let via: Vec<&str> = fk.pairs.iter().map(|&(child, _)| slots[child].name.as_str()).collect();
         let via = via.join(", ");
-        inferred.push(format!("{} after {table}.{parent_column} via {via}", slots[slot].name));
+        // A self-reference a unique key picks may point at a later row, which cannot be followed.
+        let later_rows = fk.parent == context.t
+            && !matches!(fk.picker, Picker::Earlier { .. } | Picker::Matching { earlier: true, .. });
+        let limit = if later_rows { " where it references an earlier row (a unique key picks the parent)" } else { "" };
+        inferred.push(format!("{} after {table}.{parent_column} via {via}{limit}", slots[slot].name));
         parents.push(f);
         if let (Picker::Uniform { parents }, None, None) = (&fk.picker, &fk.inherit, &fk.within) {
             fk.picker = Picker::Before { parents: *parents, rows: context.rows };
