@@ -9,6 +9,7 @@ use std::fmt::Write;
 
 use super::rng::RowRng;
 use super::text::{self, TextKind};
+use super::time::GapSpread;
 use super::value::{MICROS_PER_DAY, Value};
 use crate::encode;
 use crate::schema::PgType;
@@ -82,12 +83,14 @@ pub enum ColumnGen {
         hi: i64,
         unit: MomentUnit,
     },
-    /// A moment or number after another column's value by `min_gap..=max_gap` (same units).
+    /// A moment or number after another column's value by `min_gap..=max_gap` (same units), drawn
+    /// by `spread`; `fallback` is the column's own generator (its span bounds the value).
     After {
         column: usize,
         min_gap: i64,
         max_gap: i64,
         fallback: Box<ColumnGen>,
+        spread: GapSpread,
     },
     /// A duration between `lo` and `hi` microseconds, in whole seconds where the span allows.
     Interval {
@@ -137,6 +140,14 @@ pub enum ColumnGen {
     MultiRange {
         range: LiteralKind,
         max: u32,
+    },
+    /// `then`'s value when the row's `column` holds one of `values`, else NULL: a lifecycle
+    /// moment set exactly when the status says it happened (`published_at` when `status =
+    /// 'published'`, `deleted_at` when `is_deleted`).
+    When {
+        column: usize,
+        values: Vec<Value>,
+        then: Box<ColumnGen>,
     },
 }
 
@@ -224,8 +235,19 @@ impl ColumnGen {
     /// The other column of this row this generator reads, if any (ordering within a row).
     pub fn depends_on(&self) -> Option<usize> {
         match self {
-            ColumnGen::After { column, .. } => Some(*column),
+            ColumnGen::After { column, .. } | ColumnGen::When { column, .. } => Some(*column),
             _ => None,
+        }
+    }
+
+    /// Every column of the row this generator reads, through the generators it wraps (the order
+    /// of generation puts them all first).
+    pub fn reads(&self) -> Vec<usize> {
+        match self {
+            ColumnGen::After { column, fallback: inner, .. } | ColumnGen::When { column, then: inner, .. } => {
+                std::iter::once(*column).chain(inner.reads()).collect()
+            }
+            _ => vec![],
         }
     }
 
@@ -270,8 +292,8 @@ impl ColumnGen {
                 out.clone_from(&values[index % values.len()]);
             }
             ColumnGen::Moment { lo, hi, unit } => *out = moment_value(rng, unique, *lo, *hi, *unit),
-            ColumnGen::After { column, min_gap, max_gap, fallback } => {
-                fill_after(&row[*column], rng, *min_gap, *max_gap, fallback, unique, row, out)
+            ColumnGen::After { column, min_gap, max_gap, fallback, spread } => {
+                fill_after(&row[*column], rng, (*min_gap, *max_gap, *spread), fallback, unique, row, out)
             }
             ColumnGen::Interval { lo, hi } => *out = interval_value(rng, *lo, *hi),
             ColumnGen::Text { kind, min, max } => fill_text(rng, unique, *kind, *min, *max, out.text_mut()),
@@ -289,6 +311,10 @@ impl ColumnGen {
             ColumnGen::Literal(kind) => kind.write(rng, unique, out.text_mut()),
             ColumnGen::Composite { fields } => fill_composite(rng, unique, fields, out),
             ColumnGen::MultiRange { range, max } => fill_multirange(rng, *range, *max, out.text_mut()),
+            ColumnGen::When { column, values, then } => match values.contains(&row[*column]) {
+                true => then.fill(rng, unique, row, out),
+                false => out.set_null(),
+            },
         }
     }
 }
@@ -375,28 +401,41 @@ fn moment_value(rng: &mut RowRng, unique: Option<u64>, lo: i64, hi: i64, unit: M
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// `base` plus a gap drawn by `spread` (`min_gap..=max_gap`). A base below the fallback's span is
+/// lifted to the span's low end first (a `scheduled_at > created_at` whose own span starts at the
+/// reference moment), and the gap never runs past the span's high end: values spread inside the
+/// span instead of piling up on either end.
 fn fill_after(
     base: &Value,
     rng: &mut RowRng,
-    min_gap: i64,
-    max_gap: i64,
+    (min_gap, max_gap, spread): (i64, i64, GapSpread),
     fallback: &ColumnGen,
     unique: Option<u64>,
     row: &[Value],
     out: &mut Value,
 ) {
-    let gap = rng.range_i64(min_gap, max_gap);
+    let span = fallback.span();
+    // A date followed by a timestamp (or the other way round) counts in the follower's unit.
+    let converted = match span.map(|s| s.kind) {
+        Some(super::span::SpanKind::Moment(unit)) => super::time::converted(base, unit),
+        _ => None,
+    };
+    let base = converted.as_ref().unwrap_or(base);
+    let (lift, room) = match span.and_then(|s| s.units_of(base).map(|x| (s, x))) {
+        Some((s, x)) => ((s.lo - x).max(0), s.hi - x.max(s.lo)),
+        None => (0, i128::MAX),
+    };
+    let gap = spread.draw(rng, min_gap, max_gap, room).saturating_add(i64::try_from(lift).unwrap_or(i64::MAX));
     *out = match base {
-        Value::Timestamp(t) => Value::Timestamp(t + gap),
-        Value::Date(d) => Value::Date(d + gap as i32),
+        Value::Timestamp(t) => Value::Timestamp(t.saturating_add(gap)),
+        Value::Date(d) => Value::Date(d.saturating_add(i32::try_from(gap).unwrap_or(i32::MAX))),
         Value::Time(t) => Value::Time((t + gap).min(MICROS_PER_DAY - 1)),
-        Value::Int(i) => Value::Int(i + gap),
+        Value::Int(i) => Value::Int(i.saturating_add(gap)),
         Value::Decimal { digits, scale } => Value::Decimal { digits: digits + i128::from(gap), scale: *scale },
         Value::Float(f) => Value::Float(f + gap as f64),
         _ => return fallback.fill(rng, unique, row, out),
     };
-    if let Some(span) = fallback.span() {
+    if let Some(span) = span {
         super::span::clamp_into(out, span);
     }
 }
@@ -986,7 +1025,13 @@ mod tests {
 
     #[test]
     fn after_orders_two_columns() {
-        let generator = ColumnGen::After { column: 0, min_gap: 1, max_gap: 10, fallback: Box::new(ColumnGen::Null) };
+        let generator = ColumnGen::After {
+            column: 0,
+            min_gap: 1,
+            max_gap: 10,
+            fallback: Box::new(ColumnGen::Null),
+            spread: GapSpread::Uniform,
+        };
         let row = [Value::Timestamp(100)];
         let mut out = Value::Null;
         generator.fill(&mut RowRng::at(StreamKey(1), 0), None, &row, &mut out);

@@ -2,7 +2,7 @@
 //!
 //! Fourth stage of the pipeline. The planner builds a [`Dataset`] (one [`TableGen`] per table);
 //! the loader asks it for rows in any order and any chunking. [`rng`] makes the randomness
-//! index-addressable, [`column`] turns it into values ([`span`] keeps them in their columns' ranges), [`text`] makes them look real, and
+//! index-addressable, [`column`] turns it into values ([`span`] keeps them in their columns' ranges), [`text`] makes them look real, [`time`] keeps moments in order, and
 //! [`table`] computes keys and foreign keys without remembering anything.
 
 pub mod column;
@@ -11,6 +11,7 @@ pub mod rng;
 pub mod span;
 pub mod table;
 pub mod text;
+pub mod time;
 pub mod value;
 
 pub use column::ColumnGen;

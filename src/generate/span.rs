@@ -28,7 +28,7 @@ impl ColumnGen {
     /// The generator under any [`ColumnGen::After`]: the column's own kind of value.
     pub fn underlying(&self) -> &ColumnGen {
         match self {
-            ColumnGen::After { fallback, .. } => fallback.underlying(),
+            ColumnGen::After { fallback, .. } | ColumnGen::When { then: fallback, .. } => fallback.underlying(),
             other => other,
         }
     }
@@ -51,7 +51,7 @@ impl ColumnGen {
             return false;
         }
         match self {
-            ColumnGen::After { fallback, .. } => fallback.cap_high(kind, cap),
+            ColumnGen::After { fallback, .. } | ColumnGen::When { then: fallback, .. } => fallback.cap_high(kind, cap),
             ColumnGen::Int { lo, hi, .. } | ColumnGen::Moment { lo, hi, .. } => {
                 let cap = i64::try_from(cap).unwrap_or(i64::MIN);
                 *hi = cap;
@@ -64,6 +64,20 @@ impl ColumnGen {
                 true
             }
             _ => false,
+        }
+    }
+}
+
+impl Span {
+    /// `value` counted in this span's units, when it is that kind of value.
+    pub fn units_of(&self, value: &Value) -> Option<i128> {
+        match (value, self.kind) {
+            (Value::Int(i), SpanKind::Int) => Some(i128::from(*i)),
+            (Value::Decimal { digits, scale }, SpanKind::Decimal(s)) if *scale == s => Some(*digits),
+            (Value::Date(d), SpanKind::Moment(MomentUnit::Date)) => Some(i128::from(*d)),
+            (Value::Timestamp(t), SpanKind::Moment(MomentUnit::Timestamp))
+            | (Value::Time(t), SpanKind::Moment(MomentUnit::Time)) => Some(i128::from(*t)),
+            _ => None,
         }
     }
 }
@@ -88,7 +102,8 @@ mod tests {
     #[test]
     fn capping_reaches_under_after_and_keeps_kinds_apart() {
         let int = ColumnGen::Int { lo: -10, hi: 10, spread: crate::generate::column::IntSpread::Uniform };
-        let mut after = ColumnGen::After { column: 0, min_gap: 1, max_gap: 5, fallback: Box::new(int) };
+        let spread = crate::generate::time::GapSpread::Uniform;
+        let mut after = ColumnGen::After { column: 0, min_gap: 1, max_gap: 5, fallback: Box::new(int), spread };
         assert!(!after.cap_high(SpanKind::Moment(MomentUnit::Date), 3));
         assert!(after.cap_high(SpanKind::Int, 3));
         assert_eq!(after.span(), Some(Span { kind: SpanKind::Int, lo: -10, hi: 3 }));

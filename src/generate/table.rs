@@ -13,6 +13,7 @@ use rand_distr::Zipf;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
+use super::time::{Creation, MAX_TIME_DEPTH};
 use super::value::Value;
 use crate::profile::Count;
 
@@ -38,6 +39,8 @@ pub struct TableGen {
     /// CHECKs that construction does not guarantee: each row is verified, and regenerated from
     /// other random streams (up to [`MAX_ATTEMPTS`]) when it fails.
     pub checks: Vec<RowCheck>,
+    /// The creation column, made from the row index and the parents' creation moments.
+    pub creation: Option<Creation>,
 }
 
 impl TableGen {
@@ -137,6 +140,10 @@ pub enum Picker {
     /// One of the parent rows `rows` (the profile named their keys), weighted by running totals
     /// `cumulative` (empty: uniform).
     Among { rows: Vec<u64>, cumulative: Vec<f64> },
+    /// A parent created before the row, where both tables' creation moments grow with their
+    /// index (see [`super::time`]): row `i` of `rows` picks uniformly among the first
+    /// `ceil((i + 1) * parents / rows)` parents, as a new row can only reference rows that exist.
+    Before { parents: u64, rows: u64 },
 }
 
 /// Parents probed for a [`Picker::Matching`] before giving up (the server then reports the row).
@@ -266,6 +273,10 @@ impl FanCursor<'_> {
 pub struct RowScratch {
     digits: Vec<Vec<u64>>,
     picks: Vec<Option<u64>>,
+    /// Recent parent creation moments per table: (row, micros). Consecutive rows mostly share
+    /// their parents (a fan-out lays children out parent by parent), so their ancestors' moments
+    /// are computed once. Values are pure, so the cache never changes what is written.
+    creations: std::cell::RefCell<Vec<(u64, i64)>>,
 }
 
 /// Every planned table's generator, addressable by position: what a foreign key recomputes from.
@@ -333,7 +344,12 @@ impl Dataset {
             }
         }
         for &c in &table.order {
-            fill_own_column(table, c, row, scratch, out, attempt);
+            match &table.creation {
+                Some(creation) if creation.slot == c => {
+                    out[c] = creation.in_unit(self.creation_micros(t, row, Some(picks), Some(&scratch.creations)));
+                }
+                _ => fill_own_column(table, c, row, scratch, out, attempt),
+            }
         }
         complete
     }
@@ -353,6 +369,10 @@ impl Dataset {
             }
             return;
         }
+        if let Some(creation) = table.creation.as_ref().filter(|c| c.slot == column) {
+            *out = creation.in_unit(self.creation_micros(t, row, None, None));
+            return;
+        }
         let slot = &table.columns[column];
         if table.order.contains(&column) && slot.generator.depends_on().is_none() {
             // Key columns are attempt-independent (see fill_slot), so attempt 0 gives the value
@@ -370,6 +390,8 @@ impl Dataset {
             return;
         }
         with_lookup(|Lookup { scratch, values }| {
+            // A pooled scratch may have served another dataset: its cached moments are not ours.
+            scratch.creations.get_mut().clear();
             // NULL slots, as a fresh row would have (their strings go to the spare pool).
             values.iter_mut().for_each(Value::set_null);
             values.resize(table.columns.len(), Value::Null);
@@ -504,6 +526,67 @@ impl Dataset {
         Ok(parent_row)
     }
 }
+
+impl Dataset {
+    /// The creation moment (micros) of row `row` of table `t`, which has a [`Creation`]: its own
+    /// moment, raised to after each referenced parent's, recomputed from the parent's index
+    /// (`picks`: the row's own picks, when it is being made; else the first attempt's, which is
+    /// what was written). Only earlier rows are followed, so the recursion ends; past
+    /// [`MAX_TIME_DEPTH`] a row keeps its own moment.
+    fn creation_micros(&self, t: usize, row: u64, picks: Option<&[Option<u64>]>, cache: Option<&Creations>) -> i64 {
+        self.creation_at_depth(t, row, picks, cache, 0)
+    }
+
+    fn creation_at_depth(
+        &self,
+        t: usize,
+        row: u64,
+        picks: Option<&[Option<u64>]>,
+        cache: Option<&Creations>,
+        depth: u32,
+    ) -> i64 {
+        let table = &self.tables[t];
+        let Some(creation) = &table.creation else { return 0 };
+        let mut latest: Option<i64> = None;
+        if depth < MAX_TIME_DEPTH {
+            for &f in &creation.parents {
+                let pick = match picks {
+                    Some(picks) => picks.get(f).copied().flatten(),
+                    None => self.first_pick(t, row, f),
+                };
+                let parent = table.fks[f].parent;
+                let Some(p) = pick.filter(|&p| parent != t || p < row) else { continue };
+                let moment = self.parent_creation(parent, p, cache, depth + 1);
+                latest = Some(latest.map_or(moment, |l| l.max(moment)));
+            }
+        }
+        creation.moment(row, table.rows, latest)
+    }
+
+    /// A parent row's creation moment, from the cache when the previous row asked for it too.
+    fn parent_creation(&self, t: usize, row: u64, cache: Option<&Creations>, depth: u32) -> i64 {
+        let entry = t * CACHED_PER_TABLE + (row % CACHED_PER_TABLE as u64) as usize;
+        let cached = cache.and_then(|c| c.borrow().get(entry).copied()).filter(|(r, _)| *r == row);
+        if let Some((_, moment)) = cached {
+            return moment;
+        }
+        let moment = self.creation_at_depth(t, row, None, cache, depth);
+        if let Some(cache) = cache {
+            let mut cache = cache.borrow_mut();
+            if cache.len() < self.tables.len() * CACHED_PER_TABLE {
+                cache.resize(self.tables.len() * CACHED_PER_TABLE, (u64::MAX, 0));
+            }
+            cache[entry] = (row, moment);
+        }
+        moment
+    }
+}
+
+/// Per-table cache of recent parent creation moments (see [`RowScratch`]): `CACHED_PER_TABLE`
+/// entries per table, a row in the entry of its index modulo that, so the few rows a parent owns
+/// (children picked among their owner's rows) stay cached together.
+type Creations = std::cell::RefCell<Vec<(u64, i64)>>;
+const CACHED_PER_TABLE: usize = 16;
 
 /// What a nested lookup (a parent's value recomputed for a child) works in: driver digits, and a
 /// whole row when the value needs one. Lookups nest (a parent's own parent), so each level takes
@@ -702,6 +785,7 @@ fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &Row
             };
             rows.get(index).copied()
         }
+        Picker::Before { parents, rows } => super::time::parent_before(key, row, *parents, *rows),
         Picker::Matching { .. } => None,
     }
 }

@@ -24,7 +24,7 @@ use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
 use super::key_parts::key_parts;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit};
+use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit, time};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -77,6 +77,7 @@ fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
         fan_out: None,
         drivers: vec![],
         fixed_rows: Some(fixture.rows.clone()),
+        creation: None,
         checks: vec![],
     };
     let plan = TablePlan {
@@ -173,6 +174,7 @@ impl<'a> Builder<'a> {
         }
         self.apply_null_rules_to_foreign_keys();
         self.inherit_foreign_keys();
+        let creation = self.creation();
         self.describe_foreign_keys();
         let order = self.generation_order();
         let names: Vec<String> = self.slots.iter().map(|s| s.name.clone()).collect();
@@ -203,6 +205,7 @@ impl<'a> Builder<'a> {
             drivers: self.drivers,
             fixed_rows: None,
             checks,
+            creation,
         };
         Ok(Built::Table(Box::new((generator, plan))))
     }
@@ -480,6 +483,7 @@ impl<'a> Builder<'a> {
                 Picker::Among { rows: given, .. } => {
                     format!("{} of the {rows} rows, the keys the profile gives", given.len())
                 }
+                Picker::Before { parents, .. } => format!("one of the {parents} rows created before this one"),
             };
             let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
             let how = match self.inherited.iter().find(|(i, _)| *i == f) {
@@ -846,6 +850,23 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// The creation column's moments: grow with the row index, follow the parents' (see [`time`]).
+    fn creation(&mut self) -> Option<crate::generate::time::Creation> {
+        let table_names: Vec<String> = self.context.scoped.iter().map(|s| s.table.name.plain()).collect();
+        let rows = self.rows;
+        let mut context = time::CreationContext {
+            t: self.i,
+            rows,
+            slots: &self.slots,
+            fks: &mut self.fks,
+            built: self.context.built,
+            table_names: &table_names,
+            settings: self.context.scoped[self.i].settings,
+            key: StreamKey::new(self.context.seed, &self.table.name.plain(), "creation moments"),
+        };
+        time::creation(&mut context, &mut self.inferred)
+    }
+
     /// Generated columns (non-FK) ordered so a column comes after the one it reads.
     fn generation_order(&self) -> Vec<usize> {
         let own: Vec<usize> = (0..self.slots.len()).filter(|s| !self.filled_by.contains_key(s)).collect();
@@ -854,10 +875,8 @@ impl<'a> Builder<'a> {
         while !pending.is_empty() {
             let before = pending.len();
             pending.retain(|&s| {
-                let ready = match self.slots[s].generator.depends_on() {
-                    Some(d) => ordered.contains(&d) || self.filled_by.contains_key(&d),
-                    None => true,
-                };
+                let reads = self.slots[s].generator.reads();
+                let ready = reads.iter().all(|d| ordered.contains(d) || self.filled_by.contains_key(d));
                 if ready {
                     ordered.push(s);
                 }

@@ -16,6 +16,7 @@ mod key_parts;
 mod keys;
 pub mod order;
 mod scope;
+mod time;
 mod volume;
 
 pub use scope::profile_key;

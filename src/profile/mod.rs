@@ -7,6 +7,7 @@
 
 mod lookup;
 mod raw;
+pub mod reference;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -73,6 +74,9 @@ pub struct Profile {
     pub database: Option<String>,
     /// `allow_remote = true`: the profile may clean a database on another machine.
     pub allow_remote: Option<bool>,
+    /// `now = ...`: the reference moment (micros since 2000-01-01) generated times end at; `None`:
+    /// the fixed default (see [`reference`]).
+    pub now: Option<i64>,
     pub default_rows: u64,
     pub default_null_rate: Option<f64>,
     pub tables: Vec<TableSettings>,
@@ -168,6 +172,20 @@ pub struct ColumnSettings {
     /// `Some(false)`: the column is generated on its own, whatever its name suggests about other
     /// columns of its row or its parents (time order, identities, owners).
     pub infer: Option<bool>,
+    /// `creation = true`: this moment is the row's creation, whatever its name.
+    pub creation: Option<bool>,
+    /// `after = "opened_at"`: this moment follows that column of the row.
+    pub after: Option<Named>,
+    /// `when = { status = [...] }`: this moment is set exactly when the column holds one of the values.
+    pub when: Option<Condition>,
+}
+
+/// A column of the row and the values that switch a rule on (`when = { status = ["shipped"] }`).
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub location: Location,
+    /// (column, values) as written: the planner requires exactly one.
+    pub entries: Vec<(String, Vec<toml::Value>)>,
 }
 
 /// Reads and parses a profile file, following `extends`.
@@ -241,6 +259,7 @@ fn merge(parent: Profile, child: Profile) -> Profile {
         scale: if child.explicit.scale { child.scale } else { parent.scale },
         database: child.database.or(parent.database),
         allow_remote: child.allow_remote.or(parent.allow_remote),
+        now: child.now.or(parent.now),
         default_rows: if child.explicit.default_rows { child.default_rows } else { parent.default_rows },
         default_null_rate: child.default_null_rate.or(parent.default_null_rate),
         tables,
@@ -285,6 +304,10 @@ fn resolve(path: &Path, at: &dyn Fn(usize) -> Location, raw: RawProfile) -> Resu
         let message = format!("`null_rate = {}` must be between 0 and 1", rate.get_ref());
         return Err(invalid(at(rate.span().start), message));
     }
+    let now = match &raw.now {
+        Some(text) => Some(reference::parse(text.get_ref()).map_err(|m| invalid(at(text.span().start), m))?),
+        None => None,
+    };
     let explicit = Explicit {
         seed: raw.seed.is_some(),
         ddl: raw.schema.is_some(),
@@ -315,6 +338,7 @@ fn resolve(path: &Path, at: &dyn Fn(usize) -> Location, raw: RawProfile) -> Resu
         scale,
         database: raw.database.map(|d| d.into_inner()),
         allow_remote: raw.allow_remote,
+        now,
         default_rows: defaults.rows.map_or(DEFAULT_ROWS, |r| r.into_inner()),
         default_null_rate: defaults.null_rate.map(|r| r.into_inner()),
         tables,
@@ -415,6 +439,11 @@ fn resolve_column(at: &dyn Fn(usize) -> Location, name: Spanned<String>, column:
         length: column.length,
         value: column.value,
         infer: column.infer,
+        creation: column.creation,
+        after: column.after.map(|a| Named { location: at(a.span().start), name: a.into_inner() }),
+        when: column
+            .when
+            .map(|w| Condition { location: at(w.span().start), entries: w.into_inner().into_iter().collect() }),
     }
 }
 

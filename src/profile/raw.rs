@@ -25,6 +25,8 @@ pub struct RawProfile {
     pub database: Option<Spanned<String>>,
     /// Allow cleaning and filling a database on another machine (refused by default).
     pub allow_remote: Option<bool>,
+    /// The reference moment generated times end at: a date, a timestamp or `"today"`.
+    pub now: Option<Spanned<String>>,
     pub defaults: Option<RawDefaults>,
     #[serde(default)]
     pub tables: BTreeMap<Spanned<String>, Spanned<RawTable>>,
@@ -138,4 +140,11 @@ pub struct RawColumn {
     pub value: Option<toml::Value>,
     /// `false`: no rule inferred from names and types shapes this column (see `plan::columns`).
     pub infer: Option<bool>,
+    /// `true`: this moment is the row's creation (what later moments and child rows follow).
+    pub creation: Option<bool>,
+    /// Another column of the row this moment follows (`closed_at` after `opened_at`).
+    pub after: Option<Spanned<String>>,
+    /// `{ status = ["shipped", "delivered"] }`: the moment is set exactly when that column of the
+    /// row holds one of the values, NULL otherwise.
+    pub when: Option<Spanned<BTreeMap<String, Vec<toml::Value>>>>,
 }

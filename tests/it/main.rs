@@ -18,3 +18,4 @@ mod profiles;
 mod repair;
 mod safety;
 mod support;
+mod time;

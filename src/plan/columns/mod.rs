@@ -59,7 +59,7 @@ pub fn choose_all(
             let column = &table.columns[c];
             ColumnSlot {
                 name: column.name.clone(),
-                generator: default_generator(column),
+                generator: super::time::at_reference(default_generator(column), profile.and_then(|p| p.now)),
                 null_rate: default_null_rate(column, default_null),
                 unique: None,
                 key: StreamKey::new(seed, &table.name.plain(), &column.name),
@@ -91,7 +91,19 @@ pub fn choose_all(
     text_keys_as_ids(table, written, settings, &mut slots);
     unsupported_columns(table, written, &slots)?;
     check_partition_keys(table, written, &unaimed, settings)?;
-    Ok(ColumnChoice { slots, notes, inferred: Vec::new() })
+    let mut inferred = Vec::new();
+    let nullable: Vec<bool> = written.iter().map(|&c| !table.columns[c].not_null).collect();
+    let keyed: Vec<bool> = written.iter().map(|&c| is_key_part(table, &table.columns[c].name)).collect();
+    super::time::declared::apply(table, settings, &mut slots, &nullable, &mut inferred)?;
+    super::time::order_in_row(settings, &mut slots, &keyed, &mut inferred);
+    super::time::status::agree(settings, &mut slots, (&nullable, &keyed), &mut inferred);
+    Ok(ColumnChoice { slots, notes, inferred })
+}
+
+/// Whether `column` is part of the primary key or a unique key: its values keep keys apart, so no
+/// rule inferred from names may rewrite them.
+fn is_key_part(table: &Table, column: &str) -> bool {
+    table.primary_key.iter().chain(&table.uniques).any(|key| key.columns.iter().any(|c| c == column))
 }
 
 /// A partition key the bounds could not aim at is a plan error (rows would fall outside every

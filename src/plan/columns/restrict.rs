@@ -7,6 +7,7 @@
 
 use crate::generate::column::{ColumnGen, MomentUnit, REFERENCE_DAY, REFERENCE_MICROS};
 use crate::generate::table::ColumnSlot;
+use crate::generate::time::GapSpread;
 use crate::generate::value::{MICROS_PER_DAY, Value};
 use crate::schema::check::{self, Bound, CompareOp, Restriction};
 use crate::schema::{Table, TypeKind};
@@ -486,7 +487,8 @@ fn order_columns(
         _ => (i64::from(strict), 100),
     };
     let fallback = Box::new(slots[later].generator.clone());
-    slots[later].generator = ColumnGen::After { column: earlier, min_gap, max_gap, fallback };
+    let spread = GapSpread::Uniform;
+    slots[later].generator = ColumnGen::After { column: earlier, min_gap, max_gap, fallback, spread };
 }
 
 fn clamp_to_past(generator: &mut ColumnGen) {
