@@ -157,6 +157,9 @@ pub struct ColumnSettings {
     /// `Some(false)`: the column is generated on its own, whatever its name suggests about other
     /// columns of its row or its parents (time order, identities, owners).
     pub infer: Option<bool>,
+    /// `from = "name"`: the column is made from another column of its row (a slug of it, or an
+    /// email or username of the same person), where names do not say so.
+    pub from: Option<Named>,
 }
 
 /// Finds a profile by name (`profiles/<name>.toml` under the current folder) or path.
@@ -430,6 +433,7 @@ fn resolve_column(at: &dyn Fn(usize) -> Location, name: Spanned<String>, column:
         length: column.length,
         value: column.value,
         infer: column.infer,
+        from: column.from.map(|f| Named { location: at(f.span().start), name: f.into_inner() }),
     }
 }
 

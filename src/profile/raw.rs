@@ -138,4 +138,6 @@ pub struct RawColumn {
     pub value: Option<toml::Value>,
     /// `false`: no rule inferred from names and types shapes this column (see `plan::columns`).
     pub infer: Option<bool>,
+    /// Another column of the row this one is made from: a slug of it, or the same person.
+    pub from: Option<Spanned<String>>,
 }

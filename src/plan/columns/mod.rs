@@ -18,8 +18,11 @@ use crate::schema::{Column, PgType, Schema, Table, TypeKind};
 
 use super::{PlanError, scope};
 
+mod fit;
+mod identity;
 mod partition;
 mod restrict;
+mod words;
 
 pub use restrict::domain_checks;
 mod settings;
@@ -89,9 +92,12 @@ pub fn choose_all(
         }
     }
     text_keys_as_ids(table, written, settings, &mut slots);
+    let mut inferred = Vec::new();
+    fit::apply(table, written, settings, &mut slots, &mut inferred);
+    identity::apply(table, written, settings, seed, &mut slots, &mut inferred)?;
     unsupported_columns(table, written, &slots)?;
     check_partition_keys(table, written, &unaimed, settings)?;
-    Ok(ColumnChoice { slots, notes, inferred: Vec::new() })
+    Ok(ColumnChoice { slots, notes, inferred })
 }
 
 /// A partition key the bounds could not aim at is a plan error (rows would fall outside every
