@@ -41,10 +41,10 @@ pub fn apply(
         if !infers(&slots[slug]) || !words(&slots[slug].name).iter().any(|w| w == "slug") {
             continue;
         }
-        if let Some(source) = slug_source(slots, slug) {
-            if make_slug(slots, slug, source) {
-                inferred.push(format!("{} from {}", slots[slug].name, slots[source].name));
-            }
+        if let Some(source) = slug_source(slots, slug)
+            && make_slug(slots, slug, source, false)
+        {
+            inferred.push(format!("{} from {}", slots[slug].name, slots[source].name));
         }
     }
     declared(table, written, settings, slots, inferred)
@@ -159,11 +159,12 @@ fn slug_source(slots: &[ColumnSlot], slug: usize) -> Option<usize> {
 /// words joined by `-`, and the forms a length cut and a unique index give.
 const SLUG_PROBES: &[&str] = &["lemke-llc", "falcon-redesign-12", "marketing", "lemke-llc-3-0000002s", "a1"];
 
-/// Makes `slug` a slug of `source`, when its generator is one a slug may replace: returns whether
-/// it did.
-fn make_slug(slots: &mut [ColumnSlot], slug: usize, source: usize) -> bool {
+/// Makes `slug` a slug of `source`, when its generator is one a slug may replace (`declared`: the
+/// profile said so, and any text will do): returns whether it did.
+fn make_slug(slots: &mut [ColumnSlot], slug: usize, source: usize, declared: bool) -> bool {
     let (min, max) = match &slots[slug].generator {
         ColumnGen::Text { kind: Some(TextKind::Slug) | None, min, max } => (*min, *max),
+        ColumnGen::Text { min, max, .. } if declared => (*min, *max),
         ColumnGen::Pattern { pattern, max } if SLUG_PROBES.iter().all(|p| pattern.is_match(p) == Some(true)) => {
             (1, *max)
         }
@@ -199,7 +200,7 @@ fn declared(
             person_rank(&slots[target].generator).is_some() && person_rank(&slots[source].generator).is_some();
         if both_persons {
             slots[target].key = slots[source].key;
-        } else if !make_slug(slots, target, source) {
+        } else if !make_slug(slots, target, source, true) {
             return Err(error(
                 "`from` makes a slug of another column (a `slug` column, or `generator = \"slug\"`), or makes an email, \
                  username or name from the same person as another such column",
@@ -208,4 +209,142 @@ fn declared(
         inferred.push(format!("{} from {} (profile)", slots[target].name, slots[source].name));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::choose_all;
+    use crate::generate::rng::RowRng;
+    use crate::generate::value::Value;
+    use crate::profile::parse_str;
+    use crate::schema::{Column, PgType, Schema, Table, TypeKind};
+
+    fn text_table(name: &str, columns: &[&str]) -> Table {
+        let text = PgType::new(25, "text", TypeKind::Text);
+        Table::with_columns(name, columns.iter().map(|c| Column::plain(c, text.clone())).collect())
+    }
+
+    /// Plans `table` (with `profile`'s settings for it) and generates `n` rows, each column after
+    /// the one it reads, as `generate::table` does; returns the rows and the plan's rule lines.
+    fn generate(table: &Table, profile: &str, n: u64) -> (Vec<Vec<Value>>, Vec<String>) {
+        let profile = parse_str(Path::new("test.toml"), profile).expect("profile");
+        let settings = profile.tables.first();
+        let written: Vec<usize> = (0..table.columns.len()).collect();
+        let choice = choose_all(table, &written, &Schema::default(), settings, Some(&profile), 7).expect("plan");
+        let mut order: Vec<usize> = (0..written.len()).collect();
+        order.sort_by_key(|&s| choice.slots[s].generator.depends_on().is_some());
+        let rows = (0..n)
+            .map(|row| {
+                let mut values = vec![Value::Null; written.len()];
+                for &s in &order {
+                    let slot = &choice.slots[s];
+                    let mut out = Value::Null;
+                    slot.generator.fill(&mut RowRng::at(slot.key, row), slot.unique.map(|_| row), &values, &mut out);
+                    values[s] = out;
+                }
+                values
+            })
+            .collect();
+        (rows, choice.inferred)
+    }
+
+    fn texts(row: &[Value]) -> Vec<String> {
+        row.iter().map(|v| v.as_text().unwrap_or_default().to_lowercase()).collect()
+    }
+
+    #[test]
+    fn a_row_s_names_email_and_username_are_one_person() {
+        let table = text_table("UserProfiles", &["firstName", "lastName", "fullName", "emailAddress", "userName"]);
+        let (rows, rules) = generate(&table, "", 300);
+        for row in rows.iter().map(|r| texts(r)) {
+            let [first, last, full, email, username] = &row[..] else { panic!("{row:?}") };
+            assert_eq!(full, &format!("{first} {last}"), "{row:?}");
+            let plain = |s: &str| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+            assert!(email.starts_with(&format!("{}.{}", plain(first), plain(last))), "{row:?}");
+            assert!(username.starts_with(&format!("{}_{}", plain(first), plain(last))), "{row:?}");
+        }
+        assert!(rules.contains(&"emailAddress from firstName, lastName, fullName, userName".to_string()), "{rules:?}");
+        assert!(rules.contains(&"fullName from firstName, lastName".to_string()), "{rules:?}");
+    }
+
+    #[test]
+    fn two_people_in_a_row_are_two_people() {
+        let table = text_table("messages", &["sender_name", "sender_email", "recipient_name", "recipient_email"]);
+        let (rows, _) = generate(&table, "", 300);
+        let mut same = 0;
+        for row in rows.iter().map(|r| texts(r)) {
+            let last = |name: &str| name.rsplit(' ').next().unwrap_or_default().replace('\'', "");
+            assert!(row[1].contains(&last(&row[0])), "{row:?}");
+            assert!(row[3].contains(&last(&row[2])), "{row:?}");
+            same += usize::from(row[0] == row[2]);
+        }
+        assert!(same < 5, "senders and recipients are mostly different people: {same}");
+    }
+
+    #[test]
+    fn infer_false_keeps_a_column_on_its_own() {
+        let table = text_table("users", &["first_name", "last_name", "email"]);
+        let (rows, rules) = generate(&table, "[tables.users]\ncolumns.email = { infer = false }\n", 300);
+        let agreeing = rows.iter().map(|r| texts(r)).filter(|r| r[2].starts_with(&r[0])).count();
+        assert!(agreeing < 10, "{agreeing}");
+        assert!(!rules.iter().any(|r| r.starts_with("email")), "{rules:?}");
+    }
+
+    #[test]
+    fn slugs_are_made_from_the_row_s_name() {
+        let table = text_table("organizations", &["slug", "name"]);
+        let (rows, rules) = generate(&table, "", 100);
+        for row in rows.iter().map(|r| texts(r)) {
+            let words: Vec<&str> =
+                row[1].split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            assert!(row[0].starts_with(&words.join("-")), "{row:?}");
+        }
+        assert_eq!(rules, ["name: company-like (table organizations)", "slug from name"]);
+    }
+
+    #[test]
+    fn a_profile_declares_what_names_do_not_reveal() {
+        let table = text_table("posts", &["headline", "permalink"]);
+        let (rows, rules) = generate(&table, "[tables.posts]\ncolumns.permalink = { from = \"headline\" }\n", 50);
+        for row in rows.iter().map(|r| texts(r)) {
+            let first_word = row[0].split(' ').next().unwrap_or_default().to_string();
+            assert!(row[1].starts_with(&first_word), "{row:?}");
+        }
+        assert_eq!(rules, ["permalink from headline (profile)"]);
+    }
+
+    #[test]
+    fn a_declared_source_must_exist_and_fit() {
+        let table = text_table("posts", &["headline", "permalink", "views"]);
+        let plan = |profile: &str| {
+            let profile = parse_str(Path::new("p.toml"), profile).expect("profile");
+            choose_all(&table, &[0, 1, 2], &Schema::default(), profile.tables.first(), Some(&profile), 1)
+                .err()
+                .map(|e| e.to_string())
+        };
+        let missing = plan("[tables.posts]\ncolumns.permalink = { from = \"headlin\" }\n").unwrap_or_default();
+        assert!(missing.contains("p.toml:2") && missing.contains("did you mean `headline`"), "{missing}");
+        let itself = plan("[tables.posts]\ncolumns.permalink = { from = \"permalink\" }\n").unwrap_or_default();
+        assert!(itself.contains("cannot be made from itself"), "{itself}");
+    }
+
+    #[test]
+    fn one_index_gives_different_uuids_in_different_tables() {
+        let uuid = PgType::new(2950, "uuid", TypeKind::Uuid);
+        let last_12 = |table: &str| -> Vec<String> {
+            let table = Table::with_columns(table, vec![Column::plain("id", uuid.clone())]);
+            let profile = format!("[tables.{table}]\ncolumns.id = {{ unique = true }}\n", table = table.name.name);
+            let (rows, _) = generate(&table, &profile, 100);
+            rows.iter()
+                .map(|r| match &r[0] {
+                    Value::Uuid(bytes) => bytes[10..].iter().map(|b| format!("{b:02x}")).collect(),
+                    other => panic!("{other:?}"),
+                })
+                .collect()
+        };
+        let (users, posts) = (last_12("users"), last_12("posts"));
+        assert!(users.iter().zip(&posts).all(|(a, b)| a != b), "{users:?}");
+    }
 }

@@ -227,8 +227,9 @@ pub fn keep_referenced_columns(table: &Table, referencing: &[&Table], written: &
 }
 
 /// A valid, realistic generator from the column's type and name alone.
+/// The name is read as snake_case words (`firstName` as `first_name`).
 pub fn default_generator(column: &Column) -> ColumnGen {
-    generator_for_type(&column.ty, &column.name.to_ascii_lowercase(), column.sequence.is_some())
+    generator_for_type(&column.ty, &words::snake_case(&column.name), column.sequence.is_some())
 }
 
 fn generator_for_type(ty: &PgType, name: &str, has_sequence: bool) -> ColumnGen {

@@ -25,6 +25,11 @@ pub fn words(identifier: &str) -> Vec<String> {
     words
 }
 
+/// The identifier in lowercase snake_case (`firstName` -> `first_name`).
+pub fn snake_case(identifier: &str) -> String {
+    words(identifier).join("_")
+}
+
 /// A word's singular form, as English plurals of table names go (`categories` -> `category`,
 /// `boxes` -> `box`, `people` -> `person`, `users` -> `user`).
 pub fn singular(word: &str) -> String {
@@ -158,6 +163,7 @@ mod tests {
         assert_eq!(words("UserProfiles"), ["user", "profiles"]);
         assert_eq!(words("invoice-number 2"), ["invoice", "number", "2"]);
         assert_eq!(words("SKU"), ["sku"]);
+        assert_eq!(snake_case("emailAddress"), "email_address");
     }
 
     #[test]
