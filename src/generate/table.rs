@@ -96,7 +96,13 @@ pub struct ColumnSlot {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UniqueSource {
     Row,
-    Digit { driver: usize, position: usize },
+    Digit {
+        driver: usize,
+        position: usize,
+    },
+    /// The row's position under its fan-out parent (0 for a parent's first row): distinct within
+    /// the parent, and 1..n once offset (see `plan::positions`).
+    Position,
 }
 
 #[derive(Debug, Clone)]
@@ -266,6 +272,8 @@ impl FanCursor<'_> {
 pub struct RowScratch {
     digits: Vec<Vec<u64>>,
     picks: Vec<Option<u64>>,
+    /// The row's position under its fan-out parent, if the table has one.
+    position: Option<u64>,
 }
 
 /// Every planned table's generator, addressable by position: what a foreign key recomputes from.
@@ -357,7 +365,7 @@ impl Dataset {
         if table.order.contains(&column) && slot.generator.depends_on().is_none() {
             // Key columns are attempt-independent (see fill_slot), so attempt 0 gives the value
             // the row was written with; no need to build the whole row (or recurse through it).
-            if !matches!(slot.unique, Some(UniqueSource::Digit { .. })) {
+            if !matches!(slot.unique, Some(UniqueSource::Digit { .. } | UniqueSource::Position)) {
                 return fill_slot(slot, row, &RowScratch::default(), &[], out, 0);
             }
             return with_lookup(|Lookup { scratch, .. }| {
@@ -402,6 +410,7 @@ impl Dataset {
     }
 
     fn compute_digits(&self, table: &TableGen, row: u64, position: Option<(u64, u64)>, scratch: &mut RowScratch) {
+        scratch.position = position.map(|(_, local)| local);
         scratch.digits.resize_with(table.drivers.len(), Vec::new);
         for (driver, digits) in table.drivers.iter().zip(scratch.digits.iter_mut()) {
             let index = match (driver.per_parent, position) {
@@ -718,6 +727,7 @@ fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value]
         UniqueSource::Digit { driver, position } => {
             scratch.digits.get(driver).and_then(|d| d.get(position)).copied().unwrap_or(row)
         }
+        UniqueSource::Position => scratch.position.unwrap_or(row),
     });
     let mut rng = RowRng::at(key, row);
     slot.generator.fill(&mut rng, unique, values, out);

@@ -24,7 +24,7 @@ use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
 use super::key_parts::key_parts;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit};
+use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit, positions};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -167,6 +167,7 @@ impl<'a> Builder<'a> {
         columns::keep_referenced_columns(self.table, &referencing, &self.written, &mut self.slots);
         self.assign_foreign_keys()?;
         self.apply_given_parents()?;
+        self.number_positions();
         self.assign_unique_keys()?;
         if let Some((rows, reason)) = self.clamp.take() {
             return Ok(Built::Clamp { rows, reason });
@@ -205,6 +206,20 @@ impl<'a> Builder<'a> {
             checks,
         };
         Ok(Built::Table(Box::new((generator, plan))))
+    }
+
+    /// Position columns of a table filled `per` a parent count 1..n within it ([`positions`]).
+    fn number_positions(&mut self) {
+        let per = self.context.volumes.fan_outs[self.i]
+            .as_ref()
+            .map(|(parent, fan)| (self.context.scoped[*parent].table.name.plain(), fan.count.max()));
+        let filled_by = &self.filled_by;
+        let rows = positions::Rows {
+            per: per.as_ref().map(|(name, most)| (name.as_str(), *most)),
+            settings: self.context.scoped[self.i].settings,
+            filled_by_fk: &|slot| filled_by.contains_key(&slot),
+        };
+        positions::number_within_parent(&rows, &mut self.slots, &mut self.inferred);
     }
 
     /// The profile's `value`/`values` on foreign-key columns (see [`fk_values`]).
@@ -591,13 +606,20 @@ impl<'a> Builder<'a> {
                 }
                 continue;
             }
-            if self.unique_sets.iter().any(|set| set.is_subset(&columns)) {
+            if self.unique_sets.iter().any(|set| set.is_subset(&columns)) || self.held_by_positions(&columns) {
                 continue;
             }
             self.satisfy(key, &columns)?;
             self.unique_sets.push(columns);
         }
         Ok(())
+    }
+
+    /// Whether the key is the fan-out parent and positions under it (see [`positions::satisfies`]).
+    fn held_by_positions(&self, columns: &BTreeSet<usize>) -> bool {
+        let fan_out_fk =
+            |slot: usize| self.filled_by.get(&slot).is_some_and(|&f| matches!(self.fks[f].picker, Picker::FanOut));
+        positions::satisfies(&self.slots, columns.iter().copied(), &fan_out_fk)
     }
 
     /// A unique index on expressions that read no column of the table (any, generated ones too)

@@ -11,7 +11,7 @@ use crate::generate::column::ColumnGen;
 use crate::generate::identity::CODE_DIGITS;
 use crate::generate::table::ColumnSlot;
 use crate::generate::text::TextKind;
-use crate::profile::{ColumnSettings, TableSettings};
+use crate::profile::TableSettings;
 use crate::schema::Table;
 
 use super::words::{TableKind, singular, table_kind, words};
@@ -27,7 +27,7 @@ pub fn apply(
     let kind = table_kind(&table.name.name);
     for (slot, &c) in slots.iter_mut().zip(written) {
         let name = &table.columns[c].name;
-        if !super::infers(settings, name) || has_own_rule(settings, name) {
+        if !super::infers(settings, name) || super::chosen_by_profile(settings, name) {
             continue;
         }
         let rule = match &kind {
@@ -44,14 +44,6 @@ pub fn apply(
             inferred.push(format!("{name}: elements are tags"));
         }
     }
-}
-
-/// Whether the profile chose this column's values itself (a generator, a value, values).
-fn has_own_rule(settings: Option<&TableSettings>, column: &str) -> bool {
-    let own = |c: &&ColumnSettings| c.name.name == column;
-    settings
-        .and_then(|s| s.columns.iter().find(own))
-        .is_some_and(|c| c.generator.is_some() || c.value.is_some() || c.values.is_some())
 }
 
 /// A `name`/`title` (or `<noun>_name`: `team_name` in `teams`) that its table's kind says more

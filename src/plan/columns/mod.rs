@@ -22,7 +22,7 @@ mod fit;
 mod identity;
 mod partition;
 mod restrict;
-mod words;
+pub mod words;
 
 pub use restrict::domain_checks;
 mod settings;
@@ -43,6 +43,14 @@ pub struct ColumnChoice {
 /// Whether rules inferred from names may shape `column`: not when the profile says `infer = false`.
 pub fn infers(settings: Option<&TableSettings>, column: &str) -> bool {
     settings.and_then(|s| s.columns.iter().find(|c| c.name.name == column)).and_then(|c| c.infer).unwrap_or(true)
+}
+
+/// Whether the profile chose `column`'s values itself (`generator`, `value`, `values`, `range`):
+/// rules inferred from names then leave the column alone.
+pub fn chosen_by_profile(settings: Option<&TableSettings>, column: &str) -> bool {
+    settings
+        .and_then(|s| s.columns.iter().find(|c| c.name.name == column))
+        .is_some_and(|c| c.generator.is_some() || c.value.is_some() || c.values.is_some() || c.range.is_some())
 }
 
 /// Chooses a generator for every written column (`written` holds schema column indexes).
