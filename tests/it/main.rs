@@ -8,6 +8,7 @@ mod corpus;
 mod dev;
 mod encode;
 mod features;
+mod identity;
 mod introspect;
 mod minimal;
 mod plan;
