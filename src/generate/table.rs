@@ -155,26 +155,52 @@ pub struct UniqueDriver {
     pub permutation: Permutation,
     /// Index by the row's position under its fan-out parent (the parent is the key's other part).
     pub per_parent: bool,
+    /// Decompose the index itself, and permute only the first digit: with the parent as the
+    /// first digit, row `i` goes to parent `permutation(i % parents)` at position `i / parents`,
+    /// so each parent's positions run 0..n without gaps (see `plan::positions`), and the parents
+    /// that get rows are spread over the parent table.
+    pub in_order: bool,
 }
 
 impl UniqueDriver {
     pub fn new(radices: Vec<u64>, per_parent: bool, key: StreamKey) -> Self {
-        let capacity = radices.iter().try_fold(1u64, |acc, r| acc.checked_mul(*r)).unwrap_or(u64::MAX);
-        UniqueDriver { radices, permutation: Permutation::new(capacity, key), per_parent }
+        let capacity = combinations(&radices);
+        UniqueDriver { radices, permutation: Permutation::new(capacity, key), per_parent, in_order: false }
+    }
+
+    /// A driver whose digits are the index's own but for the first (see [`UniqueDriver::in_order`]).
+    pub fn in_order(radices: Vec<u64>, key: StreamKey) -> Self {
+        let first = radices.first().copied().unwrap_or(1);
+        UniqueDriver {
+            permutation: Permutation::new(first, key),
+            in_order: true,
+            ..UniqueDriver::new(radices, false, key)
+        }
     }
 
     pub fn capacity(&self) -> u64 {
-        self.permutation.len()
+        match self.in_order {
+            // The permutation covers the first digit only.
+            true => combinations(&self.radices),
+            false => self.permutation.len(),
+        }
     }
 
     fn digits(&self, index: u64, out: &mut Vec<u64>) {
         out.clear();
-        let mut x = self.permutation.apply(index % self.capacity().max(1));
-        for radix in &self.radices {
-            out.push(x % radix);
+        let index = index % self.capacity().max(1);
+        let mut x = if self.in_order { index } else { self.permutation.apply(index) };
+        for (i, radix) in self.radices.iter().enumerate() {
+            let digit = x % radix;
+            out.push(if self.in_order && i == 0 { self.permutation.apply(digit) } else { digit });
             x /= radix;
         }
     }
+}
+
+/// How many combinations of digits `radices` hold (saturating).
+fn combinations(radices: &[u64]) -> u64 {
+    radices.iter().try_fold(1u64, |acc, r| acc.checked_mul(*r)).unwrap_or(u64::MAX)
 }
 
 /// Rows laid out parent by parent: parent `p` owns `count(p)` consecutive rows.
@@ -762,6 +788,28 @@ mod tests {
         assert!(counts.iter().all(|c| (1..=200).contains(c)));
         let ones = counts.iter().filter(|c| **c == 1).count();
         assert!(ones > 400, "zipf should favour small counts: {ones}");
+    }
+
+    #[test]
+    fn an_in_order_driver_numbers_each_parent_s_rows_without_gaps() {
+        let driver = UniqueDriver::in_order(vec![3, 4], StreamKey(2));
+        let mut digits = Vec::new();
+        let mut positions: Vec<Vec<u64>> = vec![vec![]; 3];
+        for i in 0..10 {
+            driver.digits(i, &mut digits);
+            positions[digits[0] as usize].push(digits[1]);
+        }
+        positions.sort();
+        assert_eq!(positions, [vec![0, 1, 2], vec![0, 1, 2], vec![0, 1, 2, 3]]);
+        // Fewer rows than parents: the parents that get one are spread, not the first ones.
+        let driver = UniqueDriver::in_order(vec![1000, 1], StreamKey(2));
+        let firsts = (0..100)
+            .filter(|&i| {
+                driver.digits(i, &mut digits);
+                digits[0] < 100
+            })
+            .count();
+        assert!(firsts < 50, "{firsts} of 100 rows went to the first 100 of 1000 parents");
     }
 
     #[test]

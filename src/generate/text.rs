@@ -436,6 +436,10 @@ pub fn truncate_chars(text: &mut String, max: usize) {
 /// Cuts `text` to at most `max` characters at the end of a word (`totam velit`, not `totam
 /// veli`), unless that leaves fewer than `min` characters: then at `max`, as [`truncate_chars`].
 pub fn truncate_words(text: &mut String, min: usize, max: usize) {
+    // Bytes bound characters from above: most values end here, without counting.
+    if text.len() <= max {
+        return;
+    }
     let Some((cut, next)) = text.char_indices().nth(max) else { return };
     if next != ' ' {
         let word_start = text[..cut].rfind(' ').filter(|&at| text[..at].chars().count() >= min);

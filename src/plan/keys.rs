@@ -760,6 +760,11 @@ impl<'a> Builder<'a> {
     }
 
     fn drive(&mut self, key: &UniqueKey, parts: Vec<Part>) -> Result<(), PlanError> {
+        if let [Part::Fk(f), Part::Column(s)] | [Part::Column(s), Part::Fk(f)] = parts.as_slice()
+            && self.positions_under_parent(*f, *s)
+        {
+            return Ok(());
+        }
         let fan = parts.iter().position(|p| matches!(p, Part::Fk(f) if matches!(self.fks[*f].picker, Picker::FanOut)));
         let per_parent = fan.is_some();
         let needed = match (fan, &self.context.volumes.fan_outs[self.i]) {
@@ -786,6 +791,29 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A key of a container's FK and a position (`(board_id, position)`) in a table not filled per
+    /// the container: an in-order driver numbers each container's rows 1..n ([`positions`]).
+    /// Returns whether it applied.
+    fn positions_under_parent(&mut self, f: usize, slot: usize) -> bool {
+        let parents = self.context.volumes.rows[self.fks[f].parent];
+        if !matches!(self.fks[f].picker, Picker::Uniform { .. }) || parents == 0 {
+            return false;
+        }
+        let most = self.rows.div_ceil(parents);
+        let settings = self.context.scoped[self.i].settings;
+        let parent = self.context.scoped[self.fks[f].parent].table.name.plain();
+        let Some(line) = positions::count_from_one(&mut self.slots[slot], settings, most, &parent) else {
+            return false;
+        };
+        let driver = self.drivers.len();
+        self.drivers.push(UniqueDriver::in_order(vec![parents, most], self.fks[f].key.derive("positions")));
+        self.fks[f].picker = Picker::Digit { driver, position: 0 };
+        self.fks[f].null_rate = 0.0;
+        self.slots[slot].unique = Some(UniqueSource::Digit { driver, position: 1 });
+        self.inferred.push(line);
+        true
     }
 
     /// One radix per part: closed parts (parents, narrow columns) their number of values; open

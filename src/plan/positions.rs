@@ -5,7 +5,10 @@
 //! The fan-out layout ([`crate::generate::table::FanOut::locate`]) gives every row its position
 //! under its parent, so the value is a pure function of the row index
 //! ([`UniqueSource::Position`]), and distinct within the parent: a unique key `(parent, position)`
-//! holds by construction ([`satisfies`]).
+//! holds by construction ([`satisfies`]). In a table not filled `per` its container, a unique key
+//! of the container's FK and a position (`(board_id, position)`) is driven in order instead
+//! (`UniqueDriver::in_order`, from `plan::keys`): row `i` goes to container `i % containers` at
+//! position `i / containers`, so each container's positions run 1..n too.
 
 use crate::generate::column::ColumnGen;
 use crate::generate::table::{ColumnSlot, UniqueSource};
@@ -31,21 +34,37 @@ pub struct Rows<'a> {
 pub fn number_within_parent(rows: &Rows, slots: &mut [ColumnSlot], inferred: &mut Vec<String>) {
     let Some((parent, most)) = rows.per else { return };
     for (s, slot) in slots.iter_mut().enumerate() {
-        let chosen = chosen_by_profile(rows.settings, &slot.name) || slot.unique.is_some();
-        if (rows.filled_by_fk)(s) || !infers(rows.settings, &slot.name) || chosen {
+        if (rows.filled_by_fk)(s) || slot.unique.is_some() {
             continue;
         }
-        let is_position = words(&slot.name).last().is_some_and(|w| POSITION_WORDS.contains(&w.as_str()));
-        let ColumnGen::Int { lo, hi, spread } = slot.generator else { continue };
-        let first = lo.max(1).min(hi);
-        // Every position a parent's rows take must be a value the column allows.
-        if !is_position || first.saturating_add(most as i64 - 1) > hi {
-            continue;
+        if let Some(line) = count_from_one(slot, rows.settings, most, parent) {
+            slot.unique = Some(UniqueSource::Position);
+            inferred.push(line);
         }
-        slot.generator = ColumnGen::Int { lo: first, hi, spread };
-        slot.unique = Some(UniqueSource::Position);
-        inferred.push(format!("{}: {first}..n within each {parent} row", slot.name));
     }
+}
+
+/// Makes `slot` count from its first allowed value (1, or a CHECK's higher bound) when it is an
+/// integer named like a position that no profile rule shapes, and `most` rows of one parent fit
+/// in its range; returns the plan's line for it. The caller gives the index it counts by.
+pub fn count_from_one(
+    slot: &mut ColumnSlot,
+    settings: Option<&TableSettings>,
+    most: u64,
+    parent: &str,
+) -> Option<String> {
+    if !infers(settings, &slot.name) || chosen_by_profile(settings, &slot.name) {
+        return None;
+    }
+    let is_position = words(&slot.name).last().is_some_and(|w| POSITION_WORDS.contains(&w.as_str()));
+    let ColumnGen::Int { lo, hi, spread } = slot.generator else { return None };
+    let first = lo.max(1).min(hi);
+    // Every position a parent's rows take must be a value the column allows.
+    if !is_position || first.saturating_add(i64::try_from(most).unwrap_or(i64::MAX)).saturating_sub(1) > hi {
+        return None;
+    }
+    slot.generator = ColumnGen::Int { lo: first, hi, spread };
+    Some(format!("{}: {first}..n within each {parent} row", slot.name))
 }
 
 /// Whether a unique key made of the fan-out FK and position columns already holds: positions

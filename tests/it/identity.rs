@@ -42,6 +42,7 @@ CREATE TABLE app.board_items (
     "sortOrder" smallint NOT NULL,
     UNIQUE (board_id, position)
 );
+CREATE TABLE app.board_comments (id serial PRIMARY KEY, board_id uuid NOT NULL REFERENCES app.boards, seq int NOT NULL, UNIQUE (board_id, seq));
 "#;
 
 const PROFILE: &str = r#"
@@ -127,6 +128,12 @@ fn own_schema_rules() -> Vec<(&'static str, String)> {
                 .to_string(),
         ),
         (
+            "comments on a board (not filled per board) are numbered 1..n too",
+            "SELECT count(*) FROM (SELECT board_id, count(*) n, min(seq) lo, max(seq) hi FROM app.board_comments GROUP BY 1) s \
+             WHERE lo <> 1 OR hi <> n"
+                .to_string(),
+        ),
+        (
             "UUID keys of different tables never share their last 12 hex digits",
             r#"SELECT count(*) - count(DISTINCT tail) FROM (SELECT right(id::text, 12) tail FROM app."UserProfiles"
                UNION ALL SELECT right(id::text, 12) FROM app.products UNION ALL SELECT right(id::text, 12) FROM app.boards) u"#
@@ -159,9 +166,10 @@ async fn identities_agree_and_values_fit_their_table_on_a_schema_of_our_own() {
         "rule title: project-like (table boards)",
         "rule name: a short word (table product_categories)",
         "rule position: 1..n within each app.boards row",
+        "rule seq: 1..n within each app.boards row",
         "rule email from name",
     ] {
-        assert!(plan.contains(&rule), "missing `{rule}` in\n{plan}");
+        assert!(plan.contains(rule), "missing `{rule}` in\n{plan}");
     }
     assert!(!plan.contains("contact_email from"), "infer = false turns the rule off:\n{plan}");
 
@@ -171,6 +179,15 @@ async fn identities_agree_and_values_fit_their_table_on_a_schema_of_our_own() {
     for (rule, sql) in own_schema_rules() {
         assert_eq!(scalar(&db, &sql).await, 0, "{rule}:\n{sql}");
     }
+}
+
+/// Rows of `table` whose `position` is not 1..n within their `parent`.
+fn numbered_within(table: &str, parent: &str, position: &str) -> (&'static str, String) {
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT {parent}, count(*) n, min({position}) lo, max({position}) hi FROM {table} \
+         GROUP BY 1) s WHERE lo <> 1 OR hi <> n"
+    );
+    ("positions count 1..n within their parent", sql)
 }
 
 /// (rule, SQL counting the rows that break it) on the example applications.
@@ -195,12 +212,9 @@ fn example_rules() -> Vec<(&'static str, String)> {
             "episode.organizations' slugs",
             format!("SELECT count(*) FROM episode.organizations WHERE slug NOT LIKE {} || '%'", slug_of("name")),
         ),
-        (
-            "chapters numbered 1..n within their story",
-            "SELECT count(*) FROM (SELECT story_id, count(*) n, min(position) lo, max(position) hi \
-             FROM story.story_chapters GROUP BY 1) s WHERE lo <> 1 OR hi <> n"
-                .to_string(),
-        ),
+        numbered_within("story.story_chapters", "story_id", "position"),
+        numbered_within("creator.post_media", "social_post_id", "position"),
+        numbered_within("episode.blocks", "episode_id", "position"),
     ]
 }
 
