@@ -441,11 +441,14 @@ pub fn truncate_words(text: &mut String, min: usize, max: usize) {
         return;
     }
     let Some((cut, next)) = text.char_indices().nth(max) else { return };
-    if next != ' ' {
-        let word_start = text[..cut].rfind(' ').filter(|&at| text[..at].chars().count() >= min);
-        text.truncate(word_start.unwrap_or(cut));
+    let word_start = match next {
+        ' ' => None,
+        _ => text[..cut].rfind(' ').filter(|&at| text[..at].chars().count() >= min),
+    };
+    text.truncate(word_start.unwrap_or(cut));
+    while text.ends_with(' ') {
+        text.pop();
     }
-    truncate_chars(text, max);
 }
 
 #[cfg(test)]
@@ -489,6 +492,10 @@ mod tests {
         let mut text = "short".to_string();
         truncate_words(&mut text, 1, 16);
         assert_eq!(text, "short");
+        // No trailing space (a char(5) would not count it): the caller pads to the minimum.
+        let mut text = "quia et".to_string();
+        truncate_words(&mut text, 5, 5);
+        assert_eq!(text, "quia");
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn named_for_table(kind: TableKind, noun: &str, column: &str, generator: &mut Co
         [first, last] if singular(first) == noun => last.as_str(),
         _ => return false,
     };
-    let ColumnGen::Text { kind: Some(current), .. } = generator else { return false };
+    let ColumnGen::Text { kind: current, .. } = generator else { return false };
     let wanted = match (kind, own) {
         (TableKind::People, "name") => TextKind::FullName,
         (TableKind::People, _) => return false,
@@ -65,10 +65,11 @@ fn named_for_table(kind: TableKind, noun: &str, column: &str, generator: &mut Co
         (TableKind::Tags, "name" | "title" | "label") => TextKind::Tag,
         _ => return false,
     };
-    if !matches!(current, TextKind::FullName | TextKind::Title | TextKind::Company) {
+    // Only what a name alone chose (or nothing: a `label` is free text) gives way to the table's.
+    if !matches!(current, None | Some(TextKind::FullName | TextKind::Title | TextKind::Company)) {
         return false;
     }
-    *current = wanted;
+    *current = Some(wanted);
     true
 }
 
@@ -150,6 +151,9 @@ mod tests {
             assert_eq!(applied, to.is_some(), "{column} in {noun}");
             assert_eq!(generator, text(Some(to.unwrap_or(from)), 100), "{column} in {noun}");
         }
+        let mut label = text(None, 40);
+        assert!(named_for_table(TableKind::Tags, "label", "label", &mut label));
+        assert_eq!(label, text(Some(TextKind::Tag), 40));
     }
 
     #[test]
