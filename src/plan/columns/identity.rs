@@ -102,8 +102,9 @@ fn role(column: &str) -> String {
     words(column).into_iter().filter(|w| !IDENTITY_WORDS.contains(&w.as_str())).collect::<Vec<_>>().join("_")
 }
 
-/// Gives the person columns of each role one stream; a role with one column belongs to the row's
-/// main person (`billing_email` beside `name`).
+/// Gives the person columns of each role one stream; a role whose only column is an email or a
+/// username belongs to the row's main person (`billing_email` beside `name`), while a lone name
+/// of another role stays its own (`device_display_name` beside `user_name`).
 fn link_persons(
     table: &Table,
     seed: u64,
@@ -117,7 +118,9 @@ fn link_persons(
             roles.entry(role(&slot.name)).or_default().push(s);
         }
     }
-    let lone: Vec<String> = roles.iter().filter(|(_, m)| m.len() == 1).map(|(r, _)| r.clone()).collect();
+    let contact = |s: usize| person_rank(&slots[s].generator).is_some_and(|rank| rank >= 2);
+    let lone: Vec<String> =
+        roles.iter().filter(|(_, m)| matches!(m.as_slice(), [s] if contact(*s))).map(|(r, _)| r.clone()).collect();
     for role in lone {
         if let Some(members) = roles.remove(&role) {
             roles.entry(String::new()).or_default().extend(members);
@@ -282,6 +285,13 @@ mod tests {
             same += usize::from(row[0] == row[2]);
         }
         assert!(same < 5, "senders and recipients are mostly different people: {same}");
+    }
+
+    #[test]
+    fn a_lone_email_joins_the_row_s_person_and_a_lone_name_of_another_role_does_not() {
+        let table = text_table("devices", &["user_name", "device_display_name", "billing_email"]);
+        let (_, rules) = generate(&table, "", 1);
+        assert_eq!(rules, ["billing_email from user_name"]);
     }
 
     #[test]

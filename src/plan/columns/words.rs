@@ -140,7 +140,7 @@ const KINDS: &[(TableKind, &[&str])] = &[
         TableKind::Projects,
         &["project", "board", "channel", "repository", "repo", "campaign", "space", "collection", "playlist"],
     ),
-    (TableKind::Tags, &["tag", "category", "label", "topic", "genre", "keyword"]),
+    (TableKind::Tags, &["tag", "category", "label", "genre", "keyword"]),
 ];
 
 /// What a table's rows are, from the last word of its name that says (`user_profiles` ->
