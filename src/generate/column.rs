@@ -7,6 +7,7 @@
 
 use std::fmt::Write;
 
+use super::identity;
 use super::rng::RowRng;
 use super::text::{self, TextKind};
 use super::time::GapSpread;
@@ -149,6 +150,23 @@ pub enum ColumnGen {
         values: Vec<Value>,
         then: Box<ColumnGen>,
     },
+    /// A slug made from another column of the row (its name or title), `min..=max` characters
+    /// (see [`identity::write_slug`]).
+    Slug {
+        source: usize,
+        min: u32,
+        max: u32,
+    },
+    /// `PREFIX-00042` (see [`identity::write_code`]).
+    Code {
+        prefix: String,
+    },
+    /// A UUID like [`ColumnGen::Uuid`] whose injective low bits are also keyed by `table` (a hash
+    /// of the table's name), so the same row index in two tables never gives the same last 12
+    /// hex digits.
+    TableUuid {
+        table: u64,
+    },
 }
 
 /// One field of a composite type: its type (to render the value) and its generator.
@@ -235,7 +253,9 @@ impl ColumnGen {
     /// The other column of this row this generator reads, if any (ordering within a row).
     pub fn depends_on(&self) -> Option<usize> {
         match self {
-            ColumnGen::After { column, .. } | ColumnGen::When { column, .. } => Some(*column),
+            ColumnGen::After { column, .. }
+            | ColumnGen::When { column, .. }
+            | ColumnGen::Slug { source: column, .. } => Some(*column),
             _ => None,
         }
     }
@@ -298,7 +318,7 @@ impl ColumnGen {
             ColumnGen::Interval { lo, hi } => *out = interval_value(rng, *lo, *hi),
             ColumnGen::Text { kind, min, max } => fill_text(rng, unique, *kind, *min, *max, out.text_mut()),
             ColumnGen::Pattern { pattern, max } => fill_pattern(rng, unique, pattern, *max, out.text_mut()),
-            ColumnGen::Uuid => *out = Value::Uuid(uuid_value(rng, unique)),
+            ColumnGen::Uuid => *out = Value::Uuid(uuid_value(rng, unique.map(|k| (k, 0)))),
             ColumnGen::Key { prefix } => {
                 let index = unique.unwrap_or_else(|| rng.below(KEY_CAPACITY));
                 let _ = write!(out.text_mut(), "{prefix}_{:0>width$}", Base36(index), width = KEY_DIGITS);
@@ -315,6 +335,13 @@ impl ColumnGen {
                 true => then.fill(rng, unique, row, out),
                 false => out.set_null(),
             },
+            ColumnGen::Slug { source, min, max } => {
+                let text = out.text_mut();
+                identity::write_slug(&row[*source], rng, unique, text);
+                fit_length(rng, unique, *min as usize, *max as usize, text);
+            }
+            ColumnGen::Code { prefix } => identity::write_code(prefix, rng, unique, out.text_mut()),
+            ColumnGen::TableUuid { table } => *out = Value::Uuid(uuid_value(rng, unique.map(|k| (k, *table)))),
         }
     }
 }
@@ -469,7 +496,7 @@ fn fit_length(rng: &mut RowRng, unique: Option<u64>, min: usize, max: usize, out
             let _ = write!(out, "{:0>width$}", Base36(k));
         }
         Some(_) => {}
-        None => text::truncate_chars(out, max),
+        None => text::truncate_words(out, min, max),
     }
     while min > 0 && !text::longer_than(out, min - 1) {
         out.push(char::from(b'a' + rng.below(26) as u8));
@@ -564,14 +591,15 @@ fn make_unique(pattern: &Pattern, k: u64, max: usize, out: &mut String) {
     }
 }
 
-/// A version-4-shaped UUID. With a unique index, the low 56 bits are a keyed bijection of the
-/// index, so distinct indexes give distinct UUIDs by construction; the key keeps small indexes
-/// (index 0 once gave `...-8000-000000000000`) looking as random as the rest.
-fn uuid_value(rng: &mut RowRng, unique: Option<u64>) -> [u8; 16] {
+/// A version-4-shaped UUID. With a unique index `k` (and a table's key), the low 56 bits are a
+/// keyed bijection of the index, so distinct indexes give distinct UUIDs by construction; the key
+/// keeps small indexes (index 0 once gave `...-8000-000000000000`) looking as random as the rest,
+/// and a table's key keeps one index apart in different tables.
+fn uuid_value(rng: &mut RowRng, unique: Option<(u64, u64)>) -> [u8; 16] {
     const KEY: u64 = 0x005a_83c1_e96d_27f4;
     let high = rng.next_word();
     let low = match unique {
-        Some(k) => (rng.next_word() & 0xff00_0000_0000_0000) | permute56(k ^ KEY),
+        Some((k, table)) => (rng.next_word() & 0xff00_0000_0000_0000) | permute56(k ^ KEY ^ table),
         None => rng.next_word(),
     };
     let mut bytes = [0u8; 16];

@@ -6,7 +6,9 @@
 //! [`table`] computes keys and foreign keys without remembering anything.
 
 pub mod column;
+pub mod identity;
 pub mod inherit;
+pub mod names;
 pub mod rng;
 pub mod span;
 pub mod table;

@@ -99,7 +99,13 @@ pub struct ColumnSlot {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UniqueSource {
     Row,
-    Digit { driver: usize, position: usize },
+    Digit {
+        driver: usize,
+        position: usize,
+    },
+    /// The row's position under its fan-out parent (0 for a parent's first row): distinct within
+    /// the parent, and 1..n once offset (see `plan::positions`).
+    Position,
 }
 
 #[derive(Debug, Clone)]
@@ -156,26 +162,52 @@ pub struct UniqueDriver {
     pub permutation: Permutation,
     /// Index by the row's position under its fan-out parent (the parent is the key's other part).
     pub per_parent: bool,
+    /// Decompose the index itself, and permute only the first digit: with the parent as the
+    /// first digit, row `i` goes to parent `permutation(i % parents)` at position `i / parents`,
+    /// so each parent's positions run 0..n without gaps (see `plan::positions`), and the parents
+    /// that get rows are spread over the parent table.
+    pub in_order: bool,
 }
 
 impl UniqueDriver {
     pub fn new(radices: Vec<u64>, per_parent: bool, key: StreamKey) -> Self {
-        let capacity = radices.iter().try_fold(1u64, |acc, r| acc.checked_mul(*r)).unwrap_or(u64::MAX);
-        UniqueDriver { radices, permutation: Permutation::new(capacity, key), per_parent }
+        let capacity = combinations(&radices);
+        UniqueDriver { radices, permutation: Permutation::new(capacity, key), per_parent, in_order: false }
+    }
+
+    /// A driver whose digits are the index's own but for the first (see [`UniqueDriver::in_order`]).
+    pub fn in_order(radices: Vec<u64>, key: StreamKey) -> Self {
+        let first = radices.first().copied().unwrap_or(1);
+        UniqueDriver {
+            permutation: Permutation::new(first, key),
+            in_order: true,
+            ..UniqueDriver::new(radices, false, key)
+        }
     }
 
     pub fn capacity(&self) -> u64 {
-        self.permutation.len()
+        match self.in_order {
+            // The permutation covers the first digit only.
+            true => combinations(&self.radices),
+            false => self.permutation.len(),
+        }
     }
 
     fn digits(&self, index: u64, out: &mut Vec<u64>) {
         out.clear();
-        let mut x = self.permutation.apply(index % self.capacity().max(1));
-        for radix in &self.radices {
-            out.push(x % radix);
+        let index = index % self.capacity().max(1);
+        let mut x = if self.in_order { index } else { self.permutation.apply(index) };
+        for (i, radix) in self.radices.iter().enumerate() {
+            let digit = x % radix;
+            out.push(if self.in_order && i == 0 { self.permutation.apply(digit) } else { digit });
             x /= radix;
         }
     }
+}
+
+/// How many combinations of digits `radices` hold (saturating).
+fn combinations(radices: &[u64]) -> u64 {
+    radices.iter().try_fold(1u64, |acc, r| acc.checked_mul(*r)).unwrap_or(u64::MAX)
 }
 
 /// Rows laid out parent by parent: parent `p` owns `count(p)` consecutive rows.
@@ -277,6 +309,8 @@ pub struct RowScratch {
     /// their parents (a fan-out lays children out parent by parent), so their ancestors' moments
     /// are computed once. Values are pure, so the cache never changes what is written.
     creations: std::cell::RefCell<Vec<(u64, i64)>>,
+    /// The row's position under its fan-out parent, if the table has one.
+    position: Option<u64>,
 }
 
 /// Every planned table's generator, addressable by position: what a foreign key recomputes from.
@@ -377,7 +411,7 @@ impl Dataset {
         if table.order.contains(&column) && slot.generator.depends_on().is_none() {
             // Key columns are attempt-independent (see fill_slot), so attempt 0 gives the value
             // the row was written with; no need to build the whole row (or recurse through it).
-            if !matches!(slot.unique, Some(UniqueSource::Digit { .. })) {
+            if !matches!(slot.unique, Some(UniqueSource::Digit { .. } | UniqueSource::Position)) {
                 return fill_slot(slot, row, &RowScratch::default(), &[], out, 0);
             }
             return with_lookup(|Lookup { scratch, .. }| {
@@ -424,6 +458,7 @@ impl Dataset {
     }
 
     fn compute_digits(&self, table: &TableGen, row: u64, position: Option<(u64, u64)>, scratch: &mut RowScratch) {
+        scratch.position = position.map(|(_, local)| local);
         scratch.digits.resize_with(table.drivers.len(), Vec::new);
         for (driver, digits) in table.drivers.iter().zip(scratch.digits.iter_mut()) {
             let index = match (driver.per_parent, position) {
@@ -802,6 +837,7 @@ fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value]
         UniqueSource::Digit { driver, position } => {
             scratch.digits.get(driver).and_then(|d| d.get(position)).copied().unwrap_or(row)
         }
+        UniqueSource::Position => scratch.position.unwrap_or(row),
     });
     let mut rng = RowRng::at(key, row);
     slot.generator.fill(&mut rng, unique, values, out);
@@ -836,6 +872,28 @@ mod tests {
         assert!(counts.iter().all(|c| (1..=200).contains(c)));
         let ones = counts.iter().filter(|c| **c == 1).count();
         assert!(ones > 400, "zipf should favour small counts: {ones}");
+    }
+
+    #[test]
+    fn an_in_order_driver_numbers_each_parent_s_rows_without_gaps() {
+        let driver = UniqueDriver::in_order(vec![3, 4], StreamKey(2));
+        let mut digits = Vec::new();
+        let mut positions: Vec<Vec<u64>> = vec![vec![]; 3];
+        for i in 0..10 {
+            driver.digits(i, &mut digits);
+            positions[digits[0] as usize].push(digits[1]);
+        }
+        positions.sort();
+        assert_eq!(positions, [vec![0, 1, 2], vec![0, 1, 2], vec![0, 1, 2, 3]]);
+        // Fewer rows than parents: the parents that get one are spread, not the first ones.
+        let driver = UniqueDriver::in_order(vec![1000, 1], StreamKey(2));
+        let firsts = (0..100)
+            .filter(|&i| {
+                driver.digits(i, &mut digits);
+                digits[0] < 100
+            })
+            .count();
+        assert!(firsts < 50, "{firsts} of 100 rows went to the first 100 of 1000 parents");
     }
 
     #[test]

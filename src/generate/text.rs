@@ -9,6 +9,7 @@ use std::fmt::Write;
 
 use fake::locales::{Data, EN};
 
+use super::names;
 use super::rng::RowRng;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,12 @@ pub enum TextKind {
     Token,
     Ipv4,
     Hashtag,
+    /// A product's name (`Compact Desk Lamp`): names in products and plans tables.
+    Product,
+    /// A project's name (`Falcon Redesign`): names in projects, boards, channels.
+    Project,
+    /// One short lowercase word (`marketing`): tags, categories, labels.
+    Tag,
 }
 
 const CITIES: &[&str] = &[
@@ -180,6 +187,9 @@ impl TextKind {
             "token" => TextKind::Token,
             "ipv4" => TextKind::Ipv4,
             "hashtag" => TextKind::Hashtag,
+            "product" => TextKind::Product,
+            "project" => TextKind::Project,
+            "tag" => TextKind::Tag,
             _ => return None,
         };
         Some(kind)
@@ -210,6 +220,9 @@ impl TextKind {
         "token",
         "ipv4",
         "hashtag",
+        "product",
+        "project",
+        "tag",
     ];
 
     /// Whether a value of this kind can take an index suffix and stay valid (unique columns).
@@ -236,14 +249,18 @@ impl TextKind {
 
     fn write_plain(self, rng: &mut RowRng, out: &mut String) {
         match self {
-            TextKind::FirstName => out.push_str(first(rng)),
-            TextKind::LastName => out.push_str(last(rng)),
+            TextKind::FirstName => out.push_str(person(rng).0),
+            TextKind::LastName => out.push_str(person(rng).1),
             TextKind::FullName => {
-                out.push_str(first(rng));
+                let (first, last) = person(rng);
+                out.push_str(first);
                 out.push(' ');
-                out.push_str(last(rng));
+                out.push_str(last);
             }
             TextKind::Company => write_company(rng, out),
+            TextKind::Product => names::write_product(rng, out),
+            TextKind::Project => names::write_project(rng, out),
+            TextKind::Tag => out.push_str(names::tag(rng)),
             TextKind::Title => write_words(rng, 3, 7, true, out),
             TextKind::Sentence => write_sentence(rng, out),
             TextKind::Paragraph => {
@@ -280,12 +297,12 @@ impl TextKind {
     }
 }
 
-pub fn first(rng: &mut RowRng) -> &'static str {
-    rng.pick(<EN as Data>::NAME_FIRST_NAME)
-}
-
-pub fn last(rng: &mut RowRng) -> &'static str {
-    rng.pick(<EN as Data>::NAME_LAST_NAME)
+/// A person: first and last name, always the first two draws of a value of a person's kind (first
+/// or last name, full name, email, username, company). Columns of one person share a stream
+/// (`plan::columns::identity`), so they all draw the same person and agree.
+pub fn person(rng: &mut RowRng) -> (&'static str, &'static str) {
+    let first = rng.pick(<EN as Data>::NAME_FIRST_NAME);
+    (first, rng.pick(<EN as Data>::NAME_LAST_NAME))
 }
 
 pub fn word(rng: &mut RowRng) -> &'static str {
@@ -297,9 +314,10 @@ fn push_lower_ascii(text: &str, out: &mut String) {
 }
 
 fn write_email(rng: &mut RowRng, unique: Option<u64>, out: &mut String) {
-    push_lower_ascii(first(rng), out);
+    let (first, last) = person(rng);
+    push_lower_ascii(first, out);
     out.push('.');
-    push_lower_ascii(last(rng), out);
+    push_lower_ascii(last, out);
     match unique {
         Some(k) => {
             let _ = write!(out, "{}", k + 1);
@@ -312,10 +330,13 @@ fn write_email(rng: &mut RowRng, unique: Option<u64>, out: &mut String) {
     out.push_str(rng.pick(DOMAINS));
 }
 
+/// `abigale_lemke7`: the person's names and a number (the index, for a unique column).
 fn write_username(rng: &mut RowRng, unique: Option<u64>, out: &mut String) {
-    push_lower_ascii(first(rng), out);
+    let (first, last) = person(rng);
+    push_lower_ascii(first, out);
     out.push('_');
-    let _ = write!(out, "{}", unique.map_or(rng.below(1000), |k| k + 1));
+    push_lower_ascii(last, out);
+    let _ = write!(out, "{}", unique.map_or(rng.below(100), |k| k + 1));
 }
 
 fn write_slug(rng: &mut RowRng, unique: Option<u64>, out: &mut String) {
@@ -348,8 +369,9 @@ fn write_hashtag(rng: &mut RowRng, unique: Option<u64>, out: &mut String) {
     }
 }
 
+/// `Lemke LLC`: named after the row's person (see [`person`]), as many companies are.
 fn write_company(rng: &mut RowRng, out: &mut String) {
-    out.push_str(last(rng));
+    out.push_str(person(rng).1);
     out.push(' ');
     out.push_str(rng.pick(<EN as Data>::COMPANY_SUFFIX));
 }
@@ -411,6 +433,24 @@ pub fn truncate_chars(text: &mut String, max: usize) {
     }
 }
 
+/// Cuts `text` to at most `max` characters at the end of a word (`totam velit`, not `totam
+/// veli`), unless that leaves fewer than `min` characters: then at `max`, as [`truncate_chars`].
+pub fn truncate_words(text: &mut String, min: usize, max: usize) {
+    // Bytes bound characters from above: most values end here, without counting.
+    if text.len() <= max {
+        return;
+    }
+    let Some((cut, next)) = text.char_indices().nth(max) else { return };
+    let word_start = match next {
+        ' ' => None,
+        _ => text[..cut].rfind(' ').filter(|&at| text[..at].chars().count() >= min),
+    };
+    text.truncate(word_start.unwrap_or(cut));
+    while text.ends_with(' ') {
+        text.pop();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,6 +478,24 @@ mod tests {
                 assert!(seen.insert(out.clone()), "{kind:?} repeated {out}");
             }
         }
+    }
+
+    #[test]
+    fn text_is_cut_between_words() {
+        let mut text = "totam velit veniam".to_string();
+        truncate_words(&mut text, 1, 16);
+        assert_eq!(text, "totam velit");
+        // Not below the column's minimum: then mid-word, as before.
+        let mut text = "totam velit veniam".to_string();
+        truncate_words(&mut text, 12, 16);
+        assert_eq!(text, "totam velit veni");
+        let mut text = "short".to_string();
+        truncate_words(&mut text, 1, 16);
+        assert_eq!(text, "short");
+        // No trailing space (a char(5) would not count it): the caller pads to the minimum.
+        let mut text = "quia et".to_string();
+        truncate_words(&mut text, 5, 5);
+        assert_eq!(text, "quia");
     }
 
     #[test]

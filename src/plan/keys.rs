@@ -24,7 +24,7 @@ use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
 use super::key_parts::key_parts;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit, time};
+use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit, positions, time};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -168,6 +168,7 @@ impl<'a> Builder<'a> {
         columns::keep_referenced_columns(self.table, &referencing, &self.written, &mut self.slots);
         self.assign_foreign_keys()?;
         self.apply_given_parents()?;
+        self.number_positions();
         self.assign_unique_keys()?;
         if let Some((rows, reason)) = self.clamp.take() {
             return Ok(Built::Clamp { rows, reason });
@@ -208,6 +209,20 @@ impl<'a> Builder<'a> {
             creation,
         };
         Ok(Built::Table(Box::new((generator, plan))))
+    }
+
+    /// Position columns of a table filled `per` a parent count 1..n within it ([`positions`]).
+    fn number_positions(&mut self) {
+        let per = self.context.volumes.fan_outs[self.i]
+            .as_ref()
+            .map(|(parent, fan)| (self.context.scoped[*parent].table.name.plain(), fan.count.max()));
+        let filled_by = &self.filled_by;
+        let rows = positions::Rows {
+            per: per.as_ref().map(|(name, most)| (name.as_str(), *most)),
+            settings: self.context.scoped[self.i].settings,
+            filled_by_fk: &|slot| filled_by.contains_key(&slot),
+        };
+        positions::number_within_parent(&rows, &mut self.slots, &mut self.inferred);
     }
 
     /// The profile's `value`/`values` on foreign-key columns (see [`fk_values`]).
@@ -595,13 +610,20 @@ impl<'a> Builder<'a> {
                 }
                 continue;
             }
-            if self.unique_sets.iter().any(|set| set.is_subset(&columns)) {
+            if self.unique_sets.iter().any(|set| set.is_subset(&columns)) || self.held_by_positions(&columns) {
                 continue;
             }
             self.satisfy(key, &columns)?;
             self.unique_sets.push(columns);
         }
         Ok(())
+    }
+
+    /// Whether the key is the fan-out parent and positions under it (see [`positions::satisfies`]).
+    fn held_by_positions(&self, columns: &BTreeSet<usize>) -> bool {
+        let fan_out_fk =
+            |slot: usize| self.filled_by.get(&slot).is_some_and(|&f| matches!(self.fks[f].picker, Picker::FanOut));
+        positions::satisfies(&self.slots, columns.iter().copied(), &fan_out_fk)
     }
 
     /// A unique index on expressions that read no column of the table (any, generated ones too)
@@ -742,6 +764,11 @@ impl<'a> Builder<'a> {
     }
 
     fn drive(&mut self, key: &UniqueKey, parts: Vec<Part>) -> Result<(), PlanError> {
+        if let [Part::Fk(f), Part::Column(s)] | [Part::Column(s), Part::Fk(f)] = parts.as_slice()
+            && self.positions_under_parent(*f, *s)
+        {
+            return Ok(());
+        }
         let fan = parts.iter().position(|p| matches!(p, Part::Fk(f) if matches!(self.fks[*f].picker, Picker::FanOut)));
         let per_parent = fan.is_some();
         let needed = match (fan, &self.context.volumes.fan_outs[self.i]) {
@@ -768,6 +795,29 @@ impl<'a> Builder<'a> {
             }
         }
         Ok(())
+    }
+
+    /// A key of a container's FK and a position (`(board_id, position)`) in a table not filled per
+    /// the container: an in-order driver numbers each container's rows 1..n ([`positions`]).
+    /// Returns whether it applied.
+    fn positions_under_parent(&mut self, f: usize, slot: usize) -> bool {
+        let parents = self.context.volumes.rows[self.fks[f].parent];
+        if !matches!(self.fks[f].picker, Picker::Uniform { .. }) || parents == 0 {
+            return false;
+        }
+        let most = self.rows.div_ceil(parents);
+        let settings = self.context.scoped[self.i].settings;
+        let parent = self.context.scoped[self.fks[f].parent].table.name.plain();
+        let Some(line) = positions::count_from_one(&mut self.slots[slot], settings, most, &parent) else {
+            return false;
+        };
+        let driver = self.drivers.len();
+        self.drivers.push(UniqueDriver::in_order(vec![parents, most], self.fks[f].key.derive("positions")));
+        self.fks[f].picker = Picker::Digit { driver, position: 0 };
+        self.fks[f].null_rate = 0.0;
+        self.slots[slot].unique = Some(UniqueSource::Digit { driver, position: 1 });
+        self.inferred.push(line);
+        true
     }
 
     /// One radix per part: closed parts (parents, narrow columns) their number of values; open

@@ -15,6 +15,7 @@ mod inherit;
 mod key_parts;
 mod keys;
 pub mod order;
+mod positions;
 mod scope;
 mod time;
 mod volume;

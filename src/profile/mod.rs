@@ -178,6 +178,9 @@ pub struct ColumnSettings {
     pub after: Option<Named>,
     /// `when = { status = [...] }`: this moment is set exactly when the column holds one of the values.
     pub when: Option<Condition>,
+    /// `from = "name"`: the column is made from another column of its row (a slug of it, or an
+    /// email or username of the same person), where names do not say so.
+    pub from: Option<Named>,
 }
 
 /// A column of the row and the values that switch a rule on (`when = { status = ["shipped"] }`).
@@ -444,6 +447,7 @@ fn resolve_column(at: &dyn Fn(usize) -> Location, name: Spanned<String>, column:
         when: column
             .when
             .map(|w| Condition { location: at(w.span().start), entries: w.into_inner().into_iter().collect() }),
+        from: column.from.map(|f| Named { location: at(f.span().start), name: f.into_inner() }),
     }
 }
 

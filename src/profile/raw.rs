@@ -147,4 +147,6 @@ pub struct RawColumn {
     /// `{ status = ["shipped", "delivered"] }`: the moment is set exactly when that column of the
     /// row holds one of the values, NULL otherwise.
     pub when: Option<Spanned<BTreeMap<String, Vec<toml::Value>>>>,
+    /// Another column of the row this one is made from: a slug of it, or the same person.
+    pub from: Option<Spanned<String>>,
 }

@@ -10,6 +10,7 @@ mod corpus;
 mod dev;
 mod encode;
 mod features;
+mod identity;
 mod introspect;
 mod minimal;
 mod output;

@@ -18,8 +18,11 @@ use crate::schema::{Column, PgType, Schema, Table, TypeKind};
 
 use super::{PlanError, scope};
 
+mod fit;
+mod identity;
 mod partition;
 mod restrict;
+pub mod words;
 
 pub use restrict::domain_checks;
 mod settings;
@@ -40,6 +43,14 @@ pub struct ColumnChoice {
 /// Whether rules inferred from names may shape `column`: not when the profile says `infer = false`.
 pub fn infers(settings: Option<&TableSettings>, column: &str) -> bool {
     settings.and_then(|s| s.columns.iter().find(|c| c.name.name == column)).and_then(|c| c.infer).unwrap_or(true)
+}
+
+/// Whether the profile chose `column`'s values itself (`generator`, `value`, `values`, `range`):
+/// rules inferred from names then leave the column alone.
+pub fn chosen_by_profile(settings: Option<&TableSettings>, column: &str) -> bool {
+    settings
+        .and_then(|s| s.columns.iter().find(|c| c.name.name == column))
+        .is_some_and(|c| c.generator.is_some() || c.value.is_some() || c.values.is_some() || c.range.is_some())
 }
 
 /// Chooses a generator for every written column (`written` holds schema column indexes).
@@ -89,9 +100,11 @@ pub fn choose_all(
         }
     }
     text_keys_as_ids(table, written, settings, &mut slots);
+    let mut inferred = Vec::new();
+    fit::apply(table, written, settings, &mut slots, &mut inferred);
+    identity::apply(table, written, settings, seed, &mut slots, &mut inferred)?;
     unsupported_columns(table, written, &slots)?;
     check_partition_keys(table, written, &unaimed, settings)?;
-    let mut inferred = Vec::new();
     let nullable: Vec<bool> = written.iter().map(|&c| !table.columns[c].not_null).collect();
     let keyed: Vec<bool> = written.iter().map(|&c| is_key_part(table, &table.columns[c].name)).collect();
     super::time::declared::apply(table, settings, &mut slots, &nullable, &mut inferred)?;
@@ -233,8 +246,9 @@ pub fn keep_referenced_columns(table: &Table, referencing: &[&Table], written: &
 }
 
 /// A valid, realistic generator from the column's type and name alone.
+/// The name is read as snake_case words (`firstName` as `first_name`).
 pub fn default_generator(column: &Column) -> ColumnGen {
-    generator_for_type(&column.ty, &column.name.to_ascii_lowercase(), column.sequence.is_some())
+    generator_for_type(&column.ty, &words::snake_case(&column.name), column.sequence.is_some())
 }
 
 fn generator_for_type(ty: &PgType, name: &str, has_sequence: bool) -> ColumnGen {

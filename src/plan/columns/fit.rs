@@ -1,0 +1,181 @@
+//! Values that fit their table and column: a `name` in `organizations` is company-like, in
+//! `products` product-like, in `tags` a short word; text codes look like codes (`INV-00042`);
+//! arrays of tags hold tags.
+//!
+//! Runs after the type, name, CHECKs and profile have chosen each column's generator
+//! ([`super::choose_all`]), and only refines what the column's own name chose: a profile rule on
+//! the column, or `infer = false`, leaves it alone. Each refinement is one `inferred` line of
+//! the plan (`name: company-like (table organizations)`).
+
+use crate::generate::column::ColumnGen;
+use crate::generate::identity::CODE_DIGITS;
+use crate::generate::table::ColumnSlot;
+use crate::generate::text::TextKind;
+use crate::profile::TableSettings;
+use crate::schema::Table;
+
+use super::words::{TableKind, singular, table_kind, words};
+
+/// Refines the generators of `slots` (one per column in `written`), pushing one line per rule.
+pub fn apply(
+    table: &Table,
+    written: &[usize],
+    settings: Option<&TableSettings>,
+    slots: &mut [ColumnSlot],
+    inferred: &mut Vec<String>,
+) {
+    let kind = table_kind(&table.name.name);
+    for (slot, &c) in slots.iter_mut().zip(written) {
+        let name = &table.columns[c].name;
+        if !super::infers(settings, name) || super::chosen_by_profile(settings, name) {
+            continue;
+        }
+        let rule = match &kind {
+            Some((kind, noun)) => named_for_table(*kind, noun, name, &mut slot.generator),
+            None => false,
+        };
+        if rule {
+            let kind = kind.as_ref().map_or("", |(kind, _)| kind.describe());
+            inferred.push(format!("{name}: {kind} (table {})", table.name.name));
+        } else if let Some(prefix) = code_prefix(name, &table.name.name, &slot.generator) {
+            inferred.push(format!("{name}: a code ({prefix}-{:0width$})", 42, width = CODE_DIGITS));
+            slot.generator = ColumnGen::Code { prefix };
+        } else if tags_of_words(name, &mut slot.generator) {
+            inferred.push(format!("{name}: elements are tags"));
+        }
+    }
+}
+
+/// A `name`/`title` (or `<noun>_name`: `team_name` in `teams`) that its table's kind says more
+/// about than the column's name alone. Returns whether it applied.
+fn named_for_table(kind: TableKind, noun: &str, column: &str, generator: &mut ColumnGen) -> bool {
+    let column_words = words(column);
+    let own = match column_words.as_slice() {
+        [only] => only.as_str(),
+        [first, last] if singular(first) == noun => last.as_str(),
+        _ => return false,
+    };
+    let ColumnGen::Text { kind: current, .. } = generator else { return false };
+    let wanted = match (kind, own) {
+        (TableKind::People, "name") => TextKind::FullName,
+        (TableKind::People, _) => return false,
+        (TableKind::Organizations, "name" | "title") => TextKind::Company,
+        (TableKind::Products, "name" | "title") => TextKind::Product,
+        (TableKind::Projects, "name" | "title") => TextKind::Project,
+        (TableKind::Tags, "name" | "title" | "label") => TextKind::Tag,
+        _ => return false,
+    };
+    // Only what a name alone chose (or nothing: a `label` is free text) gives way to the table's.
+    if !matches!(current, None | Some(TextKind::FullName | TextKind::Title | TextKind::Company)) {
+        return false;
+    }
+    *current = Some(wanted);
+    true
+}
+
+/// Words that make a text column a code or a document number (`invoice_number`, `sku`).
+const CODE_WORDS: &[&str] = &["code", "number", "num", "no", "sku", "reference", "ref"];
+/// Codes that are not ours to invent: they have formats of their own.
+const NOT_CODES: &[&str] =
+    &["postal", "zip", "post", "area", "phone", "country", "language", "currency", "color", "colour", "error"];
+
+/// The prefix of a code column's values (`invoice_number` -> `INV`, `sku` -> `SKU`, `code` in
+/// `coupons` -> `CPN`), when the column is free text that can hold `PREFIX-` and ten digits.
+fn code_prefix(column: &str, table: &str, generator: &ColumnGen) -> Option<String> {
+    let ColumnGen::Text { kind: None, min, max } = generator else { return None };
+    let column_words = words(column);
+    let is_code = column_words.last().is_some_and(|w| CODE_WORDS.contains(&w.as_str()))
+        || column_words.first().is_some_and(|w| w == "invoice");
+    if !is_code || column_words.iter().any(|w| NOT_CODES.contains(&w.as_str())) {
+        return None;
+    }
+    let subject = match column_words.iter().find(|w| !CODE_WORDS.contains(&w.as_str())) {
+        Some(word) => word.clone(),
+        None if column_words.len() == 1 && column_words[0].len() == 3 => column_words[0].clone(),
+        None => words(table).last().map(|w| singular(w))?,
+    };
+    let prefix = abbreviate(&subject);
+    let fits = (prefix.len() + 1 + CODE_DIGITS) as u32 >= *min && (prefix.len() + 11) as u32 <= *max;
+    fits.then_some(prefix)
+}
+
+/// Three capitals for a word: itself when that short, else its first letter and next consonants
+/// (`invoice` -> `INV`, `order` -> `ORD`, `coupon` -> `CPN`).
+fn abbreviate(word: &str) -> String {
+    let letters: Vec<char> = word.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_uppercase()).collect();
+    if letters.len() <= 3 {
+        return letters.into_iter().collect();
+    }
+    let rest = letters[1..].iter().copied().filter(|c| !"AEIOU".contains(*c));
+    std::iter::once(letters[0]).chain(rest).take(3).collect()
+}
+
+/// An array of free text named for tags (`tags`, `keywords`, `labels`) holds tags, whole words.
+fn tags_of_words(column: &str, generator: &mut ColumnGen) -> bool {
+    let ColumnGen::Array { element, .. } = generator else { return false };
+    let ColumnGen::Text { kind: kind @ None, .. } = element.as_mut() else { return false };
+    let named_for_tags = words(column)
+        .last()
+        .is_some_and(|w| table_kind(w).is_some_and(|(kind, _)| kind == TableKind::Tags) || singular(w) == "hashtag");
+    if named_for_tags {
+        *kind = Some(TextKind::Tag);
+    }
+    named_for_tags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(kind: Option<TextKind>, max: u32) -> ColumnGen {
+        ColumnGen::Text { kind, min: 1, max }
+    }
+
+    #[test]
+    fn names_fit_their_table() {
+        let cases = [
+            (TableKind::Organizations, "team", "name", TextKind::FullName, Some(TextKind::Company)),
+            (TableKind::Organizations, "team", "team_name", TextKind::Company, Some(TextKind::Company)),
+            (TableKind::Products, "plan", "title", TextKind::Title, Some(TextKind::Product)),
+            (TableKind::Projects, "board", "name", TextKind::FullName, Some(TextKind::Project)),
+            (TableKind::Tags, "tag", "name", TextKind::FullName, Some(TextKind::Tag)),
+            (TableKind::People, "user", "name", TextKind::FullName, Some(TextKind::FullName)),
+            // A person's title is a job title; an email is not a name.
+            (TableKind::People, "user", "title", TextKind::Title, None),
+            (TableKind::Organizations, "team", "email", TextKind::Email, None),
+            (TableKind::Organizations, "team", "owner_name", TextKind::FullName, None),
+        ];
+        for (kind, noun, column, from, to) in cases {
+            let mut generator = text(Some(from), 100);
+            let applied = named_for_table(kind, noun, column, &mut generator);
+            assert_eq!(applied, to.is_some(), "{column} in {noun}");
+            assert_eq!(generator, text(Some(to.unwrap_or(from)), 100), "{column} in {noun}");
+        }
+        let mut label = text(None, 40);
+        assert!(named_for_table(TableKind::Tags, "label", "label", &mut label));
+        assert_eq!(label, text(Some(TextKind::Tag), 40));
+    }
+
+    #[test]
+    fn codes_are_found_by_their_words() {
+        let code = |column: &str, table: &str, max: u32| code_prefix(column, table, &text(None, max));
+        assert_eq!(code("invoice_number", "payments", 40).as_deref(), Some("INV"));
+        assert_eq!(code("orderNumber", "orders", 40).as_deref(), Some("ORD"));
+        assert_eq!(code("sku", "products", 40).as_deref(), Some("SKU"));
+        assert_eq!(code("code", "coupons", 40).as_deref(), Some("CPN"));
+        assert_eq!(code("reference", "payments", 40).as_deref(), Some("PYM"));
+        assert_eq!(code("postal_code", "addresses", 40), None);
+        assert_eq!(code("invoice_number", "payments", 12), None, "too short for PREFIX- and ten digits");
+        assert_eq!(code_prefix("code", "coupons", &text(Some(TextKind::Word), 40)), None, "a name chose a kind");
+    }
+
+    #[test]
+    fn tag_arrays_hold_tags() {
+        let mut tags = ColumnGen::Array { element: Box::new(text(None, 24)), min: 0, max: 4, dimensions: 1 };
+        assert!(tags_of_words("tags", &mut tags));
+        let ColumnGen::Array { element, .. } = &tags else { unreachable!() };
+        assert_eq!(**element, text(Some(TextKind::Tag), 24));
+        let mut other = ColumnGen::Array { element: Box::new(text(None, 24)), min: 0, max: 4, dimensions: 1 };
+        assert!(!tags_of_words("variables", &mut other));
+    }
+}
