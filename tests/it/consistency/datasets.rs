@@ -1,23 +1,33 @@
 //! The rules of issue 11 over what `seed` makes: `minimal`, `dev`, `load --scale 0.05`, and every
 //! corpus schema at `--rows 100` and `--rows 2000` (loaded by `corpus::seed_corpus_schema`, which
 //! reports every rule after each load and asserts those the schema keeps today). One test per
-//! dataset and rule, printing that rule's report (`--nocapture`); those that today's generation
-//! breaks are ignored until issue 11 lands them.
+//! dataset asserts the rules that hold ([`KEPT`], one load), and one per pending rule, ignored
+//! until issue 11 lands it, prints that rule's report (`--nocapture`).
 
 use super::{Report, Rule};
 use crate::support::{TestDb, run_seed};
 
+/// The rules every bundled profile keeps today: asserted together after one load per profile.
+pub const KEPT: &[Rule] = &[Rule::Order, Rule::Status, Rule::Email, Rule::Slug, Rule::PileUp];
+
 /// Seeds a fresh database with `args`, then asserts `rule` over it.
 pub async fn on_profile(args: &[&str], rule: Rule) {
+    on_profile_all(args, &[rule]).await;
+}
+
+/// Seeds a fresh database with `args` once, then asserts each of `rules` over it.
+pub async fn on_profile_all(args: &[&str], rules: &[Rule]) {
     let db = TestDb::new().await;
     let run = run_seed(args, &db.url);
     assert!(run.status.success(), "seed {args:?} failed: {}", run.stderr_text());
     let fixtures = fixture_tables(&db, args).await;
     let mut conn = db.connect().await;
-    let report = Report::run(&mut conn, &[rule], &fixtures).await;
+    let report = Report::run(&mut conn, rules, &fixtures).await;
     let label = args.join(" ");
     report.print(&label);
-    report.assert_holds(rule, &label);
+    for rule in rules {
+        report.assert_holds(*rule, &label);
+    }
 }
 
 /// Seeds a corpus schema at 100 and at 2000 rows per table, then asserts `rule` over each.
@@ -38,51 +48,27 @@ async fn fixture_tables(db: &TestDb, args: &[&str]) -> Vec<String> {
     tables.iter().filter(|t| fixture(t)).filter_map(|t| t["table"].as_str().map(str::to_string)).collect()
 }
 
-/// One test per rule of `Rule::GENERAL`, each calling `$runner($arg, rule)`.
+/// A dataset's tests: the rules kept today in one load, and each pending rule alone (ignored).
 macro_rules! rule_tests {
     ($runner:path, $arg:expr) => {
         use crate::consistency::Rule;
 
+        /// One load, every rule that holds today (`KEPT`); the pending ones follow, ignored.
         #[tokio::test]
-        #[ignore = "issue 11: order within a row not implemented yet"]
-        async fn order_within_rows() {
-            $runner($arg, Rule::Order).await;
+        async fn keeps_order_statuses_identities_and_spread() {
+            crate::consistency::datasets::on_profile_all($arg, crate::consistency::datasets::KEPT).await;
         }
 
         #[tokio::test]
-        #[ignore = "issue 11: causality across foreign keys not implemented yet"]
+        #[ignore = "issue 11: the back edge of an FK cycle (an organization's owner, a user of it) is not yet ordered"]
         async fn created_after_parents() {
             $runner($arg, Rule::Causality).await;
-        }
-
-        #[tokio::test]
-        #[ignore = "issue 11: statuses and timestamps agreeing not implemented yet"]
-        async fn statuses_agree_with_timestamps() {
-            $runner($arg, Rule::Status).await;
-        }
-
-        #[tokio::test]
-        #[ignore = "issue 11: emails from the row's person not implemented yet"]
-        async fn emails_name_their_person() {
-            $runner($arg, Rule::Email).await;
-        }
-
-        #[tokio::test]
-        #[ignore = "issue 11: slugs from the row's name not implemented yet"]
-        async fn slugs_come_from_names() {
-            $runner($arg, Rule::Slug).await;
         }
 
         #[tokio::test]
         #[ignore = "issue 11: tenants staying whole not implemented yet"]
         async fn tenant_chains_agree() {
             $runner($arg, Rule::Tenant).await;
-        }
-
-        #[tokio::test]
-        #[ignore = "issue 11: no pile-up not implemented yet"]
-        async fn nothing_piles_up() {
-            $runner($arg, Rule::PileUp).await;
         }
     };
 }
@@ -95,7 +81,7 @@ mod dev {
     rule_tests!(crate::consistency::datasets::on_profile, &["--profile", "dev"]);
 
     #[tokio::test]
-    #[ignore = "issue 11: creation moments growing with the key not implemented yet"]
+    #[ignore = "issue 11: tables whose parents a composite unique key picks (platform_posts, post_media) do not yet grow with their key"]
     async fn creation_follows_the_key() {
         crate::consistency::datasets::on_profile(&["--profile", "dev"], Rule::Correlation).await;
     }
