@@ -10,6 +10,7 @@ pub mod inherit;
 pub mod rng;
 pub mod span;
 pub mod table;
+pub mod tenant;
 pub mod text;
 pub mod value;
 

@@ -15,6 +15,7 @@ mod inherit;
 mod key_parts;
 mod keys;
 pub mod order;
+mod owners;
 mod scope;
 mod volume;
 
@@ -195,7 +196,10 @@ fn build_once(
     let order = order::load_order(&refs);
     let scoped: Vec<Scoped> = order.order.iter().map(|&i| Scoped { ..scoped[i].clone_ref() }).collect();
     let position: HashMap<&QualifiedName, usize> = scoped.iter().enumerate().map(|(i, s)| (&s.table.name, i)).collect();
-    let (tables, generators) = build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
+    let (mut tables, mut generators) =
+        build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
+    let settings: Vec<Option<&TableSettings>> = scoped.iter().map(|s| s.settings).collect();
+    owners::agree(&mut generators, &mut tables, &settings)?;
     let dataset = Dataset { tables: generators };
     refuse_self_dependent(&dataset, &scoped)?;
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);

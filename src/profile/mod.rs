@@ -157,6 +157,8 @@ pub struct ColumnSettings {
     /// `Some(false)`: the column is generated on its own, whatever its name suggests about other
     /// columns of its row or its parents (time order, identities, owners).
     pub infer: Option<bool>,
+    /// A membership table: the referenced user is a member of the row's group (`plan::owners`).
+    pub member_of: Option<Named>,
 }
 
 /// Finds a profile by name (`profiles/<name>.toml` under the current folder) or path.
@@ -430,6 +432,7 @@ fn resolve_column(at: &dyn Fn(usize) -> Location, name: Spanned<String>, column:
         length: column.length,
         value: column.value,
         infer: column.infer,
+        member_of: column.member_of.map(|m| Named { location: at(m.span().start), name: m.into_inner() }),
     }
 }
 

@@ -138,4 +138,7 @@ pub struct RawColumn {
     pub value: Option<toml::Value>,
     /// `false`: no rule inferred from names and types shapes this column (see `plan::columns`).
     pub infer: Option<bool>,
+    /// On a foreign key to users: a membership table (`team_members`) whose row links the
+    /// referenced user to the row's group (see `plan::owners`).
+    pub member_of: Option<Spanned<String>>,
 }
