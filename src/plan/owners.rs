@@ -394,3 +394,6 @@ fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Opt
     let head = format!("{columns} -> {parent}: ");
     lines.iter_mut().find(|line| line.starts_with(&head) && !line.contains("implied by a wider"))
 }
+
+#[cfg(test)]
+mod tests;
