@@ -65,6 +65,11 @@ pub fn agree(
             }
         }
         tables[t].fk_order = inherit::fill_order(&tables[t].fks);
+        let context = Pass { tables: &*tables, settings, tenants: &tenants, names: &names };
+        let plain = |a: &usize| free(&tables[t], *a, own) && sources(&tables[t].fks[*a]).next().is_none();
+        let notes: Vec<String> =
+            (0..tables[t].fks.len()).filter(plain).filter_map(|a| blocked(&context, t, a)).collect();
+        plans[t].notes.extend(notes);
     }
     Ok(())
 }
@@ -234,6 +239,28 @@ fn tenant_pick(context: &Pass, t: usize, a: usize) -> Option<Found> {
             tenant,
             owners: described,
         })
+    })
+}
+
+/// Where FK `a` of table `t` reaches a tenant the row also reaches, but through a table not laid
+/// out per the next (a composite key's digit, an inherited key): the note `seed plan` shows, since
+/// the two cannot be made to agree from indexes there and `a` picks on its own.
+fn blocked(context: &Pass, t: usize, a: usize) -> Option<String> {
+    let Pass { tables, settings, tenants, names } = *context;
+    let fk = &tables[t].fks[a];
+    (0..tables.len()).filter(|&tenant| tenants[tenant] && tenant != fk.parent).find_map(|tenant| {
+        let hops = inherit::chain_to(tables, fk.parent, tenant, &|_, _| true)?;
+        let &(x, f) = hops.iter().find(|&&(x, f)| !layout(tables, settings, x, f))?;
+        let (owners, described) = owners(tables, names, (t, a, &[]), tenant);
+        let owner = described.first().filter(|_| !owners.is_empty())?;
+        Some(format!(
+            "{}: cannot agree by construction with the {} row of {owner}: {} is not laid out per {} by {} (fill it `per` that table)",
+            fk_columns(&tables[t], a),
+            names[tenant],
+            names[x],
+            names[tables[x].fks[f].parent],
+            fk_columns(&tables[x], f),
+        ))
     })
 }
 

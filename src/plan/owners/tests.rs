@@ -109,3 +109,30 @@ fn a_column_with_infer_false_picks_on_its_own() {
     assert!(issues.inferred.iter().all(|r| !r.starts_with("reporter")), "{:?}", issues.inferred);
     assert!(issues.relationships.iter().any(|l| l.starts_with("reporter -> public.users: uniform")));
 }
+
+#[test]
+fn the_plan_says_where_a_parent_is_not_laid_out_per_the_tenant() {
+    // Seats and desks hold unique (org, holder) pairs: digits of a composite key, no layout.
+    let paired = |name: &str| {
+        let columns = [("id", true), ("org", true), ("holder", true)];
+        let mut pairs = table(name, &columns, &[("org", "organizations"), ("holder", "users")]);
+        let key =
+            pairs.primary_key.clone().map(|key| UniqueKey { columns: vec!["org".into(), "holder".into()], ..key });
+        pairs.uniques.extend(key);
+        pairs
+    };
+    let schema = Schema {
+        tables: vec![
+            table("organizations", &[("id", true)], &[]),
+            table("users", &[("id", true), ("org", true)], &[("org", "organizations")]),
+            paired("seats"),
+            paired("desks"),
+            table("tickets", &[("id", true), ("seat", true), ("desk", true)], &[("seat", "seats"), ("desk", "desks")]),
+        ],
+    };
+    let plan = build(&schema, None, &PlanOptions { rows: Some(40), strict: true, ..Default::default() }).expect("plan");
+    let tickets = plan.tables.iter().find(|p| p.name.name == "tickets").expect("tickets");
+    let note = "seat: cannot agree by construction with the public.organizations row of desk -> public.desks.org: \
+                public.seats is not laid out per public.organizations by org";
+    assert!(tickets.notes.iter().any(|n| n.starts_with(note)), "{:?}", tickets.notes);
+}
