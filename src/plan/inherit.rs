@@ -282,17 +282,19 @@ fn shortest_chain(
     wanted: &[(usize, &str)],
 ) -> Option<Vec<(usize, usize)>> {
     let named = |generator: &TableGen, fk: &FkGen| signature(&fk.pairs, &generator.columns) == wanted;
-    chain_to(tables.built, from, target, &named)
+    chain_to(tables.built, from, target, &named, true)
 }
 
 /// The fewest NOT NULL FKs (at most [`MAX_HOPS`]) leading from table `from` through tables of
 /// `built` to an FK into `target` that `ends` accepts, breadth first and in FK order: each hop is
-/// (table, FK index), a pure pick of that table at the first attempt.
+/// (table, FK index), a pure pick of that table at the first attempt. Without `forward`, FKs into
+/// tables loaded later (a cycle's back edge: an organization's owner) are not followed.
 pub(super) fn chain_to(
     built: &[TableGen],
     from: usize,
     target: usize,
     ends: &dyn Fn(&TableGen, &FkGen) -> bool,
+    forward: bool,
 ) -> Option<Vec<(usize, usize)>> {
     let mut frontier: Vec<(usize, Vec<(usize, usize)>)> = vec![(from, vec![])];
     let mut visited = vec![from];
@@ -302,7 +304,12 @@ pub(super) fn chain_to(
             let Some(generator) = passable_in(built, table) else { continue };
             for (g, fk) in generator.fks.iter().enumerate() {
                 // Only NOT NULL FKs are followed: they say the row belongs to that parent.
-                if matches!(fk.picker, Picker::Matching { .. }) || fk.parent == table || fk.null_rate > 0.0 {
+                let backwards = forward || fk.parent < table;
+                if matches!(fk.picker, Picker::Matching { .. })
+                    || fk.parent == table
+                    || fk.null_rate > 0.0
+                    || !backwards
+                {
                     continue;
                 }
                 let mut hops = path.clone();

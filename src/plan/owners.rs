@@ -190,7 +190,7 @@ fn layout(tables: &[TableGen], settings: &[Option<&TableSettings>], x: usize, f:
 }
 
 /// From table `from`, the tenant-like tables its layouts lead to, nearest first, each with the
-/// descent ((table, FK) per hop); at most [`inherit::MAX_HOPS`] hops.
+/// descent ((table, FK) per hop, each into a table loaded earlier); at most [`inherit::MAX_HOPS`] hops.
 fn descents(
     tables: &[TableGen],
     settings: &[Option<&TableSettings>],
@@ -204,7 +204,8 @@ fn descents(
         for (x, path) in frontier {
             let Some(table) = tables.get(x).filter(|t| t.fixed_rows.is_none()) else { continue };
             for (f, fk) in table.fks.iter().enumerate() {
-                if fk.parent == x || fk.parent == from || !layout(tables, settings, x, f) {
+                // A cycle's back edge (an organization's owner) says who owns, not who belongs.
+                if fk.parent >= x || fk.parent == from || !layout(tables, settings, x, f) {
                     continue;
                 }
                 let mut hops: Vec<(usize, usize)> = path.clone();
@@ -249,7 +250,7 @@ fn blocked(context: &Pass, t: usize, a: usize) -> Option<String> {
     let Pass { tables, settings, tenants, names } = *context;
     let fk = &tables[t].fks[a];
     (0..tables.len()).filter(|&tenant| tenants[tenant] && tenant != fk.parent).find_map(|tenant| {
-        let hops = inherit::chain_to(tables, fk.parent, tenant, &|_, _| true)?;
+        let hops = inherit::chain_to(tables, fk.parent, tenant, &|_, _| true, false)?;
         let &(x, f) = hops.iter().find(|&&(x, f)| !layout(tables, settings, x, f))?;
         let (owners, described) = owners(tables, names, (t, a, &[]), tenant);
         let owner = described.first().filter(|_| !owners.is_empty())?;
@@ -285,8 +286,10 @@ fn owners(
         })
         .filter_map(|b| {
             let hops = match fks[b].parent == tenant {
+                // A nullable reference straight to the tenant is an optional role (`created_by`).
+                true if fks[b].null_rate > 0.0 => return None,
                 true => Vec::new(),
-                false => inherit::chain_to(&tables[..t], fks[b].parent, tenant, &|_, _| true)?,
+                false => inherit::chain_to(&tables[..t], fks[b].parent, tenant, &|_, _| true, false)?,
             };
             Some((fks[b].null_rate > 0.0, hops.len(), b, hops))
         })
