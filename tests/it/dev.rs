@@ -74,23 +74,9 @@ async fn dev_loads_every_application_with_the_profiles_fan_out() {
         );
         assert_eq!(scalar(&db, &stories).await, 0, "{table} pointing at another story's chapter");
     }
-    // Diamonds: for every FK `t.a -> P` and every other FK `t.b` that P also has, NOT NULL, to the
-    // same table, `t.b` is P's (the last session's recipe: 2 821 rows of 62 pairs disagreed).
-    let pairs: Vec<(String, String)> = sqlx::query(DIAMONDS)
-        .fetch_all(&mut conn)
-        .await
-        .expect("diamonds")
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
-    assert!(pairs.len() >= 60, "{pairs:?}");
-    for (pair, count) in &pairs {
-        assert_eq!(scalar(&db, count).await, 0, "{pair}: rows whose two chains reach different parents");
-    }
-    // An organization is owned by one of its own users (a cycle: users belong to organizations).
-    let owners = "SELECT count(*) FROM episode.organizations o JOIN episode.users u ON u.id = o.owner_user_id \
-                  WHERE u.organization_id <> o.id";
-    assert_eq!(scalar(&db, owners).await, 0, "organizations owned by another organization's user");
+    // Diamonds (the last session's recipe: 2 821 rows of 62 pairs disagreed), and organizations
+    // owned by another organization's user: none.
+    assert_tenants_whole(&db).await;
     let tables = "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                   WHERE n.nspname IN ('creator', 'story', 'episode') AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
     let names: Vec<String> =
@@ -102,9 +88,28 @@ async fn dev_loads_every_application_with_the_profiles_fan_out() {
     }
 }
 
-/// One query per diamond of the three applications: (name, count of rows that disagree). A
-/// diamond is an FK `t.a -> P` (one column) and another FK `t.b -> Q` where P has a NOT NULL FK
-/// under the same name `b` to Q.
+/// Checks that every diamond of the three applications agrees: for every FK `t.a -> P` (one
+/// column) and every other FK `t.b -> Q` where P has a NOT NULL FK under the same name `b` to Q,
+/// `t.b` is P's; and that an organization's owner is one of its own users (a cycle).
+pub async fn assert_tenants_whole(db: &TestDb) {
+    let mut conn = db.connect().await;
+    let pairs: Vec<(String, String)> = sqlx::query(DIAMONDS)
+        .fetch_all(&mut conn)
+        .await
+        .expect("diamonds")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(pairs.len() >= 60, "{pairs:?}");
+    for (pair, count) in &pairs {
+        assert_eq!(scalar(db, count).await, 0, "{pair}: rows whose two chains reach different parents");
+    }
+    let owners = "SELECT count(*) FROM episode.organizations o JOIN episode.users u ON u.id = o.owner_user_id \
+                  WHERE u.organization_id <> o.id";
+    assert_eq!(scalar(db, owners).await, 0, "organizations owned by another organization's user");
+}
+
+/// One query per diamond of the three applications: (name, count of rows that disagree).
 const DIAMONDS: &str = "
     WITH fk AS (
       SELECT c.conrelid AS t, c.confrelid AS p, a.attname AS col, fa.attname AS pcol, a.attnotnull AS not_null
