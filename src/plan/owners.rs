@@ -279,20 +279,10 @@ fn owners(
     if t == tenant && fks[a].null_rate == 0.0 {
         return (vec![Owner::Row], vec!["the row itself".to_string()]);
     }
-    let mut chains: Vec<(bool, usize, usize, Vec<(usize, usize)>)> = (0..fks.len())
-        .filter(|&b| b != a && !skip.contains(&b) && !depends(fks, b, a) && fks[b].parent != t && fks[b].parent < t)
-        .filter(|&b| {
-            !matches!(fks[b].picker, Picker::Matching { .. } | Picker::Earlier { .. }) && fks[b].null_rate < 1.0
-        })
-        .filter_map(|b| {
-            let hops = match fks[b].parent == tenant {
-                // A nullable reference straight to the tenant is an optional role (`created_by`).
-                true if fks[b].null_rate > 0.0 => return None,
-                true => Vec::new(),
-                false => inherit::chain_to(&tables[..t], fks[b].parent, tenant, &|_, _| true, false)?,
-            };
-            Some((fks[b].null_rate > 0.0, hops.len(), b, hops))
-        })
+    let mut chains: Vec<Ranked> = (0..fks.len())
+        .filter(|&b| b != a && !skip.contains(&b) && !depends(fks, b, a))
+        .filter_map(|b| Some((fks[b].null_rate > 0.0, owner_chain(tables, t, b, tenant)?, b)))
+        .map(|(nullable, hops, b)| (nullable, hops.len(), b, hops))
         .collect();
     chains.sort();
     if let Some(always) = chains.iter().position(|(nullable, ..)| !nullable) {
@@ -304,6 +294,23 @@ fn owners(
     let owners: Vec<Owner> =
         chains.into_iter().map(|(_, _, source, hops)| Owner::Chain(Inherit { source, hops })).collect();
     (owners, described)
+}
+
+/// An owner chain, ranked: NOT NULL first, then shorter, then in FK order.
+type Ranked = (bool, usize, usize, Vec<(usize, usize)>);
+
+/// The NOT NULL FKs from FK `b`'s parent (a table loaded before `t`) to `tenant`: empty when `b`
+/// references the tenant itself; `None` when it cannot own (a self-reference, a probing or always
+/// NULL FK, a nullable reference straight to the tenant: an optional role such as `created_by`).
+fn owner_chain(tables: &[TableGen], t: usize, b: usize, tenant: usize) -> Option<Vec<(usize, usize)>> {
+    let fk = &tables[t].fks[b];
+    let picks = !matches!(fk.picker, Picker::Matching { .. } | Picker::Earlier { .. }) && fk.null_rate < 1.0;
+    match fk.parent == tenant {
+        _ if !picks || fk.parent >= t => None,
+        true if fk.null_rate > 0.0 => None,
+        true => Some(Vec::new()),
+        false => inherit::chain_to(&tables[..t], fk.parent, tenant, &|_, _| true, false),
+    }
 }
 
 /// Whether FK `b` reads FK `a`'s pick, directly or through the FKs it reads.
