@@ -3,7 +3,8 @@
 //! A [`Dataset`] holds one [`TableGen`] per planned table. A row is filled in three steps:
 //! foreign keys (pick a parent *index* by the relationship's [`Picker`], then recompute that
 //! parent's key columns: no key pools, no lookups; an FK that inherits its parent follows another
-//! FK's pick instead, see [`super::inherit`]), then the other columns in dependency order.
+//! FK's pick instead, see [`super::inherit`], and one kept within the row's tenant picks in that
+//! tenant's range of parent rows, see [`super::tenant`]), then the other columns in dependency order.
 //! Unique keys over several columns are satisfied by [`UniqueDriver`]: a keyed permutation of the
 //! row index decomposed in mixed radix, one digit per key part (a join table's pairs).
 

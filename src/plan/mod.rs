@@ -3,7 +3,8 @@
 //! Third stage of the pipeline, and pure: `build(schema, profile, options)` resolves the profile
 //! against the introspected schema, orders tables by foreign keys ([`order`]), computes volumes
 //! ([`volume`]), chooses a generator per column ([`columns`]) and a way to satisfy every key
-//! ([`keys`]), and checks capacities. Every mistake is reported here with the profile's file and line
+//! ([`keys`]), keeps every row's references on one tenant ([`owners`], after every table is built),
+//! and checks capacities. Every mistake is reported here with the profile's file and line
 //! or the table and column, never as a failed load. `seed plan` prints the result ([`display`]).
 
 mod columns;
