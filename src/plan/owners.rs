@@ -366,11 +366,17 @@ fn member_pick(
         )));
     };
     let plain = tables[m].fks[through].inherit.is_none() && tables[m].fks[through].within.is_none();
-    if !layout(tables, settings, m, g) || !(plain || m < t) {
-        notes.push(format!(
-            "{}: `member_of` cannot hold by construction: `{m_name}` is not laid out per `{}` (give it rows = {{ per = \"{}\", ... }})",
-            column.name.name, names[group], names[group]
-        ));
+    // A member is recomputed from the membership row's index: its pick must be what was written.
+    let why = if !tables[m].first_attempt_only() {
+        Some(format!("a row of `{m_name}` may be regenerated to pass its CHECKs, so its member cannot be recomputed"))
+    } else if !layout(tables, settings, m, g) || !(plain || m < t) {
+        let group = &names[group];
+        Some(format!("`{m_name}` is not laid out per `{group}` (give it rows = {{ per = \"{group}\", ... }})"))
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        notes.push(format!("{}: `member_of` cannot hold by construction: {why}", column.name.name));
         return Ok(None);
     }
     let spread = if spreadable(tables, settings, m, g) { vec![(m, g)] } else { vec![] };
