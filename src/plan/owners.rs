@@ -8,7 +8,7 @@
 //! found from indexes, through the parent table's layout per `T` ([`crate::generate::tenant`]): a
 //! fan-out, or, for an FK that picked uniformly, a spread (each `T` row's rows together, in order).
 //! A parent table laid out another way (a composite key's digit, a chain) cannot be inverted: `a`
-//! keeps its picker, and the plan says so only for declared rules.
+//! keeps its picker, and the plan notes which table to fill `per` which.
 //!
 //! Tenant-like: a generated table that the NOT NULL FKs of at least [`REFERRERS`] other tables
 //! reference (organizations, teams, workspaces, accounts, and the users who own things); a fixture
@@ -16,13 +16,15 @@
 //! of a cycle (organizations, before the users who own them) needs the second one's layout.
 //!
 //! Declared: `member_of = "team_members"` on an FK column picks the user of a membership row of
-//! the row's team (the membership table laid out per team, the team reached from the row).
+//! the row's team ([`members`]).
 //!
 //! What wins: an FK the profile sets (any rule on its columns, `infer = false`) stays as it is;
 //! an inheriting FK or one picking within its owner's rows falls back to its tenant only where its
 //! source is NULL; owners over NOT NULL FKs come before nullable ones, then shorter chains, then FK
-//! order. An owner never reads the FK it owns, and owner chains pass only through tables before
-//! this one (as in [`super::inherit`]), so no value depends on itself.
+//! order. A nullable FK straight to the tenant (`created_by`) is an optional role, no owner; and no
+//! chain or layout crosses a cycle's back edge (an organization's owner says who owns it, not who
+//! belongs to it). An owner never reads the FK it owns, and owner chains pass only through tables
+//! before this one (as in [`super::inherit`]), so no value depends on itself.
 
 use crate::generate::TableGen;
 use crate::generate::inherit::Inherit;
@@ -52,11 +54,11 @@ pub fn agree(
     let tenants = tenant_like(tables);
     for t in 0..tables.len() {
         let own = settings.get(t).copied().flatten();
-        refuse_member_of_off_foreign_keys(&tables[t], own)?;
+        members::refuse_off_foreign_keys(&tables[t], own)?;
         for a in 0..tables[t].fks.len() {
             let context = Pass { tables: &*tables, settings, tenants: &tenants, names: &names };
-            let found = match declared_member_of(&tables[t], a, own) {
-                Some(column) => member_pick(&context, t, a, column, &mut plans[t].notes)?,
+            let found = match members::declared(&tables[t], a, own) {
+                Some(column) => members::pick(&context, t, a, column, &mut plans[t].notes)?,
                 None if free(&tables[t], a, own) => tenant_pick(&context, t, a),
                 None => None,
             };
@@ -81,27 +83,6 @@ struct Pass<'a> {
     settings: &'a [Option<&'a TableSettings>],
     tenants: &'a [bool],
     names: &'a [String],
-}
-
-/// `member_of` names the members of a group, so it belongs on a foreign key to them.
-fn refuse_member_of_off_foreign_keys(table: &TableGen, settings: Option<&TableSettings>) -> Result<(), PlanError> {
-    let declared = settings.into_iter().flat_map(|s| &s.columns).filter_map(|c| c.member_of.as_ref().map(|m| (c, m)));
-    for (column, named) in declared {
-        let slot = table.columns.iter().position(|s| s.name == column.name.name);
-        let on_foreign_key =
-            slot.is_some_and(|slot| table.fks.iter().any(|fk| fk.pairs.iter().any(|(s, _)| *s == slot)));
-        if !on_foreign_key {
-            return Err(PlanError::at(
-                &named.location,
-                format!(
-                    "`member_of` on `{}`: it is for a foreign-key column (a reference to the members, such as \
-                     `owner_id`), and `{}` references no table",
-                    column.name.name, column.name.name
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// A tenant pick the planner found, with the FKs that must become spreads for it to hold.
@@ -137,15 +118,6 @@ fn column_settings<'s>(table: &TableGen, a: usize, settings: Option<&'s TableSet
 /// Whether a column's settings leave it to the inferred rules: none but `infer = true`.
 fn only_inferring(c: &ColumnSettings) -> bool {
     c.infer == Some(true) && c.member_of.is_none() && c.null_rate.is_none() && c.value.is_none() && c.values.is_none()
-}
-
-/// The `member_of` setting on FK `a`'s columns.
-fn declared_member_of<'s>(
-    table: &TableGen,
-    a: usize,
-    settings: Option<&'s TableSettings>,
-) -> Option<&'s ColumnSettings> {
-    column_settings(table, a, settings).into_iter().find(|c| c.member_of.is_some())
 }
 
 /// An FK this pass may shape: set by no profile rule, not always NULL, and picking uniformly, or
@@ -330,60 +302,6 @@ fn depends(fks: &[FkGen], b: usize, a: usize) -> bool {
     false
 }
 
-/// A declared `member_of`: FK `a` (a user) takes the user of a membership row of the row's group.
-/// The membership table must reference the FK's parent and a table the row reaches, and be laid
-/// out per that table; where it is not, the plan says so and the FK keeps its picker.
-fn member_pick(
-    context: &Pass,
-    t: usize,
-    a: usize,
-    column: &ColumnSettings,
-    notes: &mut Vec<String>,
-) -> Result<Option<Found>, PlanError> {
-    let Pass { tables, settings, names, .. } = *context;
-    let Some(named) = &column.member_of else { return Ok(None) };
-    let refuse = |why: String| PlanError::at(&named.location, format!("`member_of` on `{}`: {why}", column.name.name));
-    let written = named.name.as_str();
-    let m = names
-        .iter()
-        .position(|n| n == written)
-        .or_else(|| names.iter().position(|n| n.rsplit('.').next() == Some(written)))
-        .ok_or_else(|| refuse(format!("table `{written}` is not filled by this profile")))?;
-    let user = tables[t].fks[a].parent;
-    let m_name = &names[m];
-    let through = tables[m].fks.iter().position(|fk| fk.parent == user).ok_or_else(|| {
-        refuse(format!("`{m_name}` has no foreign key to `{}`, so its rows name no member", names[user]))
-    })?;
-    let group = (0..tables[m].fks.len()).filter(|&g| g != through && tables[m].fks[g].parent != user).find_map(|g| {
-        let group = tables[m].fks[g].parent;
-        let (owners, described) = owners(tables, names, (t, a, &[]), group);
-        (!owners.is_empty()).then_some((g, group, owners, described))
-    });
-    let Some((g, group, owners, described)) = group else {
-        return Err(refuse(format!(
-            "this row reaches none of the tables `{m_name}` references besides `{}`",
-            names[user]
-        )));
-    };
-    let plain = tables[m].fks[through].inherit.is_none() && tables[m].fks[through].within.is_none();
-    // A member is recomputed from the membership row's index: its pick must be what was written.
-    let why = if !tables[m].first_attempt_only() {
-        Some(format!("a row of `{m_name}` may be regenerated to pass its CHECKs, so its member cannot be recomputed"))
-    } else if !layout(tables, settings, m, g) || !(plain || m < t) {
-        let group = &names[group];
-        Some(format!("`{m_name}` is not laid out per `{group}` (give it rows = {{ per = \"{group}\", ... }})"))
-    } else {
-        None
-    };
-    if let Some(why) = why {
-        notes.push(format!("{}: `member_of` cannot hold by construction: {why}", column.name.name));
-        return Ok(None);
-    }
-    let spread = if spreadable(tables, settings, m, g) { vec![(m, g)] } else { vec![] };
-    let pick = TenantPick { owners, descent: vec![(m, g)], through: vec![(m, through)] };
-    Ok(Some(Found { pick, spread, tenant: group, owners: described }))
-}
-
 /// Applies a found pick: spreads the FKs it needs, sets it on FK `a` of table `t`, and says so in
 /// the plans (the FK's line, and one rule line).
 fn record(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], (t, a): (usize, usize), found: Found) {
@@ -438,5 +356,6 @@ fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Opt
     lines.iter_mut().find(|line| line.starts_with(&head) && !line.contains("implied by a wider"))
 }
 
+mod members;
 #[cfg(test)]
 mod tests;
