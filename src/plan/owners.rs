@@ -68,7 +68,9 @@ pub fn agree(
         }
         tables[t].fk_order = inherit::fill_order(&tables[t].fks);
         let context = Pass { tables: &*tables, settings, tenants: &tenants, names: &names };
-        let plain = |a: &usize| free(&tables[t], *a, own) && sources(&tables[t].fks[*a]).next().is_none();
+        let digit = |a: usize| matches!(tables[t].fks[a].picker, Picker::Digit { .. });
+        let plain =
+            |a: &usize| (digit(*a) || free(&tables[t], *a, own)) && sources(&tables[t].fks[*a]).next().is_none();
         let notes: Vec<String> =
             (0..tables[t].fks.len()).filter(plain).filter_map(|a| blocked(&context, t, a)).collect();
         plans[t].notes.extend(notes);
@@ -215,31 +217,38 @@ fn tenant_pick(context: &Pass, t: usize, a: usize) -> Option<Found> {
     })
 }
 
-/// Where FK `a` of table `t` reaches a tenant the row also reaches, but through a table not laid
-/// out per the next (a composite key's digit, an inherited key): the note `seed plan` shows, since
-/// the two cannot be made to agree from indexes there and `a` picks on its own.
+/// Where FK `a` of table `t` reaches a tenant the row also reaches, but picks as a part of a
+/// composite unique key, or through a table not laid out per the next (a composite key's digit, an
+/// inherited key): the note `seed plan` shows, since the two cannot be made to agree from indexes
+/// there and `a` picks on its own.
 fn blocked(context: &Pass, t: usize, a: usize) -> Option<String> {
     let Pass { tables, settings, tenants, names } = *context;
     let fk = &tables[t].fks[a];
     (0..tables.len()).filter(|&tenant| tenants[tenant] && tenant != fk.parent).find_map(|tenant| {
         let hops = inherit::chain_to(tables, fk.parent, tenant, &|_, _| true, false)?;
-        let &(x, f) = hops.iter().find(|&&(x, f)| !layout(tables, settings, x, f))?;
+        let why = match (&fk.picker, hops.iter().find(|&&(x, f)| !layout(tables, settings, x, f))) {
+            (Picker::Digit { .. }, _) => "it is a part of a composite unique key, which decides its parent".to_string(),
+            (_, Some(&(x, f))) => format!(
+                "{} is not laid out per {} by {} (fill it `per` that table)",
+                names[x],
+                names[tables[x].fks[f].parent],
+                fk_columns(&tables[x], f)
+            ),
+            (_, None) => return None,
+        };
         let (owners, described) = owners(tables, names, (t, a, &[]), tenant);
         let owner = described.first().filter(|_| !owners.is_empty())?;
         Some(format!(
-            "{}: cannot agree by construction with the {} row of {owner}: {} is not laid out per {} by {} (fill it `per` that table)",
+            "{}: cannot agree by construction with the {} row of {owner}: {why}",
             fk_columns(&tables[t], a),
-            names[tenant],
-            names[x],
-            names[tables[x].fks[f].parent],
-            fk_columns(&tables[x], f),
+            names[tenant]
         ))
     })
 }
 
 /// The sources of table `t`'s `tenant` row for its FK `a`, best first, each with how `seed plan`
-/// shows it: the row itself (when it is the tenant and `a` is NOT NULL: an organization's owner is
-/// one of its users), then other FKs (but those in `skip`) whose parents reach it over NOT NULL
+/// shows it: the row itself (when it is the tenant: an organization's owner is one of its users),
+/// then other FKs (but those in `skip`) whose parents reach it over NOT NULL
 /// FKs of earlier tables. The list ends at the first owner that always gives a row.
 fn owners(
     tables: &[TableGen],
@@ -248,7 +257,7 @@ fn owners(
     tenant: usize,
 ) -> (Vec<Owner>, Vec<String>) {
     let fks = &tables[t].fks;
-    if t == tenant && fks[a].null_rate == 0.0 {
+    if t == tenant {
         return (vec![Owner::Row], vec!["the row itself".to_string()]);
     }
     let mut chains: Vec<Ranked> = (0..fks.len())

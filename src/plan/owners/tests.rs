@@ -113,14 +113,7 @@ fn a_column_with_infer_false_picks_on_its_own() {
 #[test]
 fn the_plan_says_where_a_parent_is_not_laid_out_per_the_tenant() {
     // Seats and desks hold unique (org, holder) pairs: digits of a composite key, no layout.
-    let paired = |name: &str| {
-        let columns = [("id", true), ("org", true), ("holder", true)];
-        let mut pairs = table(name, &columns, &[("org", "organizations"), ("holder", "users")]);
-        let key =
-            pairs.primary_key.clone().map(|key| UniqueKey { columns: vec!["org".into(), "holder".into()], ..key });
-        pairs.uniques.extend(key);
-        pairs
-    };
+    let paired = |name: &str| paired_by(name, ("org", "organizations"), ("holder", "users"));
     let schema = Schema {
         tables: vec![
             table("organizations", &[("id", true)], &[]),
@@ -128,6 +121,7 @@ fn the_plan_says_where_a_parent_is_not_laid_out_per_the_tenant() {
             paired("seats"),
             paired("desks"),
             table("tickets", &[("id", true), ("seat", true), ("desk", true)], &[("seat", "seats"), ("desk", "desks")]),
+            paired_by("swaps", ("seat", "seats"), ("desk", "desks")),
         ],
     };
     let plan = build(&schema, None, &PlanOptions { rows: Some(40), strict: true, ..Default::default() }).expect("plan");
@@ -135,4 +129,18 @@ fn the_plan_says_where_a_parent_is_not_laid_out_per_the_tenant() {
     let note = "seat: cannot agree by construction with the public.organizations row of desk -> public.desks.org: \
                 public.seats is not laid out per public.organizations by org";
     assert!(tickets.notes.iter().any(|n| n.starts_with(note)), "{:?}", tickets.notes);
+    // A swap's seat and desk are digits of its unique pair: they cannot also agree on organization.
+    let swaps = plan.tables.iter().find(|p| p.name.name == "swaps").expect("swaps");
+    let note = "seat: cannot agree by construction with the public.organizations row of desk -> public.desks.org: \
+                it is a part of a composite unique key";
+    assert!(swaps.notes.iter().any(|n| n.starts_with(note)), "{:?}", swaps.notes);
+}
+
+/// A table whose two FKs, on `first` and `second`, form a unique pair (digits of one key).
+fn paired_by(name: &str, first: (&str, &str), second: (&str, &str)) -> Table {
+    let columns = [("id", true), (first.0, true), (second.0, true)];
+    let mut pairs = table(name, &columns, &[first, second]);
+    let key = pairs.primary_key.clone().map(|key| UniqueKey { columns: vec![first.0.into(), second.0.into()], ..key });
+    pairs.uniques.extend(key);
+    pairs
 }
