@@ -19,15 +19,9 @@ fn table(name: &str, columns: &[(&str, bool)], fks: &[(&str, &str)]) -> Table {
     });
     table.foreign_keys = fks
         .iter()
-        .map(|(column, parent)| ForeignKey {
-            name: format!("{name}_{column}_fkey"),
-            columns: vec![column.to_string()],
-            referenced_table: QualifiedName::new("public", *parent),
-            referenced_columns: vec!["id".into()],
-            deferrable: false,
-            initially_deferred: false,
-            definition: String::new(),
-            declared_on: None,
+        .map(|(column, parent)| {
+            let parent = QualifiedName::new("public", *parent);
+            ForeignKey::plain(&format!("{name}_{column}_fkey"), &[column], parent, &["id"])
         })
         .collect();
     table
