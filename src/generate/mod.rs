@@ -3,7 +3,8 @@
 //! Fourth stage of the pipeline. The planner builds a [`Dataset`] (one [`TableGen`] per table);
 //! the loader asks it for rows in any order and any chunking. [`rng`] makes the randomness
 //! index-addressable, [`column`] turns it into values ([`span`] keeps them in their columns' ranges), [`text`] makes them look real, [`time`] keeps moments in order, and
-//! [`table`] computes keys and foreign keys without remembering anything.
+//! [`table`] computes keys and foreign keys without remembering anything ([`inherit`] and [`tenant`]
+//! keep related rows on one tenant).
 
 pub mod column;
 pub mod identity;
@@ -12,6 +13,7 @@ pub mod names;
 pub mod rng;
 pub mod span;
 pub mod table;
+pub mod tenant;
 pub mod text;
 pub mod time;
 pub mod value;

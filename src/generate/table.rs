@@ -3,7 +3,8 @@
 //! A [`Dataset`] holds one [`TableGen`] per planned table. A row is filled in three steps:
 //! foreign keys (pick a parent *index* by the relationship's [`Picker`], then recompute that
 //! parent's key columns: no key pools, no lookups; an FK that inherits its parent follows another
-//! FK's pick instead, see [`super::inherit`]), then the other columns in dependency order.
+//! FK's pick instead, see [`super::inherit`], and one kept within the row's tenant picks in that
+//! tenant's range of parent rows, see [`super::tenant`]), then the other columns in dependency order.
 //! Unique keys over several columns are satisfied by [`UniqueDriver`]: a keyed permutation of the
 //! row index decomposed in mixed radix, one digit per key part (a join table's pairs).
 
@@ -13,6 +14,7 @@ use rand_distr::Zipf;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
+use super::tenant::TenantPick;
 use super::time::{Creation, MAX_TIME_DEPTH};
 use super::value::Value;
 use crate::profile::Count;
@@ -124,6 +126,9 @@ pub struct FkGen {
     /// of this table picked (`source`), or by the row reached from it along `hops` (see
     /// [`Dataset::owned_pick`]); `picker` is the fallback when it owns none.
     pub within: Option<Inherit>,
+    /// Pick a parent of the row's tenant (see [`super::tenant`]): on its own, or when `inherit`
+    /// or `within` give no row (their source is NULL); `picker` is the last fallback.
+    pub tenant: Option<TenantPick>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +155,9 @@ pub enum Picker {
     /// index (see [`super::time`]): row `i` of `rows` picks uniformly among the first
     /// `ceil((i + 1) * parents / rows)` parents, as a new row can only reference rows that exist.
     Before { parents: u64, rows: u64 },
+    /// The table's `rows` rows split evenly over the `parents` parents in order: each parent's
+    /// rows are together, so children can pick within a parent's rows (see [`super::tenant`]).
+    Spread { parents: u64, rows: u64 },
 }
 
 /// Parents probed for a [`Picker::Matching`] before giving up (the server then reports the row).
@@ -369,10 +377,7 @@ impl Dataset {
         picks.clear();
         picks.resize(table.fks.len(), None);
         for &f in &table.fk_order {
-            let fk = &table.fks[f];
-            let other = fk.inherit.as_ref().or(fk.within.as_ref()).map(|i| i.source);
-            let source = other.and_then(|o| picks.get(o).copied().flatten());
-            match self.fill_foreign_key(t, fk, at, scratch, out, source) {
+            match self.fill_foreign_key(t, &table.fks[f], at, scratch, out, picks) {
                 Ok(pick) => picks[f] = pick,
                 Err(NoMatch) => complete = false,
             }
@@ -474,11 +479,10 @@ impl Dataset {
     pub(super) fn first_pick(&self, t: usize, row: u64, f: usize) -> Option<u64> {
         let table = &self.tables[t];
         let fk = &table.fks[f];
-        let source = fk.inherit.as_ref().and_then(|i| table.fks.get(i.source));
         // Locating a fan-out row and driving unique keys cost: only the pickers that read them pay.
-        let positional = [Some(fk), source]
-            .into_iter()
-            .flatten()
+        let plain_sources = sources(fk).filter_map(|s| table.fks.get(s)).filter(|s| !relates(s));
+        let positional = std::iter::once(fk)
+            .chain(plain_sources)
             .any(|fk| matches!(fk.picker, Picker::FanOut | Picker::Digit { .. }));
         with_lookup(|Lookup { scratch, .. }| {
             let position = match positional {
@@ -488,29 +492,48 @@ impl Dataset {
             if positional {
                 self.compute_digits(table, row, position, scratch);
             }
-            let own = || pick_parent(fk, row, position, scratch, 0);
-            match (&fk.inherit, &fk.within) {
-                (Some(inherit), _) => {
-                    self.resolve(inherit, source.and_then(|s| pick_parent(s, row, position, scratch, 0)), own)
-                }
-                (None, Some(within)) => {
-                    let owner = self.follow(within, self.first_pick(t, row, within.source));
-                    self.owned_pick(fk, owner, row, 0).unwrap_or_else(own)
-                }
-                (None, None) => own(),
-            }
+            let scratch = &*scratch;
+            let source = |s: usize| match table.fks.get(s) {
+                Some(other) if !relates(other) => pick_parent(other, row, position, scratch, 0),
+                Some(_) => self.first_pick(t, row, s),
+                None => None,
+            };
+            self.related_parent(fk, row, 0, &source).unwrap_or_else(|| pick_parent(fk, row, position, scratch, 0))
         })
     }
 
-    /// For an FK picking `within` its owner's rows: NULL by the FK's null rate, else a row of the
-    /// parent table owned by `owner` (its fan-out parent). When the owner owns no row, NULL if the
-    /// FK may be NULL (another owner's row would disagree); `None` (pick on its own) when it may
-    /// not, or when the owner is NULL.
-    fn owned_pick(&self, fk: &FkGen, owner: Option<u64>, row: u64, attempt: u32) -> Option<Option<u64>> {
+    /// The parent an FK takes from the rest of its row rather than its own picker: the row its
+    /// chain ends at (`inherit`), a row its owner owns (`within`), else a row of its tenant
+    /// (`tenant`). `None`: none applies, the FK picks on its own. `source` gives the parent row
+    /// another FK of the row picked.
+    fn related_parent(
+        &self,
+        fk: &FkGen,
+        row: u64,
+        attempt: u32,
+        source: &dyn Fn(usize) -> Option<u64>,
+    ) -> Option<Option<u64>> {
+        if !relates(fk) {
+            return None;
+        }
         let key = attempt_key(fk.key, attempt);
         if drawn_null(fk, key, row) {
             return Some(None);
         }
+        let settled = match (&fk.inherit, &fk.within) {
+            (Some(inherit), _) => self.follow(inherit, source(inherit.source)).map(Some),
+            (None, Some(within)) => self.owned_pick(fk, self.follow(within, source(within.source)), row, attempt),
+            (None, None) => None,
+        };
+        settled.or_else(|| self.tenant_pick(fk.tenant.as_ref()?, key, fk.null_rate > 0.0, row, source))
+    }
+
+    /// For an FK picking `within` its owner's rows (its NULLs already drawn): a row of the parent
+    /// table owned by `owner` (its fan-out parent). When the owner owns no row, NULL if the FK may
+    /// be NULL (another owner's row would disagree); `None` (pick on its own, or within its tenant)
+    /// when it may not, or when the owner is NULL.
+    fn owned_pick(&self, fk: &FkGen, owner: Option<u64>, row: u64, attempt: u32) -> Option<Option<u64>> {
+        let key = attempt_key(fk.key, attempt);
         let fan = self.tables.get(fk.parent)?.fan_out.as_ref()?;
         let owner = owner?;
         match fan.count_for(owner) {
@@ -519,14 +542,9 @@ impl Dataset {
         }
     }
 
-    /// The parent an inheriting FK takes: the chain's end, else its own pick.
-    fn resolve(&self, inherit: &Inherit, source: Option<u64>, own: impl FnOnce() -> Option<u64>) -> Option<u64> {
-        self.follow(inherit, source).or_else(own)
-    }
-
-    /// Fills `fk`'s columns; returns the parent row it took. `source` is the parent row of the FK
-    /// it inherits from, if any. `Err(NoMatch)`: no parent agrees with what a wider FK chose, and
-    /// the row is tried again.
+    /// Fills `fk`'s columns; returns the parent row it took. `picks` holds the parent rows the
+    /// row's FKs filled before it took. `Err(NoMatch)`: no parent agrees with what a wider FK
+    /// chose, and the row is tried again.
     fn fill_foreign_key(
         &self,
         t: usize,
@@ -534,19 +552,16 @@ impl Dataset {
         at: RowAt,
         scratch: &RowScratch,
         out: &mut [Value],
-        source: Option<u64>,
+        picks: &[Option<u64>],
     ) -> Result<Option<u64>, NoMatch> {
         let RowAt { row, position, attempt } = at;
         let own = || pick_parent(fk, row, position, scratch, attempt);
-        let parent_row = match (&fk.inherit, &fk.picker) {
-            (Some(inherit), _) => self.resolve(inherit, source, own),
-            (None, _) if let Some(within) = &fk.within => {
-                self.owned_pick(fk, self.follow(within, source), row, attempt).unwrap_or_else(own)
-            }
-            (None, Picker::Matching { shared, parents, earlier }) => {
+        let source = |s: usize| picks.get(s).copied().flatten();
+        let parent_row = match &fk.picker {
+            Picker::Matching { shared, parents, earlier } if !relates(fk) => {
                 self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out)?
             }
-            _ => own(),
+            _ => self.related_parent(fk, row, attempt, &source).unwrap_or_else(own),
         };
         for &(child, parent_column) in &fk.pairs {
             match parent_row {
@@ -821,8 +836,21 @@ fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &Row
             rows.get(index).copied()
         }
         Picker::Before { parents, rows } => super::time::parent_before(key, row, *parents, *rows),
+        Picker::Spread { parents, rows } => super::tenant::spread_parent(row, *parents, *rows),
         Picker::Matching { .. } => None,
     }
+}
+
+/// Whether `fk` takes its parent from the rest of its row (see [`Dataset::related_parent`]).
+fn relates(fk: &FkGen) -> bool {
+    fk.inherit.is_some() || fk.within.is_some() || fk.tenant.is_some()
+}
+
+/// The FKs of the same row whose picks `fk` reads.
+pub fn sources(fk: &FkGen) -> impl Iterator<Item = usize> + '_ {
+    let chains = fk.inherit.iter().chain(&fk.within).map(|chain| chain.source);
+    let owners = fk.tenant.iter().flat_map(|pick| pick.owners.iter().filter_map(super::tenant::Owner::source));
+    chains.chain(owners)
 }
 
 fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value], out: &mut Value, attempt: u32) {

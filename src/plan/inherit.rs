@@ -1,12 +1,13 @@
 //! Which foreign keys copy their parent along another FK, so related rows agree on their tenant.
 //!
-//! The rule: a table has FK `A` (`session_id -> chat_sessions`) and a NOT NULL FK `B`
+//! The rule: a table has FK `A` (`session_id -> chat_sessions`) and an FK `B`
 //! (`organization_id -> organizations`); `A`'s parent reaches `B`'s parent table through its own
 //! NOT NULL FKs (here directly: `chat_sessions.organization_id`), the last of which has `B`'s
 //! column names and references the same columns. Then `B` is not picked: it takes the row that
 //! chain ends at, so a message belongs to its session's organization, and content to its
 //! project's owner. Chains may be transitive (`session_id -> chat_sessions.project_id ->
-//! projects.organization_id`), up to [`MAX_HOPS`].
+//! projects.organization_id`), up to [`MAX_HOPS`]. A nullable `B` keeps its NULLs and follows the
+//! chain otherwise: a suggestion's platform, when it has one, is its content's platform.
 //!
 //! The other direction, when `B`'s parent is settled (a fan-out, or inherited as above): an FK `A`
 //! whose parent table is laid out per `B`'s parent table (`rows = { per = ... }`, the fan-out FK
@@ -19,10 +20,11 @@
 //! `A` may be nullable (it keeps its NULLs); when that row owns none, a nullable `A` is NULL
 //! (rather than another organization's) and a NOT NULL one picks on its own.
 //!
-//! Why NOT NULL and the same names: a NOT NULL FK says the row belongs to that parent (its
-//! tenant, its owner), and the same name says it is the same role. A nullable FK is an optional
-//! reference (`created_by`, `deleted_by`, a reviewer) and another name another role
-//! (`tasks.assignee_id` is not `projects.lead_id`): those stay independent.
+//! Why NOT NULL chains and the same names: a NOT NULL FK says the row belongs to that parent (its
+//! tenant, its owner), and the same name says it is the same role. A nullable FK on the way is an
+//! optional reference (`created_by`, `deleted_by`, a reviewer) and another name another role
+//! (`tasks.assignee_id` is not `projects.lead_id`): those stay independent here. Chains that reach
+//! the same tenant under other names agree through [`super::owners`].
 //!
 //! What wins, deterministically:
 //! - keys first: `B` inherits only when it would otherwise pick uniformly. A fan-out parent, a
@@ -43,7 +45,7 @@
 
 use crate::generate::TableGen;
 use crate::generate::inherit::Inherit;
-use crate::generate::table::{ColumnSlot, FkGen, Picker};
+use crate::generate::table::{ColumnSlot, FkGen, Picker, sources};
 
 /// The longest chain followed, in FKs after the source.
 pub const MAX_HOPS: usize = 3;
@@ -69,7 +71,7 @@ pub fn derive(
     let mut described = Vec::new();
     let mut sources: Vec<usize> = Vec::new();
     for b in 0..fks.len() {
-        if sources.contains(&b) || !is_target(tables, &fks[b], configured) {
+        if sources.contains(&b) || !is_free(tables, &fks[b], configured) {
             continue;
         }
         let wanted = signature(&fks[b].pairs, slots);
@@ -88,33 +90,25 @@ pub fn derive(
     described
 }
 
-/// The order a row's FKs are filled in: those picking on their own first, then those following
-/// another FK's parent, then those picking among the rows another FK's parent owns, each after its
-/// owner (an episode within a project that is itself within an organization comes last). In FK
-/// order within a stage.
+/// The order a row's FKs are filled in: each after every FK whose pick it reads (the FK it
+/// follows, picks within, or takes its tenant from; the wider FK whose columns a matching FK
+/// shares), so those picking on their own come first. In FK order among equals.
 pub fn fill_order(fks: &[FkGen]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..fks.len()).collect();
-    order.sort_by_key(|&f| fill_stage(fks, f));
+    order.sort_by_key(|&f| fill_depth(fks, f, 0));
     order
 }
 
-/// `f`'s stage in [`fill_order`]: 0 on its own, 1 following a chain, 2 and on within an owner.
-fn fill_stage(fks: &[FkGen], f: usize) -> usize {
-    let mut depth = 0;
-    let mut current = f;
-    // Owner chains end (an owner never picks within rows of its own: see derive_within); the
-    // bound only keeps a malformed plan from looping.
-    while let Some(owner) = fks.get(current).filter(|fk| fk.inherit.is_none()).and_then(owner_source) {
-        if depth > fks.len() {
-            break;
-        }
-        depth += 1;
-        current = owner;
-    }
-    match depth {
-        0 => usize::from(fks.get(f).is_some_and(|fk| fk.inherit.is_some())),
-        _ => depth + 1,
-    }
+/// `f`'s depth in [`fill_order`]: 0 when it reads no other FK's pick, else one more than the
+/// deepest it reads. Plans never make an FK read itself; `seen` only bounds a malformed one.
+fn fill_depth(fks: &[FkGen], f: usize, seen: usize) -> usize {
+    let Some(fk) = fks.get(f).filter(|_| seen <= fks.len()) else { return 0 };
+    let shared: &[(usize, usize)] = match &fk.picker {
+        Picker::Matching { shared, .. } => shared,
+        _ => &[],
+    };
+    let wider = shared.iter().filter_map(|(slot, _)| fks.iter().position(|o| o.pairs.iter().any(|(c, _)| c == slot)));
+    sources(fk).chain(wider).filter(|&s| s != f).map(|s| 1 + fill_depth(fks, s, seen + 1)).max().unwrap_or(0)
 }
 
 /// The other direction: an FK `A` whose parent table is laid out per `Q` (`rows = { per = ... }`)
@@ -233,11 +227,6 @@ fn fanned_out<'a>(tables: &Tables<'a>, table: usize) -> Option<(&'a TableGen, &'
     Some((generator, fan_fk))
 }
 
-/// An FK that would pick uniformly, is never NULL and is set by no profile rule.
-fn is_target(tables: &Tables, fk: &FkGen, configured: &dyn Fn(usize) -> bool) -> bool {
-    fk.null_rate == 0.0 && is_free(tables, fk, configured)
-}
-
 /// An FK that would pick uniformly, may hold a value and is set by no profile rule.
 fn is_free(tables: &Tables, fk: &FkGen, configured: &dyn Fn(usize) -> bool) -> bool {
     matches!(fk.picker, Picker::Uniform { .. })
@@ -275,7 +264,12 @@ fn same_role(owner: &[(usize, &str)], fan_out: &[(usize, &str)]) -> bool {
 
 /// A table a chain may pass through: generated before, not a fixture, rows at the first attempt.
 fn passable<'a>(tables: &Tables<'a>, table: usize) -> Option<&'a TableGen> {
-    let generator = tables.built.get(table)?;
+    passable_in(tables.built, table)
+}
+
+/// A table of `built` a chain may pass through: not a fixture, rows at the first attempt.
+fn passable_in(built: &[TableGen], table: usize) -> Option<&TableGen> {
+    let generator = built.get(table)?;
     (generator.fixed_rows.is_none() && generator.first_attempt_only()).then_some(generator)
 }
 
@@ -287,20 +281,40 @@ fn shortest_chain(
     target: usize,
     wanted: &[(usize, &str)],
 ) -> Option<Vec<(usize, usize)>> {
+    let named = |generator: &TableGen, fk: &FkGen| signature(&fk.pairs, &generator.columns) == wanted;
+    chain_to(tables.built, from, target, &named, true)
+}
+
+/// The fewest NOT NULL FKs (at most [`MAX_HOPS`]) leading from table `from` through tables of
+/// `built` to an FK into `target` that `ends` accepts, breadth first and in FK order: each hop is
+/// (table, FK index), a pure pick of that table at the first attempt. Without `forward`, FKs into
+/// tables loaded later (a cycle's back edge: an organization's owner) are not followed.
+pub(super) fn chain_to(
+    built: &[TableGen],
+    from: usize,
+    target: usize,
+    ends: &dyn Fn(&TableGen, &FkGen) -> bool,
+    forward: bool,
+) -> Option<Vec<(usize, usize)>> {
     let mut frontier: Vec<(usize, Vec<(usize, usize)>)> = vec![(from, vec![])];
     let mut visited = vec![from];
     for _ in 0..MAX_HOPS {
         let mut next = Vec::new();
         for (table, path) in frontier {
-            let Some(generator) = passable(tables, table) else { continue };
+            let Some(generator) = passable_in(built, table) else { continue };
             for (g, fk) in generator.fks.iter().enumerate() {
                 // Only NOT NULL FKs are followed: they say the row belongs to that parent.
-                if matches!(fk.picker, Picker::Matching { .. }) || fk.parent == table || fk.null_rate > 0.0 {
+                let backwards = forward || fk.parent < table;
+                if matches!(fk.picker, Picker::Matching { .. })
+                    || fk.parent == table
+                    || fk.null_rate > 0.0
+                    || !backwards
+                {
                     continue;
                 }
                 let mut hops = path.clone();
                 hops.push((table, g));
-                if fk.parent == target && signature(&fk.pairs, &generator.columns) == wanted {
+                if fk.parent == target && ends(generator, fk) {
                     return Some(hops);
                 }
                 if !visited.contains(&fk.parent) {
@@ -315,7 +329,7 @@ fn shortest_chain(
 }
 
 /// `session_id -> episode.chat_sessions.organization_id`: the source's columns, then each FK followed.
-fn describe(tables: &Tables, source: &FkGen, slots: &[ColumnSlot], hops: &[(usize, usize)]) -> String {
+pub(super) fn describe(tables: &Tables, source: &FkGen, slots: &[ColumnSlot], hops: &[(usize, usize)]) -> String {
     let columns = |pairs: &[(usize, usize)], slots: &[ColumnSlot]| {
         pairs.iter().filter_map(|(child, _)| slots.get(*child).map(|s| s.name.clone())).collect::<Vec<_>>().join(", ")
     };

@@ -319,7 +319,7 @@ impl<'a> Builder<'a> {
                 false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },
             };
             let key = StreamKey::new(self.context.seed, &self.table.name.plain(), &format!("fk:{}", fk.name));
-            self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None, within: None });
+            self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None, within: None, tenant: None });
         }
         Ok(())
     }
@@ -334,6 +334,18 @@ impl<'a> Builder<'a> {
             settings.is_some_and(|s| s.columns.iter().any(|c| slots.get(slot).is_some_and(|x| x.name == c.name.name)))
         };
         self.inherited = inherit::derive(&tables, &mut self.fks, slots, &configured);
+        let columns = |fk: &FkGen| fk.pairs.iter().map(|(s, _)| slots[*s].name.as_str()).collect::<Vec<_>>().join(", ");
+        for (f, _) in &self.inherited {
+            let fk = &self.fks[*f];
+            let rule = match (&fk.inherit, &fk.within) {
+                (Some(chain), _) => format!("{} agrees with {}'s", columns(fk), columns(&self.fks[chain.source])),
+                (None, Some(owner)) => {
+                    format!("{} among {}'s {}", columns(fk), columns(&self.fks[owner.source]), names[fk.parent])
+                }
+                (None, None) => continue,
+            };
+            self.inferred.push(rule);
+        }
     }
 
     /// A CHECK or the profile can force an FK column's NULLs (`parent_id IS NOT NULL AND level >= 1`),
@@ -499,6 +511,7 @@ impl<'a> Builder<'a> {
                     format!("{} of the {rows} rows, the keys the profile gives", given.len())
                 }
                 Picker::Before { parents, .. } => format!("one of the {parents} rows created before this one"),
+                Picker::Spread { parents, .. } => super::owners::spread_description(*parents),
             };
             let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
             let how = match self.inherited.iter().find(|(i, _)| *i == f) {

@@ -3,7 +3,8 @@
 //! Third stage of the pipeline, and pure: `build(schema, profile, options)` resolves the profile
 //! against the introspected schema, orders tables by foreign keys ([`order`]), computes volumes
 //! ([`volume`]), chooses a generator per column ([`columns`]) and a way to satisfy every key
-//! ([`keys`]), and checks capacities. Every mistake is reported here with the profile's file and line
+//! ([`keys`]), keeps every row's references on one tenant ([`owners`], after every table is built),
+//! and checks capacities. Every mistake is reported here with the profile's file and line
 //! or the table and column, never as a failed load. `seed plan` prints the result ([`display`]).
 
 mod columns;
@@ -15,6 +16,7 @@ mod inherit;
 mod key_parts;
 mod keys;
 pub mod order;
+mod owners;
 mod positions;
 mod scope;
 mod time;
@@ -195,7 +197,10 @@ fn build_once(
     let order = order::load_order(&refs);
     let scoped: Vec<Scoped> = order.order.iter().map(|&i| Scoped { ..scoped[i].clone_ref() }).collect();
     let position: HashMap<&QualifiedName, usize> = scoped.iter().enumerate().map(|(i, s)| (&s.table.name, i)).collect();
-    let (tables, generators) = build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
+    let (mut tables, mut generators) =
+        build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
+    let settings: Vec<Option<&TableSettings>> = scoped.iter().map(|s| s.settings).collect();
+    owners::agree(&mut generators, &mut tables, &settings)?;
     let dataset = Dataset { tables: generators };
     refuse_self_dependent(&dataset, &scoped)?;
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);

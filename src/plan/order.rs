@@ -79,19 +79,8 @@ mod tests {
     fn table(name: &str, fks: &[(&str, &str)]) -> Table {
         let mut table = Table::with_columns(name, vec![]);
         table.name = QualifiedName::new("s", name);
-        table.foreign_keys = fks
-            .iter()
-            .map(|(fk, target)| ForeignKey {
-                name: fk.to_string(),
-                columns: vec![],
-                referenced_table: QualifiedName::new("s", *target),
-                referenced_columns: vec![],
-                deferrable: false,
-                initially_deferred: false,
-                definition: String::new(),
-                declared_on: None,
-            })
-            .collect();
+        table.foreign_keys =
+            fks.iter().map(|(fk, target)| ForeignKey::plain(fk, &[], QualifiedName::new("s", *target), &[])).collect();
         table
     }
 

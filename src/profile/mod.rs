@@ -181,6 +181,8 @@ pub struct ColumnSettings {
     /// `from = "name"`: the column is made from another column of its row (a slug of it, or an
     /// email or username of the same person), where names do not say so.
     pub from: Option<Named>,
+    /// A membership table: the referenced user is a member of the row's group (`plan::owners`).
+    pub member_of: Option<Named>,
 }
 
 /// A column of the row and the values that switch a rule on (`when = { status = ["shipped"] }`).
@@ -448,6 +450,7 @@ fn resolve_column(at: &dyn Fn(usize) -> Location, name: Spanned<String>, column:
             .when
             .map(|w| Condition { location: at(w.span().start), entries: w.into_inner().into_iter().collect() }),
         from: column.from.map(|f| Named { location: at(f.span().start), name: f.into_inner() }),
+        member_of: column.member_of.map(|m| Named { location: at(m.span().start), name: m.into_inner() }),
     }
 }
 

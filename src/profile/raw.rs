@@ -149,4 +149,7 @@ pub struct RawColumn {
     pub when: Option<Spanned<BTreeMap<String, Vec<toml::Value>>>>,
     /// Another column of the row this one is made from: a slug of it, or the same person.
     pub from: Option<Spanned<String>>,
+    /// On a foreign key to users: a membership table (`team_members`) whose row links the
+    /// referenced user to the row's group (see `plan::owners`).
+    pub member_of: Option<Spanned<String>>,
 }

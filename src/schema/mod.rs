@@ -299,6 +299,23 @@ pub struct ForeignKey {
     pub declared_on: Option<QualifiedName>,
 }
 
+impl ForeignKey {
+    /// A plain, immediate foreign key `name` from `columns` to `referenced`, for unit tests.
+    #[cfg(test)]
+    pub fn plain(name: &str, columns: &[&str], referenced_table: QualifiedName, referenced: &[&str]) -> ForeignKey {
+        ForeignKey {
+            name: name.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            referenced_table,
+            referenced_columns: referenced.iter().map(|c| c.to_string()).collect(),
+            deferrable: false,
+            initially_deferred: false,
+            definition: String::new(),
+            declared_on: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct CheckConstraint {
     pub name: String,

@@ -74,6 +74,9 @@ async fn dev_loads_every_application_with_the_profiles_fan_out() {
         );
         assert_eq!(scalar(&db, &stories).await, 0, "{table} pointing at another story's chapter");
     }
+    // Diamonds (the last session's recipe: 2 821 rows of 62 pairs disagreed), and organizations
+    // owned by another organization's user: none.
+    assert_tenants_whole(&db).await;
     let tables = "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
                   WHERE n.nspname IN ('creator', 'story', 'episode') AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
     let names: Vec<String> =
@@ -84,3 +87,40 @@ async fn dev_loads_every_application_with_the_profiles_fan_out() {
         assert!(rows > 0, "{table} is empty");
     }
 }
+
+/// Checks that every diamond of the three applications agrees: for every FK `t.a -> P` (one
+/// column) and every other FK `t.b -> Q` where P has a NOT NULL FK under the same name `b` to Q,
+/// `t.b` is P's; and that an organization's owner is one of its own users (a cycle).
+pub async fn assert_tenants_whole(db: &TestDb) {
+    let mut conn = db.connect().await;
+    let pairs: Vec<(String, String)> = sqlx::query(DIAMONDS)
+        .fetch_all(&mut conn)
+        .await
+        .expect("diamonds")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert!(pairs.len() >= 60, "{pairs:?}");
+    for (pair, count) in &pairs {
+        assert_eq!(scalar(db, count).await, 0, "{pair}: rows whose two chains reach different parents");
+    }
+    let owners = "SELECT count(*) FROM episode.organizations o JOIN episode.users u ON u.id = o.owner_user_id \
+                  WHERE u.organization_id <> o.id";
+    assert_eq!(scalar(db, owners).await, 0, "organizations owned by another organization's user");
+}
+
+/// One query per diamond of the three applications: (name, count of rows that disagree).
+const DIAMONDS: &str = "
+    WITH fk AS (
+      SELECT c.conrelid AS t, c.confrelid AS p, a.attname AS col, fa.attname AS pcol, a.attnotnull AS not_null
+      FROM pg_constraint c
+      JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+      JOIN pg_attribute fa ON fa.attrelid = c.confrelid AND fa.attnum = c.confkey[1]
+      JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace
+      WHERE c.contype = 'f' AND array_length(c.conkey, 1) = 1 AND n.nspname IN ('creator', 'story', 'episode'))
+    SELECT x.t::regclass || '.' || x.col || ' / ' || b.col,
+           format('SELECT count(*) FROM %s x JOIN %s y ON y.%I = x.%I WHERE x.%I <> y.%I',
+                  x.t::regclass, x.p::regclass, x.pcol, x.col, b.col, b.col)
+    FROM fk x JOIN fk b ON b.t = x.t AND b.col <> x.col
+    JOIN fk pb ON pb.t = x.p AND pb.col = b.col AND pb.p = b.p AND pb.not_null
+    WHERE x.p <> x.t ORDER BY 1";

@@ -22,6 +22,9 @@ async fn minimal_fills_every_table_with_the_profiles_volumes_and_is_repeatable()
     assert_eq!(once["episode.organizations"].0, 3);
     assert_eq!(once["episode.blocks"].0, 5, "the profile's default");
 
+    // Related rows agree on their tenant and owner (users, projects and content are per tenant).
+    crate::dev::assert_tenants_whole(&db).await;
+
     let second = run_seed(&["--profile", "minimal"], &db.url);
     assert!(second.status.success(), "second run failed: {}", second.stderr_text());
     assert_eq!(once, table_checksums(&db).await, "the same seed must give byte-identical tables");

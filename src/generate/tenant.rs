@@ -1,0 +1,140 @@
+//! Foreign keys that pick a parent of the row's own tenant, found from indexes alone.
+//!
+//! An issue's reporter should be a user of the organization. Picking a user and then
+//! checking would be generate-and-filter; instead the users are *laid out* per organization, so
+//! an organization's users are one range of user indexes, and the reporter is a row of that range.
+//! A layout is an FK whose pick is monotone in the row index: a fan-out ([`Picker::FanOut`],
+//! `rows = { per = ... }`) or a spread ([`Picker::Spread`], rows split evenly over the parents in
+//! order). Layouts compose: with episodes laid out per project and projects per organization, an
+//! organization's episodes are one range too, so the descent may take several FKs.
+//!
+//! The tenant row itself comes from the row: another FK's parent followed along NOT NULL FKs (the
+//! issue's project's organization, an [`Inherit`]), or the row itself when the row *is* the tenant
+//! (an organization's owner is one of its own users). Several owners may be listed: the first that
+//! gives a row wins, so a row whose first owner is NULL still picks within the next one.
+//!
+//! The row picked in the range may be a membership row (`team_members`), followed up to the FK's
+//! parent (`through`: the member's user): a customer's owner is a member of the customer's team.
+//! Everything is a pure function of the row index: no lookups, any row generates alone.
+
+use super::inherit::Inherit;
+use super::rng::StreamKey;
+use super::table::{Dataset, Picker};
+
+/// How an FK picks a parent that belongs to the row's tenant (see the module doc).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantPick {
+    /// Where the tenant row comes from, tried in order.
+    pub owners: Vec<Owner>,
+    /// (table position, FK index): from the table picked in down to the tenant table, each
+    /// table laid out per the next by that FK (a fan-out or a spread).
+    pub descent: Vec<(usize, usize)>,
+    /// (table position, FK index): from the row picked in `descent`'s first table up to the FK's
+    /// parent; empty when that table is the parent itself.
+    pub through: Vec<(usize, usize)>,
+}
+
+/// A tenant row's source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Owner {
+    /// The row itself: its table is the tenant table.
+    Row,
+    /// The row another FK of the same row picked, followed along `hops`.
+    Chain(Inherit),
+}
+
+impl Owner {
+    /// The FK of the row this owner reads, if any.
+    pub fn source(&self) -> Option<usize> {
+        match self {
+            Owner::Row => None,
+            Owner::Chain(chain) => Some(chain.source),
+        }
+    }
+}
+
+/// The first row index of `parent`'s rows in a table of `rows` rows spread evenly over
+/// `parents` parents in order (`parent == parents` gives `rows`).
+pub fn spread_start(parent: u64, parents: u64, rows: u64) -> u64 {
+    match parents {
+        0 => 0,
+        _ => ((u128::from(parent) * u128::from(rows)).div_ceil(u128::from(parents))) as u64,
+    }
+}
+
+/// The parent of row `row` of a table of `rows` rows spread evenly over `parents` parents.
+pub fn spread_parent(row: u64, parents: u64, rows: u64) -> Option<u64> {
+    (parents > 0 && rows > 0).then(|| ((u128::from(row) * u128::from(parents)) / u128::from(rows)) as u64)
+}
+
+impl Dataset {
+    /// The rows `[lo, hi)` of `descent`'s first table that belong to the tenant row `tenant`.
+    pub(super) fn tenant_range(&self, descent: &[(usize, usize)], tenant: u64) -> (u64, u64) {
+        descent.iter().rev().fold((tenant, tenant + 1), |(lo, hi), &(table, fk)| {
+            (self.layout_start(table, fk, lo), self.layout_start(table, fk, hi))
+        })
+    }
+
+    /// The first row of table `t` laid out under `parent` by FK `f` (a fan-out or a spread).
+    fn layout_start(&self, t: usize, f: usize, parent: u64) -> u64 {
+        let Some(table) = self.tables.get(t) else { return 0 };
+        match (table.fks.get(f).map(|fk| &fk.picker), &table.fan_out) {
+            (Some(Picker::FanOut), Some(fan)) if parent >= fan.parents => fan.total,
+            (Some(Picker::FanOut), Some(fan)) => fan.start_of(parent),
+            (Some(Picker::Spread { parents, rows }), _) => spread_start(parent, *parents, *rows),
+            _ => 0,
+        }
+    }
+
+    /// The parent `pick` gives for `row`: `None` when no owner gives a tenant row, or the tenant
+    /// has no row to pick (the FK then picks on its own); `Some(None)` for NULL, when the FK may be
+    /// NULL and the tenant has none. `source` gives the parent row another FK of the row picked.
+    pub(super) fn tenant_pick(
+        &self,
+        pick: &TenantPick,
+        key: StreamKey,
+        nullable: bool,
+        row: u64,
+        source: &dyn Fn(usize) -> Option<u64>,
+    ) -> Option<Option<u64>> {
+        let tenant = pick.owners.iter().find_map(|owner| match owner {
+            Owner::Row => Some(row),
+            Owner::Chain(chain) => self.follow(chain, source(chain.source)),
+        })?;
+        let (lo, hi) = self.tenant_range(&pick.descent, tenant);
+        if hi <= lo {
+            return nullable.then_some(None);
+        }
+        let member = lo + key.derive("tenant").below(row, hi - lo);
+        let parent = pick.through.iter().try_fold(member, |at, &(table, fk)| self.first_pick(table, at, fk));
+        match parent {
+            Some(parent) => Some(Some(parent)),
+            None => nullable.then_some(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_ranges_hold_exactly_the_rows_of_their_parent() {
+        for (rows, parents) in [(300u64, 30u64), (7, 3), (3, 7), (1000, 999), (0, 4)] {
+            for parent in 0..parents {
+                let (lo, hi) = (spread_start(parent, parents, rows), spread_start(parent + 1, parents, rows));
+                for row in 0..rows {
+                    let inside = (lo..hi).contains(&row);
+                    assert_eq!(spread_parent(row, parents, rows) == Some(parent), inside, "{rows}/{parents} row {row}");
+                }
+            }
+            assert_eq!(spread_start(parents, parents, rows), rows);
+        }
+    }
+
+    #[test]
+    fn spread_fills_parents_evenly() {
+        let counts: Vec<u64> = (0..30).map(|p| spread_start(p + 1, 30, 856) - spread_start(p, 30, 856)).collect();
+        assert!(counts.iter().all(|c| *c == 28 || *c == 29), "{counts:?}");
+    }
+}

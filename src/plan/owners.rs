@@ -1,0 +1,385 @@
+//! Tenants and owners stay whole across foreign keys, whatever the columns are called.
+//!
+//! [`super::inherit`] makes an FK follow another FK's chain where the names say it is the same
+//! role. This pass covers what the names do not reveal. Where a row's FK `a` reaches a tenant-like
+//! table `T` through its parent's NOT NULL FKs (an issue's reporter: `users.org_id ->
+//! organizations`), and the row reaches `T` another way too (its project's organization, or the
+//! row itself when it is an organization), `a` picks a parent of that same `T` row. The parent is
+//! found from indexes, through the parent table's layout per `T` ([`crate::generate::tenant`]): a
+//! fan-out, or, for an FK that picked uniformly, a spread (each `T` row's rows together, in order).
+//! A parent table laid out another way (a composite key's digit, a chain) cannot be inverted: `a`
+//! keeps its picker, and the plan notes which table to fill `per` which.
+//!
+//! Tenant-like: a generated table that the NOT NULL FKs of at least [`REFERRERS`] other tables
+//! reference (organizations, teams, workspaces, accounts, and the users who own things); a fixture
+//! is reference data, not a tenant. The pass runs after every table is built, since the first table
+//! of a cycle (organizations, before the users who own them) needs the second one's layout.
+//!
+//! Declared: `member_of = "team_members"` on an FK column picks the user of a membership row of
+//! the row's team ([`members`]).
+//!
+//! What wins: an FK the profile sets (any rule on its columns, `infer = false`) stays as it is;
+//! an inheriting FK or one picking within its owner's rows falls back to its tenant only where its
+//! source is NULL; owners over NOT NULL FKs come before nullable ones, then shorter chains, then FK
+//! order. A nullable FK straight to the tenant (`created_by`) is an optional role, no owner; and no
+//! chain or layout crosses a cycle's back edge (an organization's owner says who owns it, not who
+//! belongs to it). An owner never reads the FK it owns, and owner chains pass only through tables
+//! before this one (as in [`super::inherit`]), so no value depends on itself.
+
+use crate::generate::TableGen;
+use crate::generate::inherit::Inherit;
+use crate::generate::table::{FkGen, Picker, sources};
+use crate::generate::tenant::{Owner, TenantPick};
+use crate::profile::{ColumnSettings, TableSettings};
+
+use super::inherit::{self, Tables};
+use super::{PlanError, TablePlan};
+
+/// Tables whose NOT NULL FKs must reference a table for it to count as a tenant.
+pub const REFERRERS: usize = 3;
+
+/// `seed plan`'s words for an FK spread over its parents.
+pub fn spread_description(parents: u64) -> String {
+    format!("spread evenly over {parents} rows, each parent's rows together (so rows can pick within a parent)")
+}
+
+/// Makes FKs pick within the tenant their row already belongs to (see the module doc), and
+/// records each rule in the plans. `settings` holds each table's profile settings, by position.
+pub fn agree(
+    tables: &mut [TableGen],
+    plans: &mut [TablePlan],
+    settings: &[Option<&TableSettings>],
+) -> Result<(), PlanError> {
+    let names: Vec<String> = plans.iter().map(|p| p.name.plain()).collect();
+    let tenants = tenant_like(tables);
+    for t in 0..tables.len() {
+        let own = settings.get(t).copied().flatten();
+        members::refuse_off_foreign_keys(&tables[t], own)?;
+        for a in 0..tables[t].fks.len() {
+            let context = Pass { tables: &*tables, settings, tenants: &tenants, names: &names };
+            let found = match members::declared(&tables[t], a, own) {
+                Some(column) => members::pick(&context, t, a, column, &mut plans[t].notes)?,
+                None if free(&tables[t], a, own) => tenant_pick(&context, t, a),
+                None => None,
+            };
+            if let Some(found) = found {
+                record(tables, plans, &names, (t, a), found);
+            }
+        }
+        tables[t].fk_order = inherit::fill_order(&tables[t].fks);
+        let context = Pass { tables: &*tables, settings, tenants: &tenants, names: &names };
+        let digit = |a: usize| matches!(tables[t].fks[a].picker, Picker::Digit { .. });
+        let plain =
+            |a: &usize| (digit(*a) || free(&tables[t], *a, own)) && sources(&tables[t].fks[*a]).next().is_none();
+        let notes: Vec<String> =
+            (0..tables[t].fks.len()).filter(plain).filter_map(|a| blocked(&context, t, a)).collect();
+        plans[t].notes.extend(notes);
+    }
+    Ok(())
+}
+
+/// What the pass reads while it looks for one FK's tenant.
+#[derive(Clone, Copy)]
+struct Pass<'a> {
+    tables: &'a [TableGen],
+    settings: &'a [Option<&'a TableSettings>],
+    tenants: &'a [bool],
+    names: &'a [String],
+}
+
+/// A tenant pick the planner found, with the FKs that must become spreads for it to hold.
+struct Found {
+    pick: TenantPick,
+    spread: Vec<(usize, usize)>,
+    /// The tenant table, and how the owners reach it, for `seed plan`.
+    tenant: usize,
+    owners: Vec<String>,
+}
+
+/// Generated tables referenced by the NOT NULL FKs of at least [`REFERRERS`] other tables.
+fn tenant_like(tables: &[TableGen]) -> Vec<bool> {
+    (0..tables.len())
+        .map(|t| {
+            let referrers = tables
+                .iter()
+                .enumerate()
+                .filter(|(r, g)| *r != t && g.fks.iter().any(|fk| fk.parent == t && fk.null_rate == 0.0))
+                .count();
+            tables[t].fixed_rows.is_none() && referrers >= REFERRERS
+        })
+        .collect()
+}
+
+/// The profile's settings on FK `a`'s columns, if any.
+fn column_settings<'s>(table: &TableGen, a: usize, settings: Option<&'s TableSettings>) -> Vec<&'s ColumnSettings> {
+    let names: Vec<&str> =
+        table.fks[a].pairs.iter().filter_map(|(s, _)| table.columns.get(*s)).map(|c| c.name.as_str()).collect();
+    settings.map(|s| s.columns.iter().filter(|c| names.contains(&c.name.name.as_str())).collect()).unwrap_or_default()
+}
+
+/// Whether a column's settings leave it to the inferred rules: none but `infer = true`.
+fn only_inferring(c: &ColumnSettings) -> bool {
+    c.infer == Some(true) && c.member_of.is_none() && c.null_rate.is_none() && c.value.is_none() && c.values.is_none()
+}
+
+/// An FK this pass may shape: set by no profile rule, not always NULL, and picking uniformly, or
+/// following a chain or picking within an owner that may give no row (the tenant is then its
+/// fallback: the chain's source may be NULL, or the owner own no row).
+fn free(table: &TableGen, a: usize, settings: Option<&TableSettings>) -> bool {
+    let fk = &table.fks[a];
+    let nullable = |source: usize| table.fks.get(source).is_some_and(|s| s.null_rate > 0.0);
+    let shapeable = match (&fk.inherit, &fk.within) {
+        (Some(chain), _) => nullable(chain.source),
+        (None, Some(owner)) => nullable(owner.source) || fk.null_rate == 0.0,
+        (None, None) => picks_alone(&fk.picker).is_some(),
+    };
+    table.fixed_rows.is_none()
+        && fk.tenant.is_none()
+        && !fk.pairs.is_empty()
+        && fk.null_rate < 1.0
+        && shapeable
+        && column_settings(table, a, settings).iter().all(|c| only_inferring(c))
+}
+
+/// An FK that may become a layout: NOT NULL, picking uniformly on its own, set by no rule.
+fn spreadable(tables: &[TableGen], settings: &[Option<&TableSettings>], x: usize, f: usize) -> bool {
+    let table = &tables[x];
+    let fk = &table.fks[f];
+    picks_alone(&fk.picker).is_some()
+        && fk.null_rate == 0.0
+        && fk.parent != x
+        && fk.inherit.is_none()
+        && fk.within.is_none()
+        && fk.tenant.is_none()
+        && column_settings(table, f, settings.get(x).copied().flatten()).iter().all(|c| only_inferring(c))
+}
+
+/// Whether FK `f` of table `x` lays its rows out per its parent (or may be made to).
+fn layout(tables: &[TableGen], settings: &[Option<&TableSettings>], x: usize, f: usize) -> bool {
+    match tables[x].fks[f].picker {
+        Picker::FanOut => tables[x].fan_out.is_some(),
+        Picker::Spread { .. } => true,
+        _ => spreadable(tables, settings, x, f),
+    }
+}
+
+/// From table `from`, the tenant-like tables its layouts lead to, nearest first, each with the
+/// descent ((table, FK) per hop, each into a table loaded earlier); at most [`inherit::MAX_HOPS`] hops.
+fn descents(
+    tables: &[TableGen],
+    settings: &[Option<&TableSettings>],
+    tenants: &[bool],
+    from: usize,
+) -> Vec<(usize, Vec<(usize, usize)>)> {
+    let mut found = Vec::new();
+    let mut frontier = vec![(from, Vec::new())];
+    for _ in 0..inherit::MAX_HOPS {
+        let mut next = Vec::new();
+        for (x, path) in frontier {
+            let Some(table) = tables.get(x).filter(|t| t.fixed_rows.is_none()) else { continue };
+            for (f, fk) in table.fks.iter().enumerate() {
+                // A cycle's back edge (an organization's owner) says who owns, not who belongs.
+                if fk.parent >= x || fk.parent == from || !layout(tables, settings, x, f) {
+                    continue;
+                }
+                let mut hops: Vec<(usize, usize)> = path.clone();
+                hops.push((x, f));
+                if tenants[fk.parent] && !found.iter().any(|(t, _)| *t == fk.parent) {
+                    found.push((fk.parent, hops.clone()));
+                }
+                next.push((fk.parent, hops));
+            }
+        }
+        frontier = next;
+    }
+    found
+}
+
+/// The first tenant FK `a` of table `t` can agree on: a table its parent's layouts lead to that
+/// the row reaches another way.
+fn tenant_pick(context: &Pass, t: usize, a: usize) -> Option<Found> {
+    let Pass { tables, settings, tenants, names } = *context;
+    let fk = &tables[t].fks[a];
+    // A fallback never reads the source that gave no row; and it may take the tenant itself (the
+    // FK's parent), as the chain would have: a suggestion without content takes its task's user.
+    let skip: Vec<usize> = fk.inherit.iter().chain(&fk.within).map(|chain| chain.source).collect();
+    let itself = (!skip.is_empty() && tenants[fk.parent]).then(|| (fk.parent, vec![]));
+    let layouts = itself.into_iter().chain(descents(tables, settings, tenants, fk.parent));
+    layouts.into_iter().find_map(|(tenant, descent)| {
+        let (owners, described) = owners(tables, names, (t, a, &skip), tenant);
+        let spread = descent.iter().copied().filter(|&(x, f)| spreadable(tables, settings, x, f)).collect();
+        (!owners.is_empty()).then_some(Found {
+            pick: TenantPick { owners, descent, through: vec![] },
+            spread,
+            tenant,
+            owners: described,
+        })
+    })
+}
+
+/// Where FK `a` of table `t` reaches a tenant the row also reaches, but picks as a part of a
+/// composite unique key, or through a table not laid out per the next (a composite key's digit, an
+/// inherited key): the note `seed plan` shows, since the two cannot be made to agree from indexes
+/// there and `a` picks on its own.
+fn blocked(context: &Pass, t: usize, a: usize) -> Option<String> {
+    let Pass { tables, settings, tenants, names } = *context;
+    let fk = &tables[t].fks[a];
+    (0..tables.len()).filter(|&tenant| tenants[tenant] && tenant != fk.parent).find_map(|tenant| {
+        let hops = inherit::chain_to(tables, fk.parent, tenant, &|_, _| true, false)?;
+        let why = match (&fk.picker, hops.iter().find(|&&(x, f)| !layout(tables, settings, x, f))) {
+            (Picker::Digit { .. }, _) => "it is a part of a composite unique key, which decides its parent".to_string(),
+            (_, Some(&(x, f))) => format!(
+                "{} is not laid out per {} by {} (fill it `per` that table)",
+                names[x],
+                names[tables[x].fks[f].parent],
+                fk_columns(&tables[x], f)
+            ),
+            (_, None) => return None,
+        };
+        let (owners, described) = owners(tables, names, (t, a, &[]), tenant);
+        let owner = described.first().filter(|_| !owners.is_empty())?;
+        Some(format!(
+            "{}: cannot agree by construction with the {} row of {owner}: {why}",
+            fk_columns(&tables[t], a),
+            names[tenant]
+        ))
+    })
+}
+
+/// The sources of table `t`'s `tenant` row for its FK `a`, best first, each with how `seed plan`
+/// shows it: the row itself (when it is the tenant: an organization's owner is one of its users),
+/// then other FKs (but those in `skip`) whose parents reach it over NOT NULL
+/// FKs of earlier tables. The list ends at the first owner that always gives a row.
+fn owners(
+    tables: &[TableGen],
+    names: &[String],
+    (t, a, skip): (usize, usize, &[usize]),
+    tenant: usize,
+) -> (Vec<Owner>, Vec<String>) {
+    let fks = &tables[t].fks;
+    if t == tenant {
+        return (vec![Owner::Row], vec!["the row itself".to_string()]);
+    }
+    let mut chains: Vec<Ranked> = (0..fks.len())
+        .filter(|&b| b != a && !skip.contains(&b) && !depends(fks, b, a))
+        .filter_map(|b| Some((fks[b].null_rate > 0.0, owner_chain(tables, t, b, tenant)?, b)))
+        .map(|(nullable, hops, b)| (nullable, hops.len(), b, hops))
+        .collect();
+    chains.sort();
+    if let Some(always) = chains.iter().position(|(nullable, ..)| !nullable) {
+        chains.truncate(always + 1);
+    }
+    let context = Tables { this: t, built: tables, names };
+    let described: Vec<String> =
+        chains.iter().map(|(_, _, b, hops)| inherit::describe(&context, &fks[*b], &tables[t].columns, hops)).collect();
+    let owners: Vec<Owner> =
+        chains.into_iter().map(|(_, _, source, hops)| Owner::Chain(Inherit { source, hops })).collect();
+    (owners, described)
+}
+
+/// An owner chain, ranked: NOT NULL first, then shorter, then in FK order.
+type Ranked = (bool, usize, usize, Vec<(usize, usize)>);
+
+/// The NOT NULL FKs from FK `b`'s parent (a table loaded before `t`) to `tenant`: empty when `b`
+/// references the tenant itself; `None` when it cannot own (a self-reference, a probing or always
+/// NULL FK, a nullable reference straight to the tenant: an optional role such as `created_by`).
+fn owner_chain(tables: &[TableGen], t: usize, b: usize, tenant: usize) -> Option<Vec<(usize, usize)>> {
+    let fk = &tables[t].fks[b];
+    let picks = !matches!(fk.picker, Picker::Matching { .. } | Picker::Earlier { .. }) && fk.null_rate < 1.0;
+    match fk.parent == tenant {
+        _ if !picks || fk.parent >= t => None,
+        true if fk.null_rate > 0.0 => None,
+        true => Some(Vec::new()),
+        false => inherit::chain_to(&tables[..t], fk.parent, tenant, &|_, _| true, false),
+    }
+}
+
+/// Whether FK `b` reads FK `a`'s pick, directly or through the FKs it reads.
+fn depends(fks: &[FkGen], b: usize, a: usize) -> bool {
+    let mut stack = vec![b];
+    let mut seen = vec![];
+    while let Some(f) = stack.pop() {
+        if f == a {
+            return true;
+        }
+        if seen.contains(&f) {
+            continue;
+        }
+        seen.push(f);
+        stack.extend(fks.get(f).into_iter().flat_map(sources));
+    }
+    false
+}
+
+/// Applies a found pick: spreads the FKs it needs, sets it on FK `a` of table `t`, and says so in
+/// the plans (the FK's line, and one rule line).
+fn record(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], (t, a): (usize, usize), found: Found) {
+    for &(x, f) in &found.spread {
+        let fk = &mut tables[x].fks[f];
+        let Some(parents) = picks_alone(&fk.picker) else { continue };
+        let was = fk.picker.clone();
+        fk.picker = Picker::Spread { parents, rows: tables[x].rows };
+        let columns = fk_columns(&tables[x], f);
+        let uniform = match was {
+            Picker::Before { .. } => format!("one of the {parents} rows created before this one"),
+            _ => format!("uniform over {parents} rows"),
+        };
+        let parent = &names[tables[x].fks[f].parent];
+        if let Some(line) = relationship(&mut plans[x].relationships, &columns, parent) {
+            *line = line.replacen(&uniform, &spread_description(parents), 1);
+        }
+        plans[x].inferred.push(format!(
+            "{} laid out per {columns} (each {parent} row's together), so others can pick within one",
+            names[x]
+        ));
+    }
+    let columns = fk_columns(&tables[t], a);
+    let parent = names[tables[t].fks[a].parent].clone();
+    let tenant = &names[found.tenant];
+    let via = match found.pick.through.first() {
+        Some(&(m, _)) => format!("the member of a {m} row", m = names[m]),
+        None => format!("a row of {parent}"),
+    };
+    let rule = format!("{via} in the {tenant} row of {}, so related rows agree", found.owners.join(", else of "));
+    if let Some(line) = relationship(&mut plans[t].relationships, &columns, &parent) {
+        let head = format!("{columns} -> {parent}: ");
+        let how = line[head.len().min(line.len())..].to_string();
+        *line = match how.split_once("; where that gives no row: ") {
+            Some((settled, fallback)) => format!("{head}{settled}; else {rule}; where that gives no row: {fallback}"),
+            None => format!("{head}{rule}; where that gives no row: {how}"),
+        };
+    }
+    let first = found.owners.first().cloned().unwrap_or_default();
+    plans[t].inferred.push(match found.pick.through.first() {
+        Some(&(m, _)) => format!("{columns} a member ({}) of the {tenant} row of {first}", names[m]),
+        None => format!("{columns} in the same {tenant} as {first}"),
+    });
+    tables[t].fks[a].tenant = Some(found.pick);
+}
+
+/// FK `f`'s columns, as `seed plan` lists them.
+fn fk_columns(table: &TableGen, f: usize) -> String {
+    let columns = table.fks[f].pairs.iter().filter_map(|(slot, _)| table.columns.get(*slot));
+    columns.map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The plan line of the FK on `columns` into `parent`.
+fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Option<&'l mut String> {
+    let head = format!("{columns} -> {parent}: ");
+    lines.iter_mut().find(|line| line.starts_with(&head) && !line.contains("implied by a wider"))
+}
+
+mod members;
+#[cfg(test)]
+mod tests;
+
+/// The parent count of an FK that picks on its own among all its parent's rows: uniformly, or
+/// among those created before the row (`plan::time`). A layout (`Picker::Spread`) may replace
+/// either: its parent for row `i` is among the first `ceil((i + 1) * parents / rows)`, so it too
+/// was created before the row.
+fn picks_alone(picker: &Picker) -> Option<u64> {
+    match picker {
+        Picker::Uniform { parents } | Picker::Before { parents, .. } => Some(*parents),
+        _ => None,
+    }
+}

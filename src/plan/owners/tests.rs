@@ -1,0 +1,140 @@
+//! The pass decides (plan lines, spreads) and the generator keeps it, without a server: the
+//! issue's multi-tenant schema planned with `--rows`, its rows generated and compared.
+
+use crate::generate::{Dataset, Value};
+use crate::plan::{Plan, PlanOptions, build};
+use crate::schema::{Column, ForeignKey, PgType, QualifiedName, Schema, Table, TypeKind, UniqueKey};
+
+fn table(name: &str, columns: &[(&str, bool)], fks: &[(&str, &str)]) -> Table {
+    let int = PgType::new(23, "integer", TypeKind::Int4);
+    let columns = columns.iter().map(|&(c, not_null)| Column { not_null, ..Column::plain(c, int.clone()) }).collect();
+    let mut table = Table::with_columns(name, columns);
+    table.primary_key = Some(UniqueKey {
+        name: format!("{name}_pkey"),
+        columns: vec!["id".into()],
+        expressions: vec![],
+        predicate: None,
+        definition: String::new(),
+        nulls_not_distinct: false,
+    });
+    table.foreign_keys = fks
+        .iter()
+        .map(|(column, parent)| {
+            let parent = QualifiedName::new("public", *parent);
+            ForeignKey::plain(&format!("{name}_{column}_fkey"), &[column], parent, &["id"])
+        })
+        .collect();
+    table
+}
+
+/// The issue's schema under names that say nothing of organizations (`reporter`, `actor`,
+/// `tenant`), with organizations owned by one of their users (a cycle).
+fn multi_tenant() -> Schema {
+    Schema {
+        tables: vec![
+            table("organizations", &[("id", true), ("owner", true)], &[("owner", "users")]),
+            table("users", &[("id", true), ("org", true)], &[("org", "organizations")]),
+            table("projects", &[("id", true), ("org", true)], &[("org", "organizations")]),
+            table(
+                "issues",
+                &[("id", true), ("project", true), ("reporter", true)],
+                &[("project", "projects"), ("reporter", "users")],
+            ),
+            table(
+                "audit",
+                &[("id", true), ("tenant", true), ("actor", false)],
+                &[("tenant", "organizations"), ("actor", "users")],
+            ),
+        ],
+    }
+}
+
+/// Every generated row of `table`, by column name.
+fn rows(plan: &Plan, table: &str) -> Vec<std::collections::HashMap<String, Value>> {
+    let t = plan.tables.iter().position(|p| p.name.name == table).expect("planned");
+    let dataset: &Dataset = &plan.dataset;
+    let mut scratch = Default::default();
+    let mut out = vec![Value::Null; plan.tables[t].columns.len()];
+    (0..plan.tables[t].rows)
+        .map(|row| {
+            dataset.fill_row(t, row, None, &mut scratch, &mut out);
+            plan.tables[t].columns.iter().cloned().zip(out.iter().cloned()).collect()
+        })
+        .collect()
+}
+
+/// `child.column`'s parent in `parent`, by key: the parent row's `wanted` column.
+fn parent_value(parents: &[std::collections::HashMap<String, Value>], key: &Value, wanted: &str) -> Value {
+    parents.iter().find(|p| &p["id"] == key).map(|p| p[wanted].clone()).expect("the parent exists")
+}
+
+#[test]
+fn reporters_actors_and_owners_belong_to_the_rows_organization() {
+    let options = PlanOptions { rows: Some(60), strict: true, ..Default::default() };
+    let plan = build(&multi_tenant(), None, &options).expect("plan");
+    let (users, projects) = (rows(&plan, "users"), rows(&plan, "projects"));
+    for issue in rows(&plan, "issues") {
+        let organization = parent_value(&projects, &issue["project"], "org");
+        assert_eq!(parent_value(&users, &issue["reporter"], "org"), organization, "{issue:?}");
+    }
+    let audit = rows(&plan, "audit");
+    assert!(audit.iter().any(|a| a["actor"].is_null()), "the actor keeps its NULLs");
+    for entry in audit.iter().filter(|a| !a["actor"].is_null()) {
+        assert_eq!(parent_value(&users, &entry["actor"], "org"), entry["tenant"], "{entry:?}");
+    }
+    for organization in rows(&plan, "organizations") {
+        assert_eq!(parent_value(&users, &organization["owner"], "org"), organization["id"]);
+    }
+    let inferred = |table: &str| plan.tables.iter().find(|p| p.name.name == table).map(|p| p.inferred.clone());
+    let issues = inferred("issues").unwrap_or_default();
+    // The first FK in order picks within the tenant the other reaches; either way they agree.
+    let rule = "project in the same public.organizations as reporter -> public.users.org";
+    assert!(issues.iter().any(|r| r == rule), "{issues:?}");
+    let users_rules = inferred("users").unwrap_or_default();
+    assert!(users_rules.iter().any(|r| r.starts_with("public.users laid out per org")), "{users_rules:?}");
+}
+
+#[test]
+fn a_column_with_infer_false_picks_on_its_own() {
+    let text = "schemas = [\"public\"]\n\n[tables.issues]\nrows = 60\ncolumns.reporter = { infer = false }\n";
+    let profile = crate::profile::parse_str(std::path::Path::new("p.toml"), text).expect("profile");
+    let plan = build(&multi_tenant(), Some(&profile), &PlanOptions::default()).expect("plan");
+    let issues = plan.tables.iter().find(|p| p.name.name == "issues").expect("issues");
+    assert!(issues.inferred.iter().all(|r| !r.starts_with("reporter")), "{:?}", issues.inferred);
+    assert!(issues.relationships.iter().any(|l| l.starts_with("reporter -> public.users: uniform")));
+}
+
+#[test]
+fn the_plan_says_where_a_parent_is_not_laid_out_per_the_tenant() {
+    // Seats and desks hold unique (org, holder) pairs: digits of a composite key, no layout.
+    let paired = |name: &str| paired_by(name, ("org", "organizations"), ("holder", "users"));
+    let schema = Schema {
+        tables: vec![
+            table("organizations", &[("id", true)], &[]),
+            table("users", &[("id", true), ("org", true)], &[("org", "organizations")]),
+            paired("seats"),
+            paired("desks"),
+            table("tickets", &[("id", true), ("seat", true), ("desk", true)], &[("seat", "seats"), ("desk", "desks")]),
+            paired_by("swaps", ("seat", "seats"), ("desk", "desks")),
+        ],
+    };
+    let plan = build(&schema, None, &PlanOptions { rows: Some(40), strict: true, ..Default::default() }).expect("plan");
+    let tickets = plan.tables.iter().find(|p| p.name.name == "tickets").expect("tickets");
+    let note = "seat: cannot agree by construction with the public.organizations row of desk -> public.desks.org: \
+                public.seats is not laid out per public.organizations by org";
+    assert!(tickets.notes.iter().any(|n| n.starts_with(note)), "{:?}", tickets.notes);
+    // A swap's seat and desk are digits of its unique pair: they cannot also agree on organization.
+    let swaps = plan.tables.iter().find(|p| p.name.name == "swaps").expect("swaps");
+    let note = "seat: cannot agree by construction with the public.organizations row of desk -> public.desks.org: \
+                it is a part of a composite unique key";
+    assert!(swaps.notes.iter().any(|n| n.starts_with(note)), "{:?}", swaps.notes);
+}
+
+/// A table whose two FKs, on `first` and `second`, form a unique pair (digits of one key).
+fn paired_by(name: &str, first: (&str, &str), second: (&str, &str)) -> Table {
+    let columns = [("id", true), (first.0, true), (second.0, true)];
+    let mut pairs = table(name, &columns, &[first, second]);
+    let key = pairs.primary_key.clone().map(|key| UniqueKey { columns: vec![first.0.into(), second.0.into()], ..key });
+    pairs.uniques.extend(key);
+    pairs
+}
