@@ -77,6 +77,8 @@ pub enum Event<'a> {
     TableSkipped {
         table: &'a QualifiedName,
         reason: &'a str,
+        /// The profile asked for it (`skip = true`), so it is no surprise to warn about.
+        requested: bool,
     },
 }
 

@@ -97,7 +97,8 @@ async fn seed_unwatched(
 
 fn report_skipped(plan: &Plan, reporter: &dyn Reporter) {
     for (table, reason) in &plan.skipped {
-        reporter.report(Event::TableSkipped { table, reason });
+        let requested = reason == plan::SKIP_REQUESTED;
+        reporter.report(Event::TableSkipped { table, reason, requested });
     }
 }
 

@@ -292,9 +292,11 @@ impl Reporter for Console {
             Event::LockWait { wait } => self.warn(&lock_wait_line(wait)),
             Event::Committing => COMMITTING.store(true, Ordering::SeqCst),
             Event::Finished { rows, .. } => self.finished(rows),
-            // Even with --quiet: a run that left tables out must not look like one that filled them all.
-            Event::TableSkipped { table, reason } => {
-                self.warn(&format!("skipped {}: {reason} (its rows left as they were)", table.plain()))
+            // Even with --quiet, unless the profile asked for it: a run that left tables out must not
+            // look like one that filled them all.
+            Event::TableSkipped { table, reason, requested } => {
+                let line = format!("skipped {}: {reason} (its rows left as they were)", table.plain());
+                if requested { self.line(&line) } else { self.warn(&line) }
             }
         }
     }

@@ -31,6 +31,9 @@ use crate::generate::{Dataset, TableGen};
 use crate::profile::{Location, Profile, TableSettings};
 use crate::schema::{Fires, PgType, QualifiedName, Schema, Table, TableKind};
 
+/// Why a table the profile marks `skip = true` is left out: the user asked, so it is no warning.
+pub const SKIP_REQUESTED: &str = "`skip = true` in the profile";
+
 /// A mistake found while planning: where it is, and what to do about it.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}{message}", where_.as_ref().map(|w| format!("{w}: ")).unwrap_or_default())]
@@ -338,7 +341,7 @@ fn scope_tables<'a>(schema: &'a Schema, profile: Option<&'a Profile>) -> Result<
     scoped.retain(|s| {
         let skip = s.settings.is_some_and(|t| t.skip);
         if skip {
-            skipped.push((s.table.name.clone(), "`skip = true` in the profile".to_string()));
+            skipped.push((s.table.name.clone(), SKIP_REQUESTED.to_string()));
         }
         !skip
     });

@@ -36,6 +36,28 @@ async fn quiet_still_names_the_skipped_tables() {
     assert!(skipped.iter().any(|s| s["table"] == "public.tags" && s["reason"].as_str().is_some()), "{json}");
 }
 
+/// A table the profile itself leaves out (`skip = true`) is no surprise: `--quiet` keeps quiet
+/// about it (a profile skipping a dozen tables printed a dozen lines on every quiet run), and a
+/// run without `--quiet` still lists it.
+#[tokio::test]
+async fn quiet_says_nothing_of_the_tables_the_profile_skips() {
+    let db = TestDb::new().await;
+    db.execute("CREATE SCHEMA app; CREATE TABLE app.kept (id int PRIMARY KEY); CREATE TABLE app.audit (id int);").await;
+    let folder = crate::support::temp_folder("requested_skip");
+    let profile = folder.join("p.toml");
+    std::fs::write(&profile, "schemas = [\"app\"]\n[tables.\"app.audit\"]\nskip = true\n").expect("profile");
+    let profile = profile.to_string_lossy().into_owned();
+    let quiet = run_seed(&["--profile", &profile, "-q"], &db.url);
+    assert!(quiet.status.success(), "{}", quiet.stderr_text());
+    assert!(!quiet.stderr_text().contains("skipped"), "quiet: {}", quiet.stderr_text());
+    let loud = run_seed(&["--profile", &profile], &db.url);
+    assert!(
+        loud.stderr_text().lines().any(|l| l.starts_with("skipped app.audit: `skip = true`")),
+        "{}",
+        loud.stderr_text()
+    );
+}
+
 /// A run that is not on a terminal tells its steps in plain lines: each table with whole rows per
 /// second, each step after the COPYs as it starts (bulk mode: indexes, foreign keys, sequences,
 /// statistics), and the summary. No bar, no carriage return, no escape sequence.
