@@ -9,9 +9,10 @@
 
 use std::path::PathBuf;
 
-use sqlx::{Acquire, PgConnection};
+use sqlx::{Acquire, PgConnection, Postgres, Transaction};
 
 use crate::clean::{self, CleanOptions};
+use crate::connect::ServerSettings;
 use crate::error::{Error, Result};
 use crate::events::{Event, Reporter};
 use crate::load;
@@ -57,8 +58,11 @@ async fn seed_unwatched(
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
     load::finish_pending(conn, cleaning, reporter).await?;
-    let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
+    let mut tx = begin(conn, profile, options).await?;
     let mut options = options.clone();
+    // The --jobs connections set them for their sessions.
+    let settings = server_settings(profile, &options);
+    options.load.target = options.load.target.take().map(|target| target.with_settings(settings));
     let skippable = profile.is_none() && options.rows.is_some() && !options.strict;
     loop {
         let (schema, plan) = prepare(&mut tx, profile, &options, reporter).await?;
@@ -94,6 +98,23 @@ async fn seed_unwatched(
             }
         }
     }
+}
+
+/// Starts the command's transaction, with the settings the schema reads set in it (`SET LOCAL`).
+async fn begin<'c>(
+    conn: &'c mut PgConnection,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+) -> Result<Transaction<'c, Postgres>> {
+    let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
+    server_settings(profile, options).apply(&mut tx, true).await?;
+    Ok(tx)
+}
+
+/// The profile's `[settings]`, then `--set` (which wins).
+fn server_settings(profile: Option<&Profile>, options: &PlanOptions) -> ServerSettings {
+    let from_profile = profile.map(|p| p.server_settings.clone()).unwrap_or_default();
+    from_profile.overridden_by(&options.load.settings)
 }
 
 fn report_skipped(plan: &Plan, reporter: &dyn Reporter) {
@@ -200,7 +221,7 @@ async fn plan_unwatched(
     reporter: &dyn Reporter,
 ) -> Result<Plan> {
     load::refuse_pending(conn).await?;
-    let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
+    let mut tx = begin(conn, profile, options).await?;
     let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
     tx.rollback().await.map_err(Error::database("rolling back"))?;
     Ok(plan)
@@ -231,7 +252,7 @@ async fn clean_unwatched(
     reporter: &dyn Reporter,
 ) -> Result<usize> {
     load::finish_pending(conn, cleaning, reporter).await?;
-    let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
+    let mut tx = begin(conn, profile, options).await?;
     let existing = introspect(&mut tx).await?;
     load::execute(&mut tx, "SAVEPOINT seed_schemas", "setting a savepoint").await?;
     let (_, mut plan) =

@@ -59,6 +59,9 @@ pub struct LoadOptions {
     pub jobs: usize,
     /// Where the extra connections of `jobs` > 1 connect.
     pub target: Option<Target>,
+    /// Settings the schema reads (`--set`), over the profile's `[settings]`: set in the run's
+    /// transaction and on every connection of the load.
+    pub settings: crate::connect::ServerSettings,
 }
 
 /// Loads every table of `plan` (already cleaned) in order. Runs inside the caller's transaction.

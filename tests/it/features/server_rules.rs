@@ -51,3 +51,72 @@ async fn a_deferred_trigger_s_refusal_is_named_with_strict() {
     assert!(stderr.contains("audited") && stderr.contains("audit_late"), "{stderr}");
     assert_eq!(scalar(&db, "SELECT count(*) FROM accounts").await, 0);
 }
+
+/// A trigger that raises unless `app.current_tenant` is set, and writes it into each row.
+const TENANT_SETTING: &str = r#"
+    CREATE FUNCTION require_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF current_setting('app.current_tenant', true) IS NULL
+           OR current_setting('app.current_tenant', true) = '' THEN
+            RAISE EXCEPTION 'app.current_tenant is not set';
+        END IF;
+        NEW.owner := current_setting('app.current_tenant');
+        RETURN NEW;
+    END $$;
+    CREATE TABLE tenants (id int PRIMARY KEY);
+    CREATE TABLE docs (
+        id int PRIMARY KEY,
+        tenant_id int NOT NULL REFERENCES tenants,
+        owner text NOT NULL);
+    CREATE TRIGGER tenant_required BEFORE INSERT ON docs FOR EACH ROW EXECUTE FUNCTION require_tenant();
+"#;
+
+/// `--set` puts a setting the schema reads on the run's connections: in the transaction, and on
+/// every `--jobs` connection. Without it the trigger refuses the table (skipped alone).
+#[tokio::test]
+async fn set_gives_the_schema_the_settings_it_reads() {
+    let db = TestDb::new().await;
+    db.execute(TENANT_SETTING).await;
+    let without = run_seed(&["--rows", "20"], &db.url);
+    assert!(skip_line(&without, "public.docs").contains("app.current_tenant is not set"), "{}", without.stderr_text());
+    for jobs in ["1", "2"] {
+        let run = run_seed(&["--rows", "20", "--set", "app.current_tenant=7", "--jobs", jobs], &db.url);
+        assert!(run.status.success(), "--jobs {jobs}: {}", run.stderr_text());
+        assert!(!run.stderr_text().contains("skipped"), "--jobs {jobs}: {}", run.stderr_text());
+        assert_eq!(scalar(&db, "SELECT count(*) FROM docs WHERE owner = '7'").await, 20, "--jobs {jobs}");
+    }
+}
+
+/// A profile's `[settings]` do the same, and `--set` wins over them.
+#[tokio::test]
+async fn a_profile_s_settings_are_set_and_set_wins() {
+    let db = TestDb::new().await;
+    db.execute(TENANT_SETTING).await;
+    let folder = crate::support::temp_folder("settings");
+    let profile = folder.join("tenant.toml");
+    let text = "schemas = [\"public\"]\n[defaults]\nrows = 10\n[settings]\n\"app.current_tenant\" = \"3\"\n";
+    std::fs::write(&profile, text).expect("write profile");
+    let path = profile.to_string_lossy().into_owned();
+    let run = run_seed(&["--profile", &path], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM docs WHERE owner = '3'").await, 10);
+    let run = run_seed(&["--profile", &path, "--set", "app.current_tenant=4"], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM docs WHERE owner = '4'").await, 10);
+}
+
+/// A name that cannot be a setting is refused before anything connects (exit 2), in a flag and
+/// in a profile (with its line).
+#[tokio::test]
+async fn bad_setting_names_are_refused() {
+    let run = run_seed(&["--rows", "5", "--set", "app.current-tenant=1"], "postgres://nobody@127.0.0.1:1/none");
+    assert_eq!(run.status.code(), Some(2), "{}", run.stderr_text());
+    assert!(run.stderr_text().contains("not a setting name"), "{}", run.stderr_text());
+    let folder = crate::support::temp_folder("bad-settings");
+    let profile = folder.join("bad.toml");
+    std::fs::write(&profile, "[settings]\n\"app tenant\" = \"1\"\n").expect("write profile");
+    let run = run_seed(&["--profile", &profile.to_string_lossy()], "postgres://nobody@127.0.0.1:1/none");
+    assert_eq!(run.status.code(), Some(2), "{}", run.stderr_text());
+    let stderr = run.stderr_text();
+    assert!(stderr.contains("not a setting name") && stderr.contains("bad.toml:2"), "{stderr}");
+}
