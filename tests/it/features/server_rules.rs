@@ -120,3 +120,38 @@ async fn bad_setting_names_are_refused() {
     let stderr = run.stderr_text();
     assert!(stderr.contains("not a setting name") && stderr.contains("bad.toml:2"), "{stderr}");
 }
+
+/// A trigger that keeps `projects.issue_count` up to date, and more issues than projects (so a
+/// `--jobs` load, biggest chunks first, used to copy the issues before or beside their projects).
+const COUNTING_TRIGGER: &str = r#"
+    CREATE TABLE projects (id int PRIMARY KEY, issue_count int NOT NULL DEFAULT 0);
+    CREATE TABLE issues (id int PRIMARY KEY, project_id int NOT NULL REFERENCES projects);
+    CREATE FUNCTION count_issue() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN UPDATE projects SET issue_count = issue_count + 1 WHERE id = NEW.project_id; RETURN NEW; END $$;
+    CREATE TRIGGER counted AFTER INSERT ON issues FOR EACH ROW EXECUTE FUNCTION count_issue();
+    CREATE TABLE labels (id int PRIMARY KEY, name text NOT NULL);
+"#;
+
+/// With `--jobs 2` the trigger's counts used to be lost (the issues were copied while their
+/// projects were not there yet, or the projects' frozen COPY truncated them again): now the
+/// tables with triggers load in plan order and the data is the same as without `--jobs`.
+#[tokio::test]
+async fn triggers_keep_their_effect_with_jobs() {
+    let db = TestDb::new().await;
+    db.execute(COUNTING_TRIGGER).await;
+    let folder = crate::support::temp_folder("jobs-trigger");
+    let profile = folder.join("counts.toml");
+    let text = "schemas = [\"public\"]\n[tables.projects]\nrows = 50\n[tables.issues]\nrows = 2000\n";
+    std::fs::write(&profile, text).expect("write profile");
+    let path = profile.to_string_lossy().into_owned();
+    let run = run_seed(&["--profile", &path], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    let expected = crate::support::checksums_in(&db, &["public"]).await;
+    for attempt in 0..3 {
+        let run = run_seed(&["--profile", &path, "--jobs", "2"], &db.url);
+        assert!(run.status.success(), "{}", run.stderr_text());
+        let sums = crate::support::checksums_in(&db, &["public"]).await;
+        assert_eq!(sums, expected, "--jobs 2, attempt {attempt}");
+    }
+    revalidate_constraints(&db).await;
+}
