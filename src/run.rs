@@ -80,8 +80,14 @@ async fn seed_unwatched(
             load_skipping(&mut tx, (schema, plan), &mut options, &held, reporter).await?
         } else {
             clean(&mut tx, &plan, cleaning, reporter).await?;
-            let rows = load::load(&mut tx, &plan, reporter).await?;
-            Some((plan, rows))
+            match load::load(&mut tx, &plan, reporter).await {
+                Ok(rows) => Some((plan, rows)),
+                Err(error) => {
+                    // Rolled back first: the advice reads the catalog, which a failed transaction cannot.
+                    let _ = tx.rollback().await;
+                    return Err(load::search_path::advise(conn, error).await);
+                }
+            }
         };
         match loaded {
             Some((plan, rows)) => {
@@ -161,6 +167,8 @@ async fn load_skipping(
             }
             Err(Error::Load { message, .. }) => {
                 load::execute(tx, "ROLLBACK TO SAVEPOINT seed_table", "rolling back to the savepoint").await?;
+                let advice = load::search_path::advice(tx, &message).await.unwrap_or_default();
+                let message = message + &advice;
                 let table = plan.tables[index].name.clone();
                 let reason = refusal(&schema, &table, &message, options.disable_triggers);
                 options.skip.push((table, reason));

@@ -27,6 +27,7 @@ pub mod record;
 mod recovery;
 mod resume;
 pub mod saved;
+pub mod search_path;
 mod sequences;
 pub mod triggers;
 

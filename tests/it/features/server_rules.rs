@@ -155,3 +155,35 @@ async fn triggers_keep_their_effect_with_jobs() {
     }
     revalidate_constraints(&db).await;
 }
+
+/// A trigger calling an unqualified function that lives in a schema outside the session's
+/// search_path (the application's role would set it).
+const FUNCTION_ELSEWHERE: &str = r#"
+    CREATE SCHEMA util;
+    CREATE FUNCTION util.fold_code(text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT lower($1)';
+    CREATE FUNCTION normalize_code() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN NEW.code := fold_code(NEW.code); RETURN NEW; END $$;
+    CREATE TABLE items (id int PRIMARY KEY, code text NOT NULL);
+    CREATE TRIGGER normalized BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION normalize_code();
+    CREATE TABLE plain (id int PRIMARY KEY);
+"#;
+
+/// The refusal says which schema holds the function and how to give seed that search_path; with
+/// it (`--set search_path=...`) the table loads. `--strict` fails (exit 3) with the same advice.
+#[tokio::test]
+async fn a_function_outside_the_search_path_is_found_and_the_fix_named() {
+    let db = TestDb::new().await;
+    db.execute(FUNCTION_ELSEWHERE).await;
+    let run = run_seed(&["--rows", "20"], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    let line = skip_line(&run, "public.items");
+    assert!(line.contains("function fold_code is in schema util"), "{line}");
+    assert!(line.contains("--set 'search_path=") && line.contains("PGOPTIONS") && line.contains("options="), "{line}");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM plain").await, 20);
+    let strict = run_seed(&["--rows", "20", "--strict"], &db.url);
+    assert_eq!(strict.status.code(), Some(3), "{}", strict.stderr_text());
+    assert!(strict.stderr_text().contains("function fold_code is in schema util"), "{}", strict.stderr_text());
+    let fixed = run_seed(&["--rows", "20", "--set", "search_path=public, util"], &db.url);
+    assert!(fixed.status.success() && !fixed.stderr_text().contains("skipped"), "{}", fixed.stderr_text());
+    assert_eq!(scalar(&db, "SELECT count(*) FROM items WHERE code = lower(code)").await, 20);
+}
