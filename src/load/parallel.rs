@@ -236,11 +236,10 @@ async fn load_chunks(
         tallies[chunk.table].remaining += 1;
     }
     let shared = Arc::new(plan.clone());
-    let chunks_count = chunks.len();
     let queue = Arc::new(Mutex::new(VecDeque::from(chunks)));
     let (sender, mut receiver) = mpsc::unbounded_channel();
     let mut workers = JoinSet::new();
-    for _ in 0..jobs.min(chunks_count) {
+    for _ in 0..jobs {
         let work =
             copy_worker(Arc::clone(&shared), Arc::clone(&queue), target.clone(), sender.clone(), Arc::clone(pids));
         workers.spawn(work);
