@@ -4,7 +4,17 @@
 //! run with a line that names what refused and what to set; `--strict` exits 3 naming it.
 
 use super::skips::skip_line;
-use crate::support::{TestDb, revalidate_constraints, run_seed, scalar};
+use crate::support::{TempFolder, TestDb, revalidate_constraints, run_seed, scalar};
+
+/// Writes `NAME.toml` holding `text` in a fresh folder; returns the folder (removed when dropped)
+/// and the profile's path.
+fn write_profile(name: &str, text: &str) -> (TempFolder, String) {
+    let folder = crate::support::temp_folder(name);
+    let profile = folder.join(format!("{name}.toml"));
+    std::fs::write(&profile, text).expect("write profile");
+    let path = profile.to_string_lossy().into_owned();
+    (folder, path)
+}
 
 /// A deferred constraint trigger that rejects every row of `audited`, and a cycle whose deferred
 /// back edge must stay deferred until its last table is in.
@@ -92,11 +102,8 @@ async fn set_gives_the_schema_the_settings_it_reads() {
 async fn a_profile_s_settings_are_set_and_set_wins() {
     let db = TestDb::new().await;
     db.execute(TENANT_SETTING).await;
-    let folder = crate::support::temp_folder("settings");
-    let profile = folder.join("tenant.toml");
     let text = "schemas = [\"public\"]\n[defaults]\nrows = 10\n[settings]\n\"app.current_tenant\" = \"3\"\n";
-    std::fs::write(&profile, text).expect("write profile");
-    let path = profile.to_string_lossy().into_owned();
+    let (_folder, path) = write_profile("tenant", text);
     let run = run_seed(&["--profile", &path], &db.url);
     assert!(run.status.success(), "{}", run.stderr_text());
     assert_eq!(scalar(&db, "SELECT count(*) FROM docs WHERE owner = '3'").await, 10);
@@ -112,10 +119,8 @@ async fn bad_setting_names_are_refused() {
     let run = run_seed(&["--rows", "5", "--set", "app.current-tenant=1"], "postgres://nobody@127.0.0.1:1/none");
     assert_eq!(run.status.code(), Some(2), "{}", run.stderr_text());
     assert!(run.stderr_text().contains("not a setting name"), "{}", run.stderr_text());
-    let folder = crate::support::temp_folder("bad-settings");
-    let profile = folder.join("bad.toml");
-    std::fs::write(&profile, "[settings]\n\"app tenant\" = \"1\"\n").expect("write profile");
-    let run = run_seed(&["--profile", &profile.to_string_lossy()], "postgres://nobody@127.0.0.1:1/none");
+    let (_folder, path) = write_profile("bad", "[settings]\n\"app tenant\" = \"1\"\n");
+    let run = run_seed(&["--profile", &path], "postgres://nobody@127.0.0.1:1/none");
     assert_eq!(run.status.code(), Some(2), "{}", run.stderr_text());
     let stderr = run.stderr_text();
     assert!(stderr.contains("not a setting name") && stderr.contains("bad.toml:2"), "{stderr}");
@@ -139,11 +144,8 @@ const COUNTING_TRIGGER: &str = r#"
 async fn triggers_keep_their_effect_with_jobs() {
     let db = TestDb::new().await;
     db.execute(COUNTING_TRIGGER).await;
-    let folder = crate::support::temp_folder("jobs-trigger");
-    let profile = folder.join("counts.toml");
     let text = "schemas = [\"public\"]\n[tables.projects]\nrows = 50\n[tables.issues]\nrows = 2000\n";
-    std::fs::write(&profile, text).expect("write profile");
-    let path = profile.to_string_lossy().into_owned();
+    let (_folder, path) = write_profile("counts", text);
     let run = run_seed(&["--profile", &path], &db.url);
     assert!(run.status.success(), "{}", run.stderr_text());
     let expected = crate::support::checksums_in(&db, &["public"]).await;
