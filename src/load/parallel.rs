@@ -365,3 +365,52 @@ fn flatten(result: std::result::Result<Result<()>, tokio::task::JoinError>) -> R
         Err(Error::Load { table: "(parallel load)".into(), message: format!("a loading task stopped: {error}") })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{self, PlanOptions};
+    use crate::schema::{Column, PgType, Schema, Table, TypeKind};
+
+    fn plan_of(names: &[&str], rows: u64) -> Plan {
+        let int = || PgType::new(23, "integer".to_string(), TypeKind::Int4);
+        let tables = names.iter().map(|n| Table::with_columns(n, vec![Column::plain("id", int())])).collect();
+        let options = PlanOptions { rows: Some(rows), ..Default::default() };
+        plan::build(&Schema { tables }, None, &options).expect("plan")
+    }
+
+    /// (table position, frozen, rows) of each phase's chunks, in table order.
+    fn shape(phases: &[Vec<Chunk>]) -> Vec<Vec<(usize, bool, u64)>> {
+        let of = |c: &Chunk| (c.table, c.freeze, c.rows.end - c.rows.start);
+        phases
+            .iter()
+            .map(|p| p.iter().map(of).collect::<std::collections::BTreeSet<_>>().into_iter().collect())
+            .collect()
+    }
+
+    /// Without triggers: one phase, tables over a connection's share split into ranges.
+    #[test]
+    fn without_triggers_everything_is_one_phase() {
+        let plan = plan_of(&["a", "b", "c"], 200_000);
+        let saved = Saved { ordinary: plan.clean.clone(), ..Saved::default() };
+        let phases = phases(&plan, &saved, 4, &[]);
+        assert_eq!(phases.len(), 1);
+        assert_eq!(phases[0].len(), 12, "{:?}", shape(&phases));
+        assert!(phases[0].iter().all(|c| c.rows.end - c.rows.start == 50_000), "{:?}", shape(&phases));
+    }
+
+    /// A table with triggers is a phase of its own between the tables before and after it, loaded
+    /// whole; from it on nothing is frozen (a frozen COPY would truncate what its triggers wrote).
+    #[test]
+    fn a_triggered_table_is_a_phase_of_its_own_loaded_whole() {
+        let plan = plan_of(&["a", "b", "c", "d"], 200_000);
+        let saved = Saved { ordinary: plan.clean.clone(), ..Saved::default() };
+        let triggered = [plan.tables[1].name.clone()];
+        let phases = phases(&plan, &saved, 4, &triggered);
+        let shape = shape(&phases);
+        assert_eq!(shape.len(), 3, "{shape:?}");
+        assert!(shape[0].iter().all(|&(table, frozen, _)| table == 0 && frozen), "{shape:?}");
+        assert_eq!(shape[1], [(1, false, 200_000)]);
+        assert!(shape[2].iter().all(|&(table, frozen, _)| table >= 2 && !frozen), "{shape:?}");
+    }
+}
