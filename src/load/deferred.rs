@@ -87,19 +87,21 @@ pub async fn check(conn: &mut PgConnection, checks: &DeferredChecks, plan: &Plan
     }
 }
 
-/// The constraints to check now: all but the plan's deferred back edges whose two ends are not
-/// both loaded yet (and any of the same name, which `SET CONSTRAINTS` cannot tell apart).
+/// The constraints to check now: those deferred (initially, or by the plan), but the plan's
+/// deferred back edges whose two ends are not both loaded yet (and any of the same name, which
+/// `SET CONSTRAINTS` cannot tell apart).
 fn due<'c>(checks: &'c DeferredChecks, plan: &Plan, loaded: usize) -> Vec<&'c Deferrable> {
     let later = |table: &QualifiedName| plan.tables.iter().skip(loaded + 1).any(|t| &t.name == table);
+    let by_plan = |d: &Deferrable| plan.deferred.iter().any(|c| c.table == d.table && c.name == d.name);
     let open: Vec<(&str, &str)> = checks
         .0
         .iter()
-        .filter(|d| plan.deferred.iter().any(|c| c.table == d.table && c.name == d.name))
+        .filter(|d| by_plan(d))
         .filter(|d| later(&d.table) || d.references.as_ref().is_some_and(later))
         .map(|d| (d.table.schema.as_str(), d.name.as_str()))
         .collect();
     let mut due: Vec<&Deferrable> = Vec::new();
-    for d in &checks.0 {
+    for d in checks.0.iter().filter(|d| d.initially_deferred || by_plan(d)) {
         let blocked = open.contains(&(d.table.schema.as_str(), d.name.as_str()));
         if !blocked && !due.iter().any(|o| o.table.schema == d.table.schema && o.name == d.name) {
             due.push(d);

@@ -27,8 +27,8 @@ const DEFERRED_TRIGGER: &str = r#"
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION reject_late();
     CREATE TABLE notes (id int PRIMARY KEY, account_id int NOT NULL REFERENCES accounts);
     CREATE TABLE stores (id int PRIMARY KEY, manager_id int NOT NULL);
-    CREATE TABLE staff (id int PRIMARY KEY, store_id int NOT NULL REFERENCES stores);
-    ALTER TABLE stores ADD FOREIGN KEY (manager_id) REFERENCES staff DEFERRABLE INITIALLY DEFERRED;
+    CREATE TABLE staff (id int PRIMARY KEY, store_id int NOT NULL REFERENCES stores DEFERRABLE);
+    ALTER TABLE stores ADD FOREIGN KEY (manager_id) REFERENCES staff DEFERRABLE;
 "#;
 
 /// A deferred trigger's refusal at COMMIT used to abort the whole run with nothing loaded and no
