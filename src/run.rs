@@ -9,9 +9,10 @@
 
 use std::path::PathBuf;
 
-use sqlx::{Acquire, PgConnection};
+use sqlx::{Acquire, PgConnection, Postgres, Transaction};
 
 use crate::clean::{self, CleanOptions};
+use crate::connect::ServerSettings;
 use crate::error::{Error, Result};
 use crate::events::{Event, Reporter};
 use crate::load;
@@ -57,8 +58,11 @@ async fn seed_unwatched(
     reporter: &dyn Reporter,
 ) -> Result<Summary> {
     load::finish_pending(conn, cleaning, reporter).await?;
-    let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
+    let mut tx = begin(conn, profile, options).await?;
     let mut options = options.clone();
+    // The --jobs connections set them for their sessions.
+    let settings = server_settings(profile, &options);
+    options.load.target = options.load.target.take().map(|target| target.with_settings(settings));
     let skippable = profile.is_none() && options.rows.is_some() && !options.strict;
     loop {
         let (schema, plan) = prepare(&mut tx, profile, &options, reporter).await?;
@@ -76,8 +80,14 @@ async fn seed_unwatched(
             load_skipping(&mut tx, (schema, plan), &mut options, &held, reporter).await?
         } else {
             clean(&mut tx, &plan, cleaning, reporter).await?;
-            let rows = load::load(&mut tx, &plan, reporter).await?;
-            Some((plan, rows))
+            match load::load(&mut tx, &plan, reporter).await {
+                Ok(rows) => Some((plan, rows)),
+                Err(error) => {
+                    // Rolled back first: the advice reads the catalog, which a failed transaction cannot.
+                    let _ = tx.rollback().await;
+                    return Err(load::search_path::advise(conn, error).await);
+                }
+            }
         };
         match loaded {
             Some((plan, rows)) => {
@@ -87,12 +97,30 @@ async fn seed_unwatched(
                 return Ok(Summary { rows, tables: plan.tables.len() });
             }
             // Leaving a refused table out changed a table already loaded, or it held rows the
-            // cleanup emptied: load everything again, with its rows back.
+            // cleanup emptied: load everything again, with its rows back. Bounded: each round
+            // leaves one more table out (`options.skip`), and each is reported as skipped.
             None => {
                 load::execute(&mut tx, "ROLLBACK TO SAVEPOINT seed_attempt", "rolling back to the savepoint").await?
             }
         }
     }
+}
+
+/// Starts the command's transaction, with the settings the schema reads set in it (`SET LOCAL`).
+async fn begin<'c>(
+    conn: &'c mut PgConnection,
+    profile: Option<&Profile>,
+    options: &PlanOptions,
+) -> Result<Transaction<'c, Postgres>> {
+    let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
+    server_settings(profile, options).apply(&mut tx, true).await?;
+    Ok(tx)
+}
+
+/// The profile's `[settings]`, then `--set` (which wins).
+fn server_settings(profile: Option<&Profile>, options: &PlanOptions) -> ServerSettings {
+    let from_profile = profile.map(|p| p.server_settings.clone()).unwrap_or_default();
+    from_profile.overridden_by(&options.load.settings)
 }
 
 fn report_skipped(plan: &Plan, reporter: &dyn Reporter) {
@@ -128,11 +156,11 @@ async fn load_skipping(
     reporter: &dyn Reporter,
 ) -> Result<Option<(Plan, u64)>> {
     let started = std::time::Instant::now();
-    load::begin(tx, &plan).await?;
+    let checks = load::begin(tx, &plan).await?;
     let (mut total, mut index) = (0, 0);
     while index < plan.tables.len() {
         load::execute(tx, "SAVEPOINT seed_table", "setting a savepoint").await?;
-        match load::copy_table(tx, &plan, index, reporter).await {
+        match load::copy_table(tx, &plan, index, &checks, reporter).await {
             Ok(rows) => {
                 load::execute(tx, "RELEASE SAVEPOINT seed_table", "releasing a savepoint").await?;
                 total += rows;
@@ -140,6 +168,8 @@ async fn load_skipping(
             }
             Err(Error::Load { message, .. }) => {
                 load::execute(tx, "ROLLBACK TO SAVEPOINT seed_table", "rolling back to the savepoint").await?;
+                let advice = load::search_path::advice(tx, &message).await.unwrap_or_default();
+                let message = message + &advice;
                 let table = plan.tables[index].name.clone();
                 let reason = refusal(&schema, &table, &message, options.disable_triggers);
                 options.skip.push((table, reason));
@@ -200,7 +230,7 @@ async fn plan_unwatched(
     reporter: &dyn Reporter,
 ) -> Result<Plan> {
     load::refuse_pending(conn).await?;
-    let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
+    let mut tx = begin(conn, profile, options).await?;
     let (_, plan) = prepare(&mut tx, profile, options, reporter).await?;
     tx.rollback().await.map_err(Error::database("rolling back"))?;
     Ok(plan)
@@ -231,7 +261,7 @@ async fn clean_unwatched(
     reporter: &dyn Reporter,
 ) -> Result<usize> {
     load::finish_pending(conn, cleaning, reporter).await?;
-    let mut tx = conn.begin().await.map_err(Error::database("starting the transaction"))?;
+    let mut tx = begin(conn, profile, options).await?;
     let existing = introspect(&mut tx).await?;
     load::execute(&mut tx, "SAVEPOINT seed_schemas", "setting a savepoint").await?;
     let (_, mut plan) =

@@ -65,6 +65,11 @@ pub struct Selection {
     /// --jobs.
     #[arg(long)]
     pub disable_triggers: bool,
+    /// A server setting the schema reads (`current_setting('app.current_tenant')` in a trigger,
+    /// policy or default), set on the run's connections; repeatable, and over the profile's
+    /// `[settings]`.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = seed::connect::settings::parse_assignment)]
+    pub set: Vec<(String, String)>,
 }
 
 /// Where to connect.
@@ -166,6 +171,8 @@ pub struct Settings {
     pub seed: Option<u64>,
     pub scale: Option<f64>,
     pub disable_triggers: bool,
+    /// `--set NAME=VALUE`, in order.
+    pub set: Vec<(String, String)>,
     pub database_url: Option<String>,
     pub quiet: bool,
     pub lock_timeout: Option<std::time::Duration>,
@@ -199,6 +206,7 @@ impl Settings {
             seed: None,
             scale: None,
             disable_triggers: false,
+            set: Vec::new(),
             database_url: connection.database_url,
             quiet: connection.quiet,
             lock_timeout: connection.lock_timeout,
@@ -211,8 +219,8 @@ impl Settings {
     }
 
     fn select(self, selection: Selection) -> Settings {
-        let Selection { profile, rows, strict, seed, scale, disable_triggers } = selection;
-        Settings { profile, rows, strict, seed, scale, disable_triggers, ..self }
+        let Selection { profile, rows, strict, seed, scale, disable_triggers, set } = selection;
+        Settings { profile, rows, strict, seed, scale, disable_triggers, set, ..self }
     }
 
     fn clean(self, cleaning: Cleaning) -> Settings {

@@ -110,7 +110,12 @@ async fn dispatch(settings: Settings) -> i32 {
 async fn execute(settings: Settings) -> Result<(), Error> {
     let profile = load_profile(&settings)?;
     let target = Target::resolve(settings.database_url.as_deref())?.with_lock_timeout(settings.lock_timeout);
-    let load = LoadOptions { bulk: settings.bulk, jobs: settings.jobs, target: Some(target.clone()) };
+    let load = LoadOptions {
+        bulk: settings.bulk,
+        jobs: settings.jobs,
+        target: Some(target.clone()),
+        settings: settings.set.iter().cloned().collect(),
+    };
     let options = PlanOptions {
         seed: settings.seed,
         scale: settings.scale,

@@ -6,10 +6,12 @@
 //! tables for a living: a host that is not this machine is refused unless allowed, and a profile
 //! may pin the database name it expects ([`Guard`]). Passwords never leave this module in any
 //! text: [`Target::display`] has none, and connection errors are scrubbed of them. Every
-//! connection carries the run's session settings: the dead-client check and `--lock-timeout`.
+//! connection carries the run's session settings: the dead-client check, `--lock-timeout` and the
+//! settings the schema reads ([`settings`]).
 
 mod conninfo;
 mod dotenv;
+pub mod settings;
 
 use std::fmt;
 use std::net::IpAddr;
@@ -21,6 +23,7 @@ use sqlx::{Connection, PgConnection};
 
 use crate::error::{Error, Result, explain};
 use conninfo::scrub;
+pub use settings::ServerSettings;
 
 /// How long a connection attempt may take unless `PGCONNECT_TIMEOUT` (seconds) says otherwise.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -41,6 +44,8 @@ pub struct Target {
     secrets: Vec<String>,
     /// `--lock-timeout`: how long a statement may wait for a lock (`lock_timeout`); `None` waits.
     lock_timeout: Option<Duration>,
+    /// Settings the schema reads (`--set`, the profile's `[settings]`), set on every connection.
+    settings: ServerSettings,
 }
 
 /// Not derived: `PgConnectOptions`'s own Debug shows the password.
@@ -75,7 +80,13 @@ impl Target {
         let options = conninfo::parse(url)?;
         let mut secrets = conninfo::secrets(url);
         secrets.extend(env_secret());
-        Ok(Target { display: describe(&options), options, secrets, lock_timeout: None })
+        Ok(Target {
+            display: describe(&options),
+            options,
+            secrets,
+            lock_timeout: None,
+            settings: ServerSettings::default(),
+        })
     }
 
     /// libpq's rules: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE; the user defaults to the
@@ -92,13 +103,25 @@ impl Target {
             options = options.database(&user);
         }
         let secrets = env_secret().into_iter().collect();
-        Target { display: describe(&options), options, secrets, lock_timeout: None }
+        Target {
+            display: describe(&options),
+            options,
+            secrets,
+            lock_timeout: None,
+            settings: ServerSettings::default(),
+        }
     }
 
     /// Every connection to this target gives up waiting for a lock after `limit` (`--lock-timeout`)
     /// instead of waiting as long as another session holds it.
     pub fn with_lock_timeout(mut self, limit: Option<Duration>) -> Target {
         self.lock_timeout = limit;
+        self
+    }
+
+    /// Every connection to this target sets `settings` for its session (a run's `--jobs` workers).
+    pub fn with_settings(mut self, settings: ServerSettings) -> Target {
+        self.settings = settings;
         self
     }
 
@@ -176,6 +199,7 @@ impl Target {
         disable_nagle();
         watch_for_a_dead_client(&mut connection).await;
         self.limit_lock_waits(&mut connection).await?;
+        self.settings.apply(&mut connection, false).await?;
         Ok(connection)
     }
 

@@ -19,6 +19,7 @@
 
 pub mod bulk;
 mod copy;
+pub mod deferred;
 pub mod empty;
 pub mod locks;
 mod parallel;
@@ -26,6 +27,7 @@ pub mod record;
 mod recovery;
 mod resume;
 pub mod saved;
+pub mod search_path;
 mod sequences;
 pub mod triggers;
 
@@ -40,6 +42,7 @@ use crate::schema::quote_ident;
 
 pub use bulk::BULK_THRESHOLD;
 pub use copy::{Chunk, TableStats};
+pub use deferred::DeferredChecks;
 pub use recovery::interrupted_state;
 pub use resume::{finish_pending, refuse_pending};
 use sequences::fix_sequences;
@@ -57,22 +60,26 @@ pub struct LoadOptions {
     pub jobs: usize,
     /// Where the extra connections of `jobs` > 1 connect.
     pub target: Option<Target>,
+    /// Settings the schema reads (`--set`), over the profile's `[settings]`: set in the run's
+    /// transaction and on every connection of the load.
+    pub settings: crate::connect::ServerSettings,
 }
 
 /// Loads every table of `plan` (already cleaned) in order. Runs inside the caller's transaction.
 pub async fn load(conn: &mut PgConnection, plan: &Plan, reporter: &dyn Reporter) -> Result<u64> {
     let started = Instant::now();
-    begin(conn, plan).await?;
+    let checks = begin(conn, plan).await?;
     let mut total = 0;
     for index in 0..plan.tables.len() {
-        total += copy_table(conn, plan, index, reporter).await?;
+        total += copy_table(conn, plan, index, &checks, reporter).await?;
     }
     finish(conn, plan, total, started, reporter).await?;
     Ok(total)
 }
 
 /// Before the first COPY: defers the deferrable back edges of cycles and drops the others.
-pub async fn begin(conn: &mut PgConnection, plan: &Plan) -> Result<()> {
+/// Returns the deferrable constraints whose checks each table's COPY is followed by.
+pub async fn begin(conn: &mut PgConnection, plan: &Plan) -> Result<DeferredChecks> {
     for constraint in &plan.deferred {
         execute(
             conn,
@@ -88,12 +95,21 @@ pub async fn begin(conn: &mut PgConnection, plan: &Plan) -> Result<()> {
     for constraint in &plan.dropped {
         execute(conn, &drop_sql(constraint), "dropping a cyclic foreign key for the load").await?;
     }
-    Ok(())
+    deferred::read(conn).await
 }
 
-/// Copies the whole of table `index` of the plan; returns its rows.
-pub async fn copy_table(conn: &mut PgConnection, plan: &Plan, index: usize, reporter: &dyn Reporter) -> Result<u64> {
-    Ok(copy::copy_table(conn, plan, &Chunk::whole(plan, index, false), reporter).await?.rows)
+/// Copies the whole of table `index` of the plan, then fires the deferred checks its rows
+/// queued, so a refusal is the table's (see [`deferred`]); returns its rows.
+pub async fn copy_table(
+    conn: &mut PgConnection,
+    plan: &Plan,
+    index: usize,
+    checks: &DeferredChecks,
+    reporter: &dyn Reporter,
+) -> Result<u64> {
+    let rows = copy::copy_table(conn, plan, &Chunk::whole(plan, index, false), reporter).await?.rows;
+    deferred::check(conn, checks, plan, index).await?;
+    Ok(rows)
 }
 
 /// After the last COPY: checks the deferred keys, re-adds the dropped ones (which validates

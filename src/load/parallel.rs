@@ -6,7 +6,8 @@
 //! table is truncated again in that transaction and copied with `FREEZE`, a table bigger than
 //! one connection's share is split into `N` row ranges (rows are pure functions of their index, so
 //! any range can be generated alone) copied without `FREEZE`, which needs the truncating
-//! transaction. Then the indexes are rebuilt on `N` connections (biggest tables first), the
+//! transaction. Tables with triggers break the load into phases, in plan order ([`phases`]), so
+//! their triggers see what they would see without `--jobs`. Then the indexes are rebuilt on `N` connections (biggest tables first), the
 //! foreign keys re-added and sequences moved on one, and statistics gathered on `N` again.
 //!
 //! If anything fails after the cleanup was committed (a load error, a foreign key that does not
@@ -27,7 +28,7 @@ use tokio::task::JoinSet;
 use super::copy::{self, Chunk, TableStats};
 use super::record;
 use super::recovery::{Guard, Pids, Recovery, connect, hold, identify, with_state};
-use super::saved::{Definition, Saved};
+use super::saved::{self, Definition, Saved};
 use super::{bulk, execute, fix_sequences};
 use crate::clean::CleanOptions;
 use crate::connect::Target;
@@ -50,7 +51,9 @@ pub async fn run(
     reporter: &dyn Reporter,
 ) -> Result<u64> {
     let started = Instant::now();
+    let triggered = saved::triggered_tables(&mut tx, &plan.clean).await?;
     let (saved, outside) = bulk::prepare(&mut tx, plan, cleaning, reporter).await?;
+    let phases = phases(plan, &saved, jobs, &triggered);
     let pids = Pids::default();
     let cleanup = Cleanup { tables: plan.clean.clone(), outside, saved: &saved, cleaning };
     let (mut guard, mut holder, id) = record_cleanup(&mut tx, cleanup, target, &pids).await?;
@@ -59,7 +62,7 @@ pub async fn run(
         return Err(with_state(error, &guard.recover().await));
     }
     guard.committed();
-    match load_and_restore(plan, &saved, jobs, target, reporter, &pids, (&mut holder, id)).await {
+    match load_and_restore(plan, (&saved, phases), jobs, target, reporter, &pids, (&mut holder, id)).await {
         Ok(total) => {
             guard.disarm();
             reporter.report(Event::Finished { rows: total, elapsed: started.elapsed() });
@@ -107,18 +110,22 @@ async fn record_cleanup(
     Ok((Guard::arm(recovery), holder, id))
 }
 
-/// Loads, re-creates the indexes and gathers statistics on `jobs` connections, then completes the
-/// load in one transaction on `holder`: foreign keys, sequences, and the record deleted.
+/// Loads the `phases` one after the other, re-creates the indexes and gathers statistics on `jobs`
+/// connections, then completes the load in one transaction on `holder`: foreign keys, sequences,
+/// and the record deleted.
 async fn load_and_restore(
     plan: &Plan,
-    saved: &Saved,
+    (saved, phases): (&Saved, Vec<Vec<Chunk>>),
     jobs: usize,
     target: &Target,
     reporter: &dyn Reporter,
     pids: &Pids,
     (holder, id): (&mut PgConnection, i32),
 ) -> Result<u64> {
-    let total = load_chunks(plan, saved, jobs, target, reporter, pids).await?;
+    let mut total = 0;
+    for chunks in phases {
+        total += load_chunks(plan, chunks, jobs, target, reporter, pids).await?;
+    }
     reporter.report(Event::Finishing);
     let rows = |table: &QualifiedName| plan.tables.iter().find(|t| &t.name == table).map_or(0, |t| t.rows);
     // Biggest tables' indexes first, so the longest builds do not start last.
@@ -143,18 +150,53 @@ async fn load_and_restore(
     Ok(total)
 }
 
-/// Chunks of work, biggest first: whole tables (frozen) and the ranges of the big ones.
-fn chunks(plan: &Plan, saved: &Saved, jobs: usize) -> Vec<Chunk> {
+/// The chunks of work in phases, each loaded after the one before has committed, biggest chunks
+/// first within a phase. Without triggers there is one phase. A table with triggers is a phase of
+/// its own, in plan order, loaded whole on one connection: its triggers see the tables before it
+/// complete, and in the order of its rows, as without `--jobs` (a trigger that counts a table's
+/// rows into its parent lost counts when the child was copied before its parent, or beside it).
+/// The tables from the first triggered one on are not frozen: a frozen COPY truncates its table
+/// again, which would wipe the rows a trigger wrote there.
+fn phases(plan: &Plan, saved: &Saved, jobs: usize, triggered: &[QualifiedName]) -> Vec<Vec<Chunk>> {
+    let is_triggered = |index: usize| triggered.contains(&plan.tables[index].name);
+    let first_triggered = (0..plan.tables.len()).find(|&i| is_triggered(i)).unwrap_or(plan.tables.len());
+    let mut phases: Vec<Vec<Chunk>> = Vec::new();
+    let mut phase_of_table = Vec::with_capacity(plan.tables.len());
+    let mut before = 0;
+    for index in 0..plan.tables.len() {
+        phase_of_table.push(2 * before + usize::from(is_triggered(index)));
+        before += usize::from(is_triggered(index));
+    }
+    for chunk in chunks(plan, saved, jobs, |index| !is_triggered(index), |index| index < first_triggered) {
+        let phase = phase_of_table[chunk.table];
+        if phases.len() <= phase {
+            phases.resize_with(phase + 1, Vec::new);
+        }
+        phases[phase].push(chunk);
+    }
+    phases.retain(|chunks| !chunks.is_empty());
+    phases
+}
+
+/// Chunks of work, biggest first: whole tables (frozen where `may_freeze` and the table is
+/// ordinary) and the ranges of the big ones (where `may_split`).
+fn chunks(
+    plan: &Plan,
+    saved: &Saved,
+    jobs: usize,
+    may_split: impl Fn(usize) -> bool,
+    may_freeze: impl Fn(usize) -> bool,
+) -> Vec<Chunk> {
     let total: u64 = plan.tables.iter().map(|t| t.rows).sum();
     let share = total.div_ceil(jobs as u64);
     let mut chunks = Vec::new();
     for (index, table) in plan.tables.iter().enumerate() {
-        if table.fixture.is_none() && table.rows > share && table.rows >= MIN_SPLIT_ROWS {
+        if may_split(index) && table.fixture.is_none() && table.rows > share && table.rows >= MIN_SPLIT_ROWS {
             let n = jobs as u64;
             let bound = |k: u64| table.rows * k / n;
             chunks.extend((0..n).map(|k| Chunk { table: index, rows: bound(k)..bound(k + 1), freeze: false }));
         } else {
-            chunks.push(Chunk::whole(plan, index, saved.is_ordinary(&table.name)));
+            chunks.push(Chunk::whole(plan, index, may_freeze(index) && saved.is_ordinary(&table.name)));
         }
     }
     chunks.sort_by_key(|c| std::cmp::Reverse(c.rows.end - c.rows.start));
@@ -176,15 +218,15 @@ struct Tally {
     span: Option<(Instant, Instant)>,
 }
 
+/// Loads `chunks` on up to `jobs` connections at once.
 async fn load_chunks(
     plan: &Plan,
-    saved: &Saved,
+    chunks: Vec<Chunk>,
     jobs: usize,
     target: &Target,
     reporter: &dyn Reporter,
     pids: &Pids,
 ) -> Result<u64> {
-    let chunks = chunks(plan, saved, jobs);
     let mut tallies: Vec<Tally> = plan
         .tables
         .iter()
@@ -322,4 +364,53 @@ fn flatten(result: std::result::Result<Result<()>, tokio::task::JoinError>) -> R
     result.unwrap_or_else(|error| {
         Err(Error::Load { table: "(parallel load)".into(), message: format!("a loading task stopped: {error}") })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{self, PlanOptions};
+    use crate::schema::{Column, PgType, Schema, Table, TypeKind};
+
+    fn plan_of(names: &[&str], rows: u64) -> Plan {
+        let int = || PgType::new(23, "integer".to_string(), TypeKind::Int4);
+        let tables = names.iter().map(|n| Table::with_columns(n, vec![Column::plain("id", int())])).collect();
+        let options = PlanOptions { rows: Some(rows), ..Default::default() };
+        plan::build(&Schema { tables }, None, &options).expect("plan")
+    }
+
+    /// (table position, frozen, rows) of each phase's chunks, in table order.
+    fn shape(phases: &[Vec<Chunk>]) -> Vec<Vec<(usize, bool, u64)>> {
+        let of = |c: &Chunk| (c.table, c.freeze, c.rows.end - c.rows.start);
+        phases
+            .iter()
+            .map(|p| p.iter().map(of).collect::<std::collections::BTreeSet<_>>().into_iter().collect())
+            .collect()
+    }
+
+    /// Without triggers: one phase, tables over a connection's share split into ranges.
+    #[test]
+    fn without_triggers_everything_is_one_phase() {
+        let plan = plan_of(&["a", "b", "c"], 200_000);
+        let saved = Saved { ordinary: plan.clean.clone(), ..Saved::default() };
+        let phases = phases(&plan, &saved, 4, &[]);
+        assert_eq!(phases.len(), 1);
+        assert_eq!(phases[0].len(), 12, "{:?}", shape(&phases));
+        assert!(phases[0].iter().all(|c| c.rows.end - c.rows.start == 50_000), "{:?}", shape(&phases));
+    }
+
+    /// A table with triggers is a phase of its own between the tables before and after it, loaded
+    /// whole; from it on nothing is frozen (a frozen COPY would truncate what its triggers wrote).
+    #[test]
+    fn a_triggered_table_is_a_phase_of_its_own_loaded_whole() {
+        let plan = plan_of(&["a", "b", "c", "d"], 200_000);
+        let saved = Saved { ordinary: plan.clean.clone(), ..Saved::default() };
+        let triggered = [plan.tables[1].name.clone()];
+        let phases = phases(&plan, &saved, 4, &triggered);
+        let shape = shape(&phases);
+        assert_eq!(shape.len(), 3, "{shape:?}");
+        assert!(shape[0].iter().all(|&(table, frozen, _)| table == 0 && frozen), "{shape:?}");
+        assert_eq!(shape[1], [(1, false, 200_000)]);
+        assert!(shape[2].iter().all(|&(table, frozen, _)| table >= 2 && !frozen), "{shape:?}");
+    }
 }

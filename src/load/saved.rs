@@ -151,16 +151,30 @@ pub async fn has_user_triggers(conn: &mut PgConnection, tables: &[QualifiedName]
     triggered(conn, &table_array(tables)).await
 }
 
+/// Those of `tables` that have (or whose partitions have) an enabled user trigger.
+pub async fn triggered_tables(conn: &mut PgConnection, tables: &[QualifiedName]) -> Result<Vec<QualifiedName>> {
+    triggered_in(conn, &table_array(tables)).await
+}
+
 async fn triggered(conn: &mut PgConnection, list: &str) -> Result<bool> {
+    Ok(!triggered_in(conn, list).await?.is_empty())
+}
+
+async fn triggered_in(conn: &mut PgConnection, list: &str) -> Result<Vec<QualifiedName>> {
     let sql = format!(
-        "WITH RECURSIVE owned(oid) AS (SELECT unnest({list})::oid \
-                UNION SELECT i.inhrelid FROM pg_inherits i JOIN owned o ON i.inhparent = o.oid) \
-         SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' \
-                        AND t.tgrelid IN (SELECT oid FROM owned))"
+        "WITH RECURSIVE owned(oid, root) AS (SELECT r, r FROM unnest({list}::oid[]) r \
+                UNION SELECT i.inhrelid, o.root FROM pg_inherits i JOIN owned o ON i.inhparent = o.oid) \
+         SELECT DISTINCT n.nspname::text, c.relname::text FROM owned o JOIN pg_class c ON c.oid = o.root \
+                JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE EXISTS (SELECT 1 FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' \
+                       AND t.tgrelid = o.oid)"
     );
     let context = "looking for triggers on the tables to load";
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await.map_err(Error::database(context))?;
-    row.try_get(0).map_err(Error::database(context))
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await.map_err(Error::database(context))?;
+    let name = |row: &sqlx::postgres::PgRow| -> std::result::Result<QualifiedName, sqlx::Error> {
+        Ok(QualifiedName::new(row.try_get::<String, _>(0)?, row.try_get::<String, _>(1)?))
+    };
+    rows.iter().map(|row| name(row).map_err(Error::database(context))).collect()
 }
 
 /// `ARRAY['"s"."t"', ...]::regclass[]` for the tables.

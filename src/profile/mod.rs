@@ -9,12 +9,15 @@ mod lookup;
 mod raw;
 pub mod reference;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use lookup::{ProfileFolder, resolve_path};
 use raw::{RawColumn, RawCount, RawProfile, RawRows, RawTable};
 use toml::Spanned;
+
+use crate::connect::settings::{ServerSettings, check_name};
 
 /// The default seed when neither the profile nor `--seed` gives one.
 pub const DEFAULT_SEED: u64 = 42;
@@ -80,6 +83,8 @@ pub struct Profile {
     pub default_rows: u64,
     pub default_null_rate: Option<f64>,
     pub tables: Vec<TableSettings>,
+    /// `[settings]`: server settings the schema reads, set on the load's connections.
+    pub server_settings: ServerSettings,
     /// Which settings this file gave itself (for `extends`: the child's own settings win).
     explicit: Explicit,
 }
@@ -268,6 +273,7 @@ fn merge(parent: Profile, child: Profile) -> Profile {
         default_rows: if child.explicit.default_rows { child.default_rows } else { parent.default_rows },
         default_null_rate: child.default_null_rate.or(parent.default_null_rate),
         tables,
+        server_settings: parent.server_settings.overridden_by(&child.server_settings),
         explicit: parent.explicit.or(child.explicit),
     }
 }
@@ -320,6 +326,7 @@ fn resolve(path: &Path, at: &dyn Fn(usize) -> Location, raw: RawProfile) -> Resu
         scale: raw.scale.is_some(),
         default_rows: defaults.rows.is_some(),
     };
+    let server_settings = resolve_settings(at, raw.settings.unwrap_or_default())?;
     let tables = raw
         .tables
         .into_iter()
@@ -347,8 +354,23 @@ fn resolve(path: &Path, at: &dyn Fn(usize) -> Location, raw: RawProfile) -> Resu
         default_rows: defaults.rows.map_or(DEFAULT_ROWS, |r| r.into_inner()),
         default_null_rate: defaults.null_rate.map(|r| r.into_inner()),
         tables,
+        server_settings,
         explicit,
     })
+}
+
+/// `[settings]`, each name checked.
+fn resolve_settings(
+    at: &dyn Fn(usize) -> Location,
+    raw: BTreeMap<Spanned<String>, String>,
+) -> Result<ServerSettings, ProfileError> {
+    let mut settings = ServerSettings::default();
+    for (name, value) in raw {
+        check_name(name.get_ref())
+            .map_err(|message| invalid(at(name.span().start), format!("[settings] {message}")))?;
+        settings.set(name.into_inner(), value);
+    }
+    Ok(settings)
 }
 
 fn invalid(location: Location, message: String) -> ProfileError {

@@ -28,6 +28,8 @@ pub struct RawProfile {
     /// The reference moment generated times end at: a date, a timestamp or `"today"`.
     pub now: Option<Spanned<String>>,
     pub defaults: Option<RawDefaults>,
+    /// Server settings the schema reads (`"app.current_tenant" = "1"`), set for the load.
+    pub settings: Option<BTreeMap<Spanned<String>, String>>,
     #[serde(default)]
     pub tables: BTreeMap<Spanned<String>, Spanned<RawTable>>,
 }

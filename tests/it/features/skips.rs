@@ -21,7 +21,7 @@ async fn seed_rows(schema_sql: &str) -> (TestDb, SeedOutput) {
 }
 
 /// The line `skipped TABLE: ... (its rows left as they were)` of a run.
-fn skip_line(run: &SeedOutput, table: &str) -> String {
+pub(super) fn skip_line(run: &SeedOutput, table: &str) -> String {
     let prefix = format!("skipped {table}: ");
     let stderr = run.stderr_text();
     let at = stderr.find(&prefix).unwrap_or_else(|| panic!("{table} not skipped: {stderr}"));
