@@ -5,6 +5,7 @@
 //! index-addressable, [`column`] turns it into values ([`span`] keeps them in their columns' ranges), [`text`] makes them look real, [`time`] keeps moments in order, and
 //! [`table`] computes keys and foreign keys without remembering anything.
 
+pub mod ascending;
 pub mod column;
 pub mod identity;
 pub mod inherit;

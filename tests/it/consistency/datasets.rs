@@ -81,7 +81,6 @@ mod dev {
     rule_tests!(crate::consistency::datasets::on_profile, &["--profile", "dev"]);
 
     #[tokio::test]
-    #[ignore = "issue 11: tables whose parents a composite unique key picks (platform_posts, post_media) do not yet grow with their key"]
     async fn creation_follows_the_key() {
         crate::consistency::datasets::on_profile(&["--profile", "dev"], Rule::Correlation).await;
     }
