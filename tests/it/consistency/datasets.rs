@@ -131,7 +131,6 @@ corpus_pending! {
     lemmy: [Tenant => tenant_chains_agree],
     danbooru: [
         Order => order_within_rows,
-        Causality => created_after_parents,
         Tenant => tenant_chains_agree,
         PileUp => nothing_piles_up
     ],
