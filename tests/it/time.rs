@@ -394,3 +394,29 @@ async fn a_profile_declares_rules_the_names_do_not_reveal() {
         bad.stderr_text()
     );
 }
+
+/// `CHECK (x <= now())` bounds a column by the profile's reference moment, not the built-in one:
+/// with `now` in June, moments reach past January (before, they all ended on 2026-01-01).
+#[tokio::test]
+async fn a_not_after_now_check_ends_at_the_profile_s_reference_moment() {
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE TABLE signups (id serial PRIMARY KEY, signed_up_at timestamptz NOT NULL CHECK (signed_up_at <= now()), \
+         born_on date CHECK (born_on <= CURRENT_DATE - interval '18 years'))",
+    )
+    .await;
+    let clock_is_later = "SELECT count(*) FROM (SELECT 1) x WHERE now() > '2026-06-02'";
+    assert_eq!(scalar(&db, clock_is_later).await, 1, "this test needs a clock past its reference moment");
+    let folder = crate::support::temp_folder("time_check_now");
+    let profile = folder.join("p.toml");
+    std::fs::write(&profile, "schemas = [\"public\"]\nnow = \"2026-06-01\"\n[tables.signups]\nrows = 500\n")
+        .expect("profile");
+    let output = run_seed(&["--profile", &profile.to_string_lossy()], &db.url);
+    assert!(output.status.success(), "seed failed: {}", output.stderr_text());
+    let after_january = "SELECT count(*) FROM signups WHERE signed_up_at > '2026-01-02'";
+    assert!(scalar(&db, after_january).await > 5, "moments stop at the built-in reference");
+    let past_now = "SELECT count(*) FROM signups WHERE signed_up_at > '2026-06-01'";
+    assert_eq!(scalar(&db, past_now).await, 0, "moments past the profile's now");
+    let too_young = "SELECT count(*) FROM signups WHERE born_on > date '2026-06-01' - interval '18 years'";
+    assert_eq!(scalar(&db, too_young).await, 0, "the check's offset counts from the profile's now");
+}
