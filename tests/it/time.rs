@@ -196,10 +196,22 @@ async fn status_checks(conn: &mut sqlx::PgConnection, tables: &Moments) -> Vec<C
                     continue;
                 }
             }
+            // A row at a later stage, whose own moment is set and not before this one, went
+            // through this stage too (published content has its `scheduled_at`).
+            let later: Vec<String> = moments
+                .iter()
+                .filter(|(other, _)| other != moment && ty != "boolean")
+                .filter_map(|(other, snake)| snake.strip_suffix("_at").map(|e| (other, e)))
+                .map(|(other, e)| format!("(\"{column}\"::text = '{e}' AND \"{other}\" >= \"{moment}\")"))
+                .collect();
+            let later = if later.is_empty() { "false".to_string() } else { later.join(" OR ") };
             checks.push((
                 "status".into(),
-                format!("{table}.{moment} set iff {condition}"),
-                format!("SELECT count(*) FROM {table} WHERE ({condition}) IS DISTINCT FROM (\"{moment}\" IS NOT NULL)"),
+                format!("{table}.{moment} set iff {condition} (or a later stage)"),
+                format!(
+                    "SELECT count(*) FROM {table} WHERE ({condition}) IS DISTINCT FROM (\"{moment}\" IS NOT NULL) \
+                     AND NOT coalesce({later}, false)"
+                ),
             ));
         }
     }
@@ -240,6 +252,7 @@ CREATE TABLE posts (
     created_at timestamp NOT NULL,
     updated_at timestamp,
     published_at timestamp CHECK (published_at >= created_at),
+    scheduled_at timestamp,
     status text NOT NULL CHECK (status IN ('draft', 'scheduled', 'published', 'archived')),
     is_deleted boolean NOT NULL DEFAULT false,
     deleted_at timestamp,
@@ -300,6 +313,7 @@ async fn name_variants_keep_time_in_order_within_rows_and_across_them() {
     for (sql, what) in [
         ("SELECT count(*) FROM posts WHERE updated_at > created_at", "updates after creation"),
         ("SELECT count(*) FROM posts WHERE published_at IS NOT NULL", "published posts"),
+        ("SELECT count(*) FROM posts WHERE status = 'published' AND scheduled_at < published_at", "scheduled first"),
         ("SELECT count(*) FROM replies r JOIN replies p ON p.id = r.parent_id", "replies to replies"),
         ("SELECT count(*) FROM periods WHERE period_end > period_start", "periods"),
         ("SELECT count(*) FROM accounts WHERE verified_at IS NOT NULL", "verified accounts"),
@@ -315,6 +329,8 @@ async fn name_variants_keep_time_in_order_within_rows_and_across_them() {
         "rule ends_at after starts_at",
         "rule valid_until after valid_from",
         "rule published_at set when status = 'published'",
+        "rule scheduled_at set when status = 'scheduled' or 'published'",
+        "rule published_at after scheduled_at",
         "rule deleted_at set when is_deleted is true",
         "rule date_created after public.replies.date_created via parent_id",
         "rule created_at after public.accounts.createdAt via account_id",

@@ -21,6 +21,7 @@
 pub mod ascending;
 pub mod declared;
 pub mod names;
+pub mod stages;
 pub mod status;
 
 use crate::generate::column::{ColumnGen, MomentUnit, REFERENCE_MICROS};
