@@ -167,6 +167,15 @@ pub enum ColumnGen {
     TableUuid {
         table: u64,
     },
+    /// `then` when the row's `column` holds one of `values`, else `otherwise`: an earlier stage's
+    /// moment on a row already at a later stage lies before the later one's (a published post's
+    /// `scheduled_at` is in the past, a scheduled one's in the future; see `plan::time::stages`).
+    Staged {
+        column: usize,
+        values: Vec<Value>,
+        then: Box<ColumnGen>,
+        otherwise: Box<ColumnGen>,
+    },
 }
 
 /// One field of a composite type: its type (to render the value) and its generator.
@@ -255,6 +264,7 @@ impl ColumnGen {
         match self {
             ColumnGen::After { column, .. }
             | ColumnGen::When { column, .. }
+            | ColumnGen::Staged { column, .. }
             | ColumnGen::Slug { source: column, .. } => Some(*column),
             _ => None,
         }
@@ -266,6 +276,9 @@ impl ColumnGen {
         match self {
             ColumnGen::After { column, fallback: inner, .. } | ColumnGen::When { column, then: inner, .. } => {
                 std::iter::once(*column).chain(inner.reads()).collect()
+            }
+            ColumnGen::Staged { column, then, otherwise, .. } => {
+                std::iter::once(*column).chain(then.reads()).chain(otherwise.reads()).collect()
             }
             _ => vec![],
         }
@@ -334,6 +347,10 @@ impl ColumnGen {
             ColumnGen::When { column, values, then } => match values.contains(&row[*column]) {
                 true => then.fill(rng, unique, row, out),
                 false => out.set_null(),
+            },
+            ColumnGen::Staged { column, values, then, otherwise } => match values.contains(&row[*column]) {
+                true => then.fill(rng, unique, row, out),
+                false => otherwise.fill(rng, unique, row, out),
             },
             ColumnGen::Slug { source, min, max } => {
                 let text = out.text_mut();

@@ -6,6 +6,7 @@
 //! [`table`] computes keys and foreign keys without remembering anything ([`inherit`] and [`tenant`]
 //! keep related rows on one tenant).
 
+pub mod ascending;
 pub mod column;
 pub mod identity;
 pub mod inherit;

@@ -28,7 +28,9 @@ impl ColumnGen {
     /// The generator under any [`ColumnGen::After`]: the column's own kind of value.
     pub fn underlying(&self) -> &ColumnGen {
         match self {
-            ColumnGen::After { fallback, .. } | ColumnGen::When { then: fallback, .. } => fallback.underlying(),
+            ColumnGen::After { fallback, .. }
+            | ColumnGen::When { then: fallback, .. }
+            | ColumnGen::Staged { otherwise: fallback, .. } => fallback.underlying(),
             other => other,
         }
     }
@@ -52,6 +54,10 @@ impl ColumnGen {
         }
         match self {
             ColumnGen::After { fallback, .. } | ColumnGen::When { then: fallback, .. } => fallback.cap_high(kind, cap),
+            ColumnGen::Staged { then, otherwise, .. } => {
+                let changed = then.cap_high(kind, cap);
+                otherwise.cap_high(kind, cap) || changed
+            }
             ColumnGen::Int { lo, hi, .. } | ColumnGen::Moment { lo, hi, .. } => {
                 let cap = i64::try_from(cap).unwrap_or(i64::MIN);
                 *hi = cap;

@@ -11,6 +11,7 @@
 use rand::distr::Distribution;
 use rand_distr::Zipf;
 
+use super::ascending::Ascending;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
@@ -177,12 +178,20 @@ pub struct UniqueDriver {
     /// so each parent's positions run 0..n without gaps (see `plan::positions`), and the parents
     /// that get rows are spread over the parent table.
     pub in_order: bool,
+    /// Digits that grow with the row instead (see [`super::ascending`]), set by `plan::time`.
+    pub ascending: Option<Ascending>,
 }
 
 impl UniqueDriver {
     pub fn new(radices: Vec<u64>, per_parent: bool, key: StreamKey) -> Self {
         let capacity = combinations(&radices);
-        UniqueDriver { radices, permutation: Permutation::new(capacity, key), per_parent, in_order: false }
+        UniqueDriver {
+            radices,
+            permutation: Permutation::new(capacity, key),
+            per_parent,
+            in_order: false,
+            ascending: None,
+        }
     }
 
     /// A driver whose digits are the index's own but for the first (see [`UniqueDriver::in_order`]).
@@ -204,6 +213,9 @@ impl UniqueDriver {
     }
 
     fn digits(&self, index: u64, out: &mut Vec<u64>) {
+        if let Some(ascending) = &self.ascending {
+            return ascending.digits(&self.radices, index, out);
+        }
         out.clear();
         let index = index % self.capacity().max(1);
         let mut x = if self.in_order { index } else { self.permutation.apply(index) };

@@ -927,7 +927,16 @@ impl<'a> Builder<'a> {
             settings: self.context.scoped[self.i].settings,
             key: StreamKey::new(self.context.seed, &self.table.name.plain(), "creation moments"),
         };
-        time::creation(&mut context, &mut self.inferred)
+        let creation = time::creation(&mut context, &mut self.inferred)?;
+        let table = time::ascending::Table {
+            t: self.i,
+            rows,
+            slots: &self.slots,
+            fks: &self.fks,
+            settings: self.context.scoped[self.i].settings,
+        };
+        time::ascending::ascend(&table, &creation, &mut self.drivers, &mut self.inferred);
+        Some(creation)
     }
 
     /// Generated columns (non-FK) ordered so a column comes after the one it reads.

@@ -196,10 +196,22 @@ async fn status_checks(conn: &mut sqlx::PgConnection, tables: &Moments) -> Vec<C
                     continue;
                 }
             }
+            // A row at a later stage, whose own moment is set and not before this one, went
+            // through this stage too (published content has its `scheduled_at`).
+            let later: Vec<String> = moments
+                .iter()
+                .filter(|(other, _)| other != moment && ty != "boolean")
+                .filter_map(|(other, snake)| snake.strip_suffix("_at").map(|e| (other, e)))
+                .map(|(other, e)| format!("(\"{column}\"::text = '{e}' AND \"{other}\" >= \"{moment}\")"))
+                .collect();
+            let later = if later.is_empty() { "false".to_string() } else { later.join(" OR ") };
             checks.push((
                 "status".into(),
-                format!("{table}.{moment} set iff {condition}"),
-                format!("SELECT count(*) FROM {table} WHERE ({condition}) IS DISTINCT FROM (\"{moment}\" IS NOT NULL)"),
+                format!("{table}.{moment} set iff {condition} (or a later stage)"),
+                format!(
+                    "SELECT count(*) FROM {table} WHERE ({condition}) IS DISTINCT FROM (\"{moment}\" IS NOT NULL) \
+                     AND NOT coalesce({later}, false)"
+                ),
             ));
         }
     }
@@ -207,9 +219,8 @@ async fn status_checks(conn: &mut sqlx::PgConnection, tables: &Moments) -> Vec<C
 }
 
 /// `pg_stats.correlation` of the creation column of every table keyed by a sequence or
-/// identity, after ANALYZE: (table, correlation) for those below `floor`. Tables whose parents a
-/// composite unique key picks (pairs that never repeat, drawn at random) are left out: their
-/// rows cannot both follow their parents and their key (see the README).
+/// identity, after ANALYZE: (table, correlation) for those below `floor`, tables whose parents a
+/// composite unique key picks included.
 async fn uncorrelated(db: &TestDb, floor: f64) -> Vec<(String, f64)> {
     db.execute("ANALYZE").await;
     let mut conn = db.connect().await;
@@ -218,16 +229,14 @@ async fn uncorrelated(db: &TestDb, floor: f64) -> Vec<(String, f64)> {
                WHERE s.schemaname NOT IN ('pg_catalog', 'information_schema') \
                AND lower(s.attname) ~ '^(created|inserted|creation)' AND c.reltuples >= 50 \
                AND EXISTS (SELECT 1 FROM pg_attribute k WHERE k.attrelid = c.oid AND k.attnum > 0 \
-                   AND (k.attidentity <> '' OR pg_get_serial_sequence(c.oid::regclass::text, k.attname) IS NOT NULL)) \
-               AND NOT EXISTS (SELECT 1 FROM pg_constraint u JOIN pg_constraint f ON f.conrelid = u.conrelid \
-                   AND f.contype = 'f' WHERE u.conrelid = c.oid AND u.contype = 'u' AND array_length(u.conkey, 1) > 1 \
-                   AND f.conkey[1] = ANY (u.conkey))";
+                   AND (k.attidentity <> '' OR pg_get_serial_sequence(c.oid::regclass::text, k.attname) IS NOT NULL))";
     let rows = sqlx::query(sql).fetch_all(&mut conn).await.expect("pg_stats");
     rows.iter().map(|r| (r.get(0), r.get(1))).filter(|(_, corr): &(String, f64)| *corr < floor).collect()
 }
 
 /// Every spelling the names come in: camelCase, `_on`/`_date` suffixes, dates and timestamps,
-/// pairs, a self-reference, statuses and flags, and a CHECK that says the same as the names.
+/// pairs, a self-reference, statuses and flags, a CHECK that says the same as the names, and
+/// parents a composite unique key picks (two parents, a parent and a position, a self-reference).
 const SCHEMA: &str = r#"
 CREATE TABLE accounts (
     id serial PRIMARY KEY,
@@ -243,6 +252,7 @@ CREATE TABLE posts (
     created_at timestamp NOT NULL,
     updated_at timestamp,
     published_at timestamp CHECK (published_at >= created_at),
+    scheduled_at timestamp,
     status text NOT NULL CHECK (status IN ('draft', 'scheduled', 'published', 'archived')),
     is_deleted boolean NOT NULL DEFAULT false,
     deleted_at timestamp,
@@ -268,6 +278,27 @@ CREATE TABLE periods (
     first_seen timestamptz,
     last_seen timestamptz
 );
+CREATE TABLE post_shares (
+    id serial PRIMARY KEY,
+    post_id bigint NOT NULL REFERENCES posts (id),
+    account_id int NOT NULL REFERENCES accounts (id),
+    "createdAt" timestamptz NOT NULL,
+    UNIQUE (post_id, account_id)
+);
+CREATE TABLE post_images (
+    id serial PRIMARY KEY,
+    post_id bigint NOT NULL REFERENCES posts (id),
+    position int NOT NULL,
+    inserted_on date,
+    UNIQUE (post_id, position)
+);
+CREATE TABLE post_versions (
+    id serial PRIMARY KEY,
+    post_id bigint NOT NULL REFERENCES posts (id),
+    previous_version_id int REFERENCES post_versions (id),
+    created_at timestamp NOT NULL,
+    UNIQUE (post_id, previous_version_id)
+);
 "#;
 
 #[tokio::test]
@@ -282,6 +313,7 @@ async fn name_variants_keep_time_in_order_within_rows_and_across_them() {
     for (sql, what) in [
         ("SELECT count(*) FROM posts WHERE updated_at > created_at", "updates after creation"),
         ("SELECT count(*) FROM posts WHERE published_at IS NOT NULL", "published posts"),
+        ("SELECT count(*) FROM posts WHERE status = 'published' AND scheduled_at < published_at", "scheduled first"),
         ("SELECT count(*) FROM replies r JOIN replies p ON p.id = r.parent_id", "replies to replies"),
         ("SELECT count(*) FROM periods WHERE period_end > period_start", "periods"),
         ("SELECT count(*) FROM accounts WHERE verified_at IS NOT NULL", "verified accounts"),
@@ -297,12 +329,20 @@ async fn name_variants_keep_time_in_order_within_rows_and_across_them() {
         "rule ends_at after starts_at",
         "rule valid_until after valid_from",
         "rule published_at set when status = 'published'",
+        "rule scheduled_at set when status = 'scheduled' or 'published'",
+        "rule published_at after scheduled_at",
         "rule deleted_at set when is_deleted is true",
         "rule date_created after public.replies.date_created via parent_id",
         "rule created_at after public.accounts.createdAt via account_id",
+        "rule post_id, account_id picked in creation order (a unique key picks them)",
+        "rule post_id picked in creation order (a unique key picks them)",
+        "rule post_id, previous_version_id picked in creation order (a unique key picks them)",
     ] {
         assert!(plan.contains(rule), "{rule} missing from:\n{plan}");
     }
+    assert!(!plan.contains("where it references an earlier row"), "a self-reference left to chance:\n{plan}");
+    let versions = "SELECT count(*) FROM post_versions v JOIN post_versions p ON p.id = v.previous_version_id";
+    assert!(scalar(&db, versions).await > 300, "versions follow earlier versions");
 }
 
 /// A fresh database loaded with a bundled profile, in which no row breaks a time rule.
@@ -369,4 +409,30 @@ async fn a_profile_declares_rules_the_names_do_not_reveal() {
         "{}",
         bad.stderr_text()
     );
+}
+
+/// `CHECK (x <= now())` bounds a column by the profile's reference moment, not the built-in one:
+/// with `now` in June, moments reach past January (before, they all ended on 2026-01-01).
+#[tokio::test]
+async fn a_not_after_now_check_ends_at_the_profile_s_reference_moment() {
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE TABLE signups (id serial PRIMARY KEY, signed_up_at timestamptz NOT NULL CHECK (signed_up_at <= now()), \
+         born_on date CHECK (born_on <= CURRENT_DATE - interval '18 years'))",
+    )
+    .await;
+    let clock_is_later = "SELECT count(*) FROM (SELECT 1) x WHERE now() > '2026-06-02'";
+    assert_eq!(scalar(&db, clock_is_later).await, 1, "this test needs a clock past its reference moment");
+    let folder = crate::support::temp_folder("time_check_now");
+    let profile = folder.join("p.toml");
+    std::fs::write(&profile, "schemas = [\"public\"]\nnow = \"2026-06-01\"\n[tables.signups]\nrows = 500\n")
+        .expect("profile");
+    let output = run_seed(&["--profile", &profile.to_string_lossy()], &db.url);
+    assert!(output.status.success(), "seed failed: {}", output.stderr_text());
+    let after_january = "SELECT count(*) FROM signups WHERE signed_up_at > '2026-01-02'";
+    assert!(scalar(&db, after_january).await > 5, "moments stop at the built-in reference");
+    let past_now = "SELECT count(*) FROM signups WHERE signed_up_at > '2026-06-01'";
+    assert_eq!(scalar(&db, past_now).await, 0, "moments past the profile's now");
+    let too_young = "SELECT count(*) FROM signups WHERE born_on > date '2026-06-01' - interval '18 years'";
+    assert_eq!(scalar(&db, too_young).await, 0, "the check's offset counts from the profile's now");
 }

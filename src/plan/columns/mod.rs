@@ -77,7 +77,7 @@ pub fn choose_all(
             }
         })
         .collect();
-    restrict::apply_checks(table, written, &mut slots, &mut notes);
+    restrict::apply_checks(table, written, &mut slots, &mut notes, profile.and_then(|p| p.now));
     let unaimed = partition::apply_bounds(table, schema, written, &mut slots);
     for column_settings in settings.map(|s| s.columns.as_slice()).unwrap_or_default() {
         let c = scope::resolve_column(table, &column_settings.name)?;

@@ -15,7 +15,14 @@ use crate::schema::{Table, TypeKind};
 use super::value_for_column;
 
 /// Narrows `slots` (aligned with `written`) by every CHECK of the table and its columns' domains.
-pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], notes: &mut Vec<String>) {
+/// `now()` in a CHECK stands for the reference moment `now` (the profile's, else the built-in).
+pub fn apply_checks(
+    table: &Table,
+    written: &[usize],
+    slots: &mut [ColumnSlot],
+    notes: &mut Vec<String>,
+    now: Option<i64>,
+) {
     let mut found: Vec<(Restriction, Option<usize>)> = Vec::new();
     for constraint in &table.checks {
         let applied = analyze_into(&constraint.definition, None, &mut found);
@@ -30,7 +37,7 @@ pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], 
             }
         }
     }
-    narrow_all(table, written, slots, &found);
+    narrow_all(table, written, slots, &found, now.unwrap_or(REFERENCE_MICROS));
 }
 
 /// Narrows `slots` by one more expression (a leaf partition's constraint); `None` when it does not
@@ -38,12 +45,19 @@ pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], 
 pub fn apply_expression(table: &Table, written: &[usize], slots: &mut [ColumnSlot], definition: &str) -> Option<bool> {
     let mut found = Vec::new();
     let understood = analyze_into(definition, None, &mut found)?;
-    narrow_all(table, written, slots, &found);
+    narrow_all(table, written, slots, &found, REFERENCE_MICROS);
     Some(understood)
 }
 
-/// Applies the restrictions found, each to the slot of the column it names.
-fn narrow_all(table: &Table, written: &[usize], slots: &mut [ColumnSlot], found: &[(Restriction, Option<usize>)]) {
+/// Applies the restrictions found, each to the slot of the column it names; `now` (micros) is the
+/// moment `now()` stands for.
+fn narrow_all(
+    table: &Table,
+    written: &[usize],
+    slots: &mut [ColumnSlot],
+    found: &[(Restriction, Option<usize>)],
+    now: i64,
+) {
     let slot_of = |name: &str| written.iter().position(|&c| table.columns[c].name == name);
     // Bounds from several CHECKs on one column (`stock >= -3`, `stock < 0`) are intersected
     // first, then meet the generator's default range once.
@@ -59,7 +73,7 @@ fn narrow_all(table: &Table, written: &[usize], slots: &mut [ColumnSlot], found:
                     merge_range(&mut ranges, slot, min.as_ref(), max.as_ref());
                 }
             }
-            _ => apply(restriction, table, written, slots, &resolve),
+            _ => apply(restriction, table, written, slots, &resolve, now),
         }
     }
     for (slot, min, max) in ranges {
@@ -161,6 +175,7 @@ fn apply(
     written: &[usize],
     slots: &mut [ColumnSlot],
     resolve: &dyn Fn(&str) -> Option<usize>,
+    now: i64,
 ) {
     use Restriction::*;
     match restriction {
@@ -220,11 +235,13 @@ fn apply(
         AnyOf { branches } => {
             if let Some(branch) = easiest_branch(branches) {
                 for restriction in branch {
-                    apply(restriction, table, written, slots, resolve);
+                    apply(restriction, table, written, slots, resolve, now);
                 }
             }
         }
-        NotAfterNow { column, .. } => with_slot(resolve, column, |s| clamp_to_past(&mut slots[s].generator)),
+        NotAfterNow { column, offset, .. } => {
+            with_slot(resolve, column, |s| clamp_to_past(&mut slots[s].generator, now, *offset))
+        }
         NotBeforeNow { column, .. } => with_slot(resolve, column, |s| push_to_future(&mut slots[s].generator)),
         // Case, NotPattern, AnyOf: our generators produce lowercase ASCII words and ids, which
         // satisfy the common forms; the plan notes the constraint when it is not fully understood.
@@ -491,13 +508,29 @@ fn order_columns(
     slots[later].generator = ColumnGen::After { column: earlier, min_gap, max_gap, fallback, spread };
 }
 
-fn clamp_to_past(generator: &mut ColumnGen) {
+/// A calendar month on average (400 years of the Gregorian calendar), and the days an offset of
+/// months is moved by on the safe side.
+const DAYS_PER_MONTH: f64 = 30.436_875;
+const MONTHS_MARGIN_DAYS: i64 = 3;
+
+/// `col <= now() + offset`: moments end at the reference moment `now` (micros) moved by the
+/// offset, its months counted a few days short where they add and long where they take away
+/// (calendar months vary), so the bound holds.
+fn clamp_to_past(generator: &mut ColumnGen, now: i64, offset: check::Interval) {
     if let ColumnGen::Moment { lo, hi, unit } = generator {
-        let now = match unit {
-            MomentUnit::Date => i64::from(REFERENCE_DAY),
-            _ => REFERENCE_MICROS,
+        let months = (f64::from(offset.months.unsigned_abs()) * DAYS_PER_MONTH) as i64;
+        let month_days = match offset.months {
+            m if m < 0 => -(months + 1 + MONTHS_MARGIN_DAYS),
+            m if m > 0 => (months - MONTHS_MARGIN_DAYS).max(0),
+            _ => 0,
         };
-        *hi = (*hi).min(now);
+        let days = month_days + i64::from(offset.days);
+        let bound = now.saturating_add(days.saturating_mul(MICROS_PER_DAY)).saturating_add(offset.micros);
+        let bound = match unit {
+            MomentUnit::Date => bound.div_euclid(MICROS_PER_DAY),
+            _ => bound,
+        };
+        *hi = (*hi).min(bound);
         *lo = (*lo).min(*hi);
     }
 }
@@ -511,5 +544,33 @@ fn push_to_future(generator: &mut ColumnGen) {
         };
         *lo = start;
         *hi = start + year;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moment(unit: MomentUnit) -> ColumnGen {
+        ColumnGen::Moment { lo: 0, hi: i64::MAX / 2, unit }
+    }
+
+    #[test]
+    fn not_after_now_ends_at_the_reference_moment_moved_by_the_offset() {
+        let now = REFERENCE_MICROS + 400 * MICROS_PER_DAY;
+        let mut timestamp = moment(MomentUnit::Timestamp);
+        clamp_to_past(&mut timestamp, now, check::Interval::default());
+        assert_eq!(timestamp, ColumnGen::Moment { lo: 0, hi: now, unit: MomentUnit::Timestamp });
+        let mut date = moment(MomentUnit::Date);
+        let adult = check::Interval { months: -216, days: 0, micros: 0 };
+        clamp_to_past(&mut date, now, adult);
+        let ColumnGen::Moment { hi, .. } = date else { unreachable!() };
+        let eighteen_years = 18 * 365 + 4;
+        assert!(hi <= i64::from(REFERENCE_DAY) + 400 - eighteen_years, "18 years before now at most: {hi}");
+        assert!(hi > i64::from(REFERENCE_DAY) + 400 - eighteen_years - 7, "not far before: {hi}");
+        let mut month_ahead = moment(MomentUnit::Date);
+        clamp_to_past(&mut month_ahead, now, check::Interval { months: 1, days: 0, micros: 0 });
+        let ColumnGen::Moment { hi, .. } = month_ahead else { unreachable!() };
+        assert!(hi <= i64::from(REFERENCE_DAY) + 400 + 28, "within February's month: {hi}");
     }
 }

@@ -18,8 +18,10 @@
 //! Every rule is listed in the plan (`seed plan`'s `rule` lines) and a column's `infer = false`
 //! turns off the rules that shape it.
 
+pub mod ascending;
 pub mod declared;
 pub mod names;
+pub mod stages;
 pub mod status;
 
 use crate::generate::column::{ColumnGen, MomentUnit, REFERENCE_MICROS};
@@ -208,6 +210,10 @@ pub fn at_reference(generator: ColumnGen, now: Option<i64>) -> ColumnGen {
     }
 }
 
+/// The caveat of a self-reference a unique key picks, which may point at a later row (lifted by
+/// [`ascending`] where the key's digits ascend with the row).
+pub(super) const LATER_ROWS: &str = " where it references an earlier row (a unique key picks the parent)";
+
 /// What a table's creation column needs to know about the table: its position `t` in the plan,
 /// its FKs, and the tables built before it.
 pub struct CreationContext<'a> {
@@ -255,7 +261,7 @@ pub fn creation(context: &mut CreationContext, inferred: &mut Vec<String>) -> Op
         // A self-reference a unique key picks may point at a later row, which cannot be followed.
         let later_rows = fk.parent == context.t
             && !matches!(fk.picker, Picker::Earlier { .. } | Picker::Matching { earlier: true, .. });
-        let limit = if later_rows { " where it references an earlier row (a unique key picks the parent)" } else { "" };
+        let limit = if later_rows { LATER_ROWS } else { "" };
         inferred.push(format!("{} after {table}.{parent_column} via {via}{limit}", slots[slot].name));
         parents.push(f);
         if let (Picker::Uniform { parents }, None, None) = (&fk.picker, &fk.inherit, &fk.within) {

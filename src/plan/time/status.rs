@@ -6,7 +6,8 @@
 //! `email_verified`), are decided first in the row; a nullable moment column whose event one of
 //! their values names (`published`, `canceled`/`cancelled`, `deleted`...) becomes a
 //! [`ColumnGen::When`] that reads them. A NOT NULL moment cannot be NULL for earlier statuses,
-//! so it is left alone.
+//! so it is left alone. Where the values are ordered stages, a later stage sets the earlier
+//! stages' moments too, in order ([`super::stages`]).
 
 use crate::generate::column::{ColumnGen, MomentUnit};
 use crate::generate::table::ColumnSlot;
@@ -30,6 +31,7 @@ pub fn agree(
     (nullable, keyed): (&[bool], &[bool]),
     inferred: &mut Vec<String>,
 ) {
+    let mut gated = Vec::new();
     for moment in 0..slots.len() {
         let free = nullable.get(moment).copied().unwrap_or(false) && !keyed.get(moment).copied().unwrap_or(false);
         if !free || !infers(settings, &slots[moment].name) {
@@ -48,7 +50,9 @@ pub fn agree(
         let then = Box::new(std::mem::replace(&mut slots[moment].generator, ColumnGen::Null));
         slots[moment].generator = ColumnGen::When { column, values, then };
         slots[moment].null_rate = 0.0;
+        gated.push((moment, event));
     }
+    super::stages::in_order(slots, &gated, inferred);
 }
 
 /// The event a moment column names: its lifecycle word (`deleted` of `deleted_at`), else its
@@ -71,8 +75,11 @@ fn deciding_column(slots: &[ColumnSlot], moment: usize, event: &str) -> Option<(
         if !words(&slots[c].name).iter().any(|w| STATUS_WORDS.contains(&w.as_str())) {
             return None;
         }
-        let naming: Vec<Value> =
+        let mut naming: Vec<Value> =
             values.iter().filter(|v| v.as_text().is_some_and(|t| same_event(t, event))).cloned().collect();
+        if !naming.is_empty() {
+            naming.extend(super::stages::later_stages(event, values));
+        }
         (!naming.is_empty()).then_some((c, naming))
     });
     status.or_else(|| {
