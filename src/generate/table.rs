@@ -478,7 +478,11 @@ impl Dataset {
 
     fn compute_digits(&self, table: &TableGen, row: u64, position: Option<(u64, u64)>, scratch: &mut RowScratch) {
         scratch.position = position.map(|(_, local)| local);
-        scratch.digits.resize_with(table.drivers.len(), Vec::new);
+        // Never shrink: pooled scratches serve tables with more and fewer drivers in turn, and
+        // dropping the extra digit buffers would allocate them again for the next such table.
+        if scratch.digits.len() < table.drivers.len() {
+            scratch.digits.resize_with(table.drivers.len(), Vec::new);
+        }
         for (driver, digits) in table.drivers.iter().zip(scratch.digits.iter_mut()) {
             let index = match (driver.per_parent, position) {
                 (true, Some((_, local))) => local,
