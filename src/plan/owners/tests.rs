@@ -138,3 +138,48 @@ fn paired_by(name: &str, first: (&str, &str), second: (&str, &str)) -> Table {
     pairs.uniques.extend(key);
     pairs
 }
+
+/// Organizations of users who post in channels, like, and moderate: `users` is tenant-like (many
+/// tables reference it), but only for one role at a time.
+fn social() -> Schema {
+    let users = |name: &str, columns: &[(&str, &str)]| {
+        let mut all = vec![("id", true)];
+        all.extend(columns.iter().map(|&(c, _)| (c, true)));
+        table(name, &all, columns)
+    };
+    Schema {
+        tables: vec![
+            table("organizations", &[("id", true)], &[]),
+            users("users", &[("org", "organizations")]),
+            users("channels", &[("org", "organizations")]),
+            users("invites", &[("org", "organizations")]),
+            users("posts", &[("channel", "channels"), ("author", "users")]),
+            users("likes", &[("post", "posts"), ("liker", "users")]),
+            users("removals", &[("moderator", "users"), ("post", "posts")]),
+        ],
+    }
+}
+
+#[test]
+fn a_person_is_a_tenant_only_for_the_same_role() {
+    let volumes =
+        [("organizations", 4), ("users", 80), ("channels", 12), ("invites", 9), ("posts", 300), ("likes", 900)];
+    let tables: String = volumes.iter().map(|(t, n)| format!("[tables.{t}]\nrows = {n}\n\n")).collect();
+    let text = format!("schemas = [\"public\"]\n\n{tables}[tables.removals]\nrows = 200\n");
+    let profile = crate::profile::parse_str(std::path::Path::new("p.toml"), &text).expect("profile");
+    let plan = build(&social(), Some(&profile), &PlanOptions::default()).expect("plan");
+    let (users, channels, posts) = (rows(&plan, "users"), rows(&plan, "channels"), rows(&plan, "posts"));
+    let org_of_post = |post: &Value| parent_value(&channels, &parent_value(&posts, post, "channel"), "org");
+    let mut by_author = 0;
+    for like in rows(&plan, "likes") {
+        // The liker is of the post's organization (a true tenant), yet not forced to be its author.
+        assert_eq!(parent_value(&users, &like["liker"], "org"), org_of_post(&like["post"]), "{like:?}");
+        by_author += usize::from(parent_value(&posts, &like["post"], "author") == like["liker"]);
+    }
+    assert!(by_author < 900 / 5, "{by_author} of 900 likes are by the post's author");
+    for removal in rows(&plan, "removals") {
+        assert_eq!(parent_value(&users, &removal["moderator"], "org"), org_of_post(&removal["post"]));
+    }
+    let inferred: Vec<String> = plan.tables.iter().flat_map(|p| p.inferred.clone()).collect();
+    assert!(inferred.iter().all(|r| !r.contains("in the same public.users")), "{inferred:?}");
+}
