@@ -14,6 +14,7 @@ mod cycles;
 mod keys;
 mod names;
 mod partitions;
+mod roles;
 mod skips;
 mod tenants;
 mod types;
