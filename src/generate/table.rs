@@ -14,7 +14,7 @@ use rand_distr::Zipf;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
-use super::tenant::TenantPick;
+use super::tenant::{TenantPairs, TenantPick};
 use super::time::{Creation, MAX_TIME_DEPTH};
 use super::value::Value;
 use crate::profile::Count;
@@ -175,12 +175,27 @@ pub struct UniqueDriver {
     /// so each parent's positions run 0..n without gaps (see `plan::positions`), and the parents
     /// that get rows are spread over the parent table.
     pub in_order: bool,
+    /// Two FK digits that pick their pair within one tenant row (see [`TenantPairs`]).
+    pub tenants: Option<TenantPairs>,
 }
 
 impl UniqueDriver {
     pub fn new(radices: Vec<u64>, per_parent: bool, key: StreamKey) -> Self {
         let capacity = combinations(&radices);
-        UniqueDriver { radices, permutation: Permutation::new(capacity, key), per_parent, in_order: false }
+        UniqueDriver {
+            radices,
+            permutation: Permutation::new(capacity, key),
+            per_parent,
+            in_order: false,
+            tenants: None,
+        }
+    }
+
+    /// A driver of two FK digits whose pairs lie within one tenant row each: `pairs.capacity()`
+    /// combinations, permuted, so they never repeat.
+    pub fn within_tenants(pairs: TenantPairs, key: StreamKey) -> Self {
+        let capacity = pairs.capacity();
+        UniqueDriver { tenants: Some(pairs), ..UniqueDriver::new(vec![capacity], false, key) }
     }
 
     /// A driver whose digits are the index's own but for the first (see [`UniqueDriver::in_order`]).
@@ -205,6 +220,9 @@ impl UniqueDriver {
         out.clear();
         let index = index % self.capacity().max(1);
         let mut x = if self.in_order { index } else { self.permutation.apply(index) };
+        if let Some(pairs) = &self.tenants {
+            return pairs.digits(x, out);
+        }
         for (i, radix) in self.radices.iter().enumerate() {
             let digit = x % radix;
             out.push(if self.in_order && i == 0 { self.permutation.apply(digit) } else { digit });

@@ -15,11 +15,14 @@
 //!
 //! The row picked in the range may be a membership row (`team_members`), followed up to the FK's
 //! parent (`through`: the member's user): a customer's owner is a member of the customer's team.
+//! A composite unique key of two such FKs (a platform post's `(social_post_id, social_account_id)`)
+//! picks its pair within one tenant row ([`TenantPairs`]): the combinations are numbered tenant by
+//! tenant, so a permuted index names a tenant, then one parent row of each of its two ranges.
 //! Everything is a pure function of the row index: no lookups, any row generates alone.
 
 use super::inherit::Inherit;
 use super::rng::StreamKey;
-use super::table::{Dataset, Picker};
+use super::table::{Dataset, Picker, TableGen};
 
 /// How an FK picks a parent that belongs to the row's tenant (see the module doc).
 #[derive(Debug, Clone, PartialEq)]
@@ -67,25 +70,73 @@ pub fn spread_parent(row: u64, parents: u64, rows: u64) -> Option<u64> {
     (parents > 0 && rows > 0).then(|| ((u128::from(row) * u128::from(parents)) / u128::from(rows)) as u64)
 }
 
-impl Dataset {
-    /// The rows `[lo, hi)` of `descent`'s first table that belong to the tenant row `tenant`.
-    pub(super) fn tenant_range(&self, descent: &[(usize, usize)], tenant: u64) -> (u64, u64) {
-        descent.iter().rev().fold((tenant, tenant + 1), |(lo, hi), &(table, fk)| {
-            (self.layout_start(table, fk, lo), self.layout_start(table, fk, hi))
-        })
-    }
+/// The rows `[lo, hi)` of `descent`'s first table that belong to the tenant row `tenant`.
+pub fn tenant_range(tables: &[TableGen], descent: &[(usize, usize)], tenant: u64) -> (u64, u64) {
+    descent.iter().rev().fold((tenant, tenant + 1), |(lo, hi), &(table, fk)| {
+        (layout_start(tables, table, fk, lo), layout_start(tables, table, fk, hi))
+    })
+}
 
-    /// The first row of table `t` laid out under `parent` by FK `f` (a fan-out or a spread).
-    fn layout_start(&self, t: usize, f: usize, parent: u64) -> u64 {
-        let Some(table) = self.tables.get(t) else { return 0 };
-        match (table.fks.get(f).map(|fk| &fk.picker), &table.fan_out) {
-            (Some(Picker::FanOut), Some(fan)) if parent >= fan.parents => fan.total,
-            (Some(Picker::FanOut), Some(fan)) => fan.start_of(parent),
-            (Some(Picker::Spread { parents, rows }), _) => spread_start(parent, *parents, *rows),
-            _ => 0,
+/// The first row of table `t` laid out under `parent` by FK `f` (a fan-out or a spread).
+fn layout_start(tables: &[TableGen], t: usize, f: usize, parent: u64) -> u64 {
+    let Some(table) = tables.get(t) else { return 0 };
+    match (table.fks.get(f).map(|fk| &fk.picker), &table.fan_out) {
+        (Some(Picker::FanOut), Some(fan)) if parent >= fan.parents => fan.total,
+        (Some(Picker::FanOut), Some(fan)) => fan.start_of(parent),
+        (Some(Picker::Spread { parents, rows }), _) => spread_start(parent, *parents, *rows),
+        _ => 0,
+    }
+}
+
+/// The pairs of a composite unique key of two FKs whose parents belong to one tenant row: the
+/// combinations of each tenant row's two ranges of parent rows, numbered tenant by tenant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TenantPairs {
+    /// One per tenant row that holds a combination, in tenant order.
+    blocks: Vec<PairBlock>,
+}
+
+/// A tenant row's combinations: they end at `end` (counted over all blocks), the first FK's
+/// range starts at `first` and holds `width` rows, the second FK's starts at `second`.
+#[derive(Debug, Clone, PartialEq)]
+struct PairBlock {
+    end: u64,
+    first: u64,
+    width: u64,
+    second: u64,
+}
+
+impl TenantPairs {
+    /// From each tenant row's two ranges `[lo, hi)` of parent rows, in tenant order.
+    pub fn new(ranges: impl Iterator<Item = ((u64, u64), (u64, u64))>) -> Self {
+        let mut end = 0u64;
+        let mut blocks = Vec::new();
+        for ((a, a_end), (b, b_end)) in ranges {
+            let (width, height) = (a_end.saturating_sub(a), b_end.saturating_sub(b));
+            if width > 0 && height > 0 {
+                end = end.saturating_add(width.saturating_mul(height));
+                blocks.push(PairBlock { end, first: a, width, second: b });
+            }
         }
+        TenantPairs { blocks }
     }
 
+    /// How many distinct pairs there are: the sum over tenant rows of the product of their counts.
+    pub fn capacity(&self) -> u64 {
+        self.blocks.last().map_or(0, |b| b.end)
+    }
+
+    /// The two parent rows of combination `x` (below [`TenantPairs::capacity`]), into `out`.
+    pub(super) fn digits(&self, x: u64, out: &mut Vec<u64>) {
+        let at = self.blocks.partition_point(|b| b.end <= x);
+        let Some(block) = self.blocks.get(at) else { return };
+        let offset = x - at.checked_sub(1).map_or(0, |before| self.blocks[before].end);
+        out.push(block.first + offset % block.width);
+        out.push(block.second + offset / block.width);
+    }
+}
+
+impl Dataset {
     /// The parent `pick` gives for `row`: `None` when no owner gives a tenant row, or the tenant
     /// has no row to pick (the FK then picks on its own); `Some(None)` for NULL, when the FK may be
     /// NULL and the tenant has none. `source` gives the parent row another FK of the row picked.
@@ -101,7 +152,7 @@ impl Dataset {
             Owner::Row => Some(row),
             Owner::Chain(chain) => self.follow(chain, source(chain.source)),
         })?;
-        let (lo, hi) = self.tenant_range(&pick.descent, tenant);
+        let (lo, hi) = tenant_range(&self.tables, &pick.descent, tenant);
         if hi <= lo {
             return nullable.then_some(None);
         }
@@ -129,6 +180,22 @@ mod tests {
                 }
             }
             assert_eq!(spread_start(parents, parents, rows), rows);
+        }
+    }
+
+    #[test]
+    fn tenant_pairs_cover_each_pair_of_a_tenant_once_and_never_cross_tenants() {
+        // Tenant 0: first rows 0..2, second 0..3; tenant 1 holds no first row; tenant 2: 2..5 x 3..4.
+        let pairs = TenantPairs::new([((0, 2), (0, 3)), ((2, 2), (3, 3)), ((2, 5), (3, 4))].into_iter());
+        assert_eq!(pairs.capacity(), 2 * 3 + 3);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for x in 0..pairs.capacity() {
+            out.clear();
+            pairs.digits(x, &mut out);
+            let tenant = |first: u64, second: u64| (first < 2 && second < 3) || (first >= 2 && second == 3);
+            assert!(tenant(out[0], out[1]), "{x}: {out:?}");
+            assert!(seen.insert(out.clone()), "{x}: {out:?} twice");
         }
     }
 

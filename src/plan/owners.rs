@@ -59,11 +59,13 @@ pub fn agree(
     let tenants = tenant_like(tables);
     let people: Vec<bool> =
         plans.iter().map(|p| matches!(table_kind(&p.name.name), Some((TableKind::People, _)))).collect();
+    let facts = Facts { settings, tenants: &tenants, people: &people, names: &names };
     for t in 0..tables.len() {
         let own = settings.get(t).copied().flatten();
         members::refuse_off_foreign_keys(&tables[t], own)?;
+        pairs::within_tenants(tables, plans, t, facts);
         for a in 0..tables[t].fks.len() {
-            let context = Pass { tables: &*tables, settings, tenants: &tenants, people: &people, names: &names };
+            let context = facts.over(tables);
             let found = match members::declared(&tables[t], a, own) {
                 Some(column) => members::pick(&context, t, a, column, &mut plans[t].notes)?,
                 None if free(&tables[t], a, own) => tenant_pick(&context, t, a),
@@ -74,8 +76,12 @@ pub fn agree(
             }
         }
         tables[t].fk_order = inherit::fill_order(&tables[t].fks);
-        let context = Pass { tables: &*tables, settings, tenants: &tenants, people: &people, names: &names };
-        let digit = |a: usize| matches!(tables[t].fks[a].picker, Picker::Digit { .. });
+        let context = facts.over(tables);
+        // A composite key's digit blocks agreement, unless its pair is picked within a tenant.
+        let digit = |a: usize| match tables[t].fks[a].picker {
+            Picker::Digit { driver, .. } => tables[t].drivers.get(driver).is_some_and(|d| d.tenants.is_none()),
+            _ => false,
+        };
         let plain =
             |a: &usize| (digit(*a) || free(&tables[t], *a, own)) && sources(&tables[t].fks[*a]).next().is_none();
         let notes: Vec<String> =
@@ -83,6 +89,25 @@ pub fn agree(
         plans[t].notes.extend(notes);
     }
     Ok(())
+}
+
+/// What the pass knows of every table besides its generator, by table position.
+#[derive(Clone, Copy)]
+struct Facts<'a> {
+    settings: &'a [Option<&'a TableSettings>],
+    tenants: &'a [bool],
+    people: &'a [bool],
+    names: &'a [String],
+}
+
+impl<'a> Facts<'a> {
+    /// The facts with the generators as they stand.
+    fn over<'b>(self, tables: &'b [TableGen]) -> Pass<'b>
+    where
+        'a: 'b,
+    {
+        Pass { tables, settings: self.settings, tenants: self.tenants, people: self.people, names: self.names }
+    }
 }
 
 /// What the pass reads while it looks for one FK's tenant.
@@ -343,25 +368,7 @@ fn depends(fks: &[FkGen], b: usize, a: usize) -> bool {
 /// Applies a found pick: spreads the FKs it needs, sets it on FK `a` of table `t`, and says so in
 /// the plans (the FK's line, and one rule line).
 fn record(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], (t, a): (usize, usize), found: Found) {
-    for &(x, f) in &found.spread {
-        let fk = &mut tables[x].fks[f];
-        let Some(parents) = picks_alone(&fk.picker) else { continue };
-        let was = fk.picker.clone();
-        fk.picker = Picker::Spread { parents, rows: tables[x].rows };
-        let columns = fk_columns(&tables[x], f);
-        let uniform = match was {
-            Picker::Before { .. } => format!("one of the {parents} rows created before this one"),
-            _ => format!("uniform over {parents} rows"),
-        };
-        let parent = &names[tables[x].fks[f].parent];
-        if let Some(line) = relationship(&mut plans[x].relationships, &columns, parent) {
-            *line = line.replacen(&uniform, &spread_description(parents), 1);
-        }
-        plans[x].inferred.push(format!(
-            "{} laid out per {columns} (each {parent} row's together), so others can pick within one",
-            names[x]
-        ));
-    }
+    spread(tables, plans, names, &found.spread);
     let columns = fk_columns(&tables[t], a);
     let parent = names[tables[t].fks[a].parent].clone();
     let tenant = &names[found.tenant];
@@ -386,6 +393,29 @@ fn record(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], (t
     tables[t].fks[a].tenant = Some(found.pick);
 }
 
+/// Lays the FKs `spread` out per their parents (each a uniform pick before), and says so in the plans.
+fn spread(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], spread: &[(usize, usize)]) {
+    for &(x, f) in spread {
+        let fk = &mut tables[x].fks[f];
+        let Some(parents) = picks_alone(&fk.picker) else { continue };
+        let was = fk.picker.clone();
+        fk.picker = Picker::Spread { parents, rows: tables[x].rows };
+        let columns = fk_columns(&tables[x], f);
+        let uniform = match was {
+            Picker::Before { .. } => format!("one of the {parents} rows created before this one"),
+            _ => format!("uniform over {parents} rows"),
+        };
+        let parent = &names[tables[x].fks[f].parent];
+        if let Some(line) = relationship(&mut plans[x].relationships, &columns, parent) {
+            *line = line.replacen(&uniform, &spread_description(parents), 1);
+        }
+        plans[x].inferred.push(format!(
+            "{} laid out per {columns} (each {parent} row's together), so others can pick within one",
+            names[x]
+        ));
+    }
+}
+
 /// FK `f`'s columns, as `seed plan` lists them.
 fn fk_columns(table: &TableGen, f: usize) -> String {
     let columns = table.fks[f].pairs.iter().filter_map(|(slot, _)| table.columns.get(*slot));
@@ -399,6 +429,7 @@ fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Opt
 }
 
 mod members;
+mod pairs;
 #[cfg(test)]
 mod tests;
 

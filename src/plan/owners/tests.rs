@@ -183,3 +183,53 @@ fn a_person_is_a_tenant_only_for_the_same_role() {
     let inferred: Vec<String> = plan.tables.iter().flat_map(|p| p.inferred.clone()).collect();
     assert!(inferred.iter().all(|r| !r.contains("in the same public.users")), "{inferred:?}");
 }
+
+/// Users with posts and accounts (uniform picks), and a unique (post, account) pair per publication.
+fn publications() -> Schema {
+    let owned = |name: &str| table(name, &[("id", true), ("owner", true)], &[("owner", "users")]);
+    Schema {
+        tables: vec![
+            table("users", &[("id", true)], &[]),
+            owned("posts"),
+            owned("accounts"),
+            owned("sessions"),
+            paired_by("publications", ("post", "posts"), ("account", "accounts")),
+        ],
+    }
+}
+
+fn publications_plan(rows: u64) -> Plan {
+    let volumes = [("users", 20), ("posts", 200), ("accounts", 40), ("sessions", 10), ("publications", rows)];
+    let tables: String = volumes.iter().map(|(t, n)| format!("[tables.{t}]\nrows = {n}\n\n")).collect();
+    let profile =
+        crate::profile::parse_str(std::path::Path::new("p.toml"), &format!("schemas = [\"public\"]\n\n{tables}"))
+            .expect("profile");
+    build(&publications(), Some(&profile), &PlanOptions::default()).expect("plan")
+}
+
+#[test]
+fn a_unique_pair_of_parents_belongs_to_one_tenant_and_never_repeats() {
+    let plan = publications_plan(300);
+    let (posts, accounts) = (rows(&plan, "posts"), rows(&plan, "accounts"));
+    let mut pairs = std::collections::HashSet::new();
+    for publication in rows(&plan, "publications") {
+        let owner = parent_value(&posts, &publication["post"], "owner");
+        assert_eq!(parent_value(&accounts, &publication["account"], "owner"), owner, "{publication:?}");
+        assert!(pairs.insert(format!("{:?} {:?}", publication["post"], publication["account"])), "{publication:?}");
+    }
+    let inferred = &plan.tables.iter().find(|p| p.name.name == "publications").expect("planned").inferred;
+    // 200 posts and 40 accounts spread over 20 users: 20 x (10 x 2) pairs.
+    let rule = "post, account a pair within one public.users row (the sum over its rows of public.posts rows x \
+                public.accounts rows per row: 400)";
+    assert!(inferred.iter().any(|r| r == rule), "{inferred:?}");
+}
+
+#[test]
+fn a_unique_pair_that_cannot_fit_its_tenants_says_the_arithmetic() {
+    let plan = publications_plan(401);
+    let publications = plan.tables.iter().find(|p| p.name.name == "publications").expect("planned");
+    let note = "post, account: cannot pick within one public.users row: the sum over its rows of public.posts rows \
+                x public.accounts rows per row is 400, fewer than the 401 rows needed";
+    assert!(publications.notes.iter().any(|n| n.starts_with(note)), "{:?}", publications.notes);
+    assert!(publications.inferred.iter().all(|r| !r.contains("a pair within")));
+}
