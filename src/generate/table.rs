@@ -14,7 +14,7 @@ use rand_distr::Zipf;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
-use super::tenant::{TenantPairs, TenantPick};
+use super::tenant::{KeyLayout, TenantPairs, TenantPick};
 use super::time::{Creation, MAX_TIME_DEPTH};
 use super::value::Value;
 use crate::profile::Count;
@@ -177,6 +177,8 @@ pub struct UniqueDriver {
     pub in_order: bool,
     /// Two FK digits that pick their pair within one tenant row (see [`TenantPairs`]).
     pub tenants: Option<TenantPairs>,
+    /// An FK and a column laid out per the FK's parent (see [`KeyLayout`]).
+    pub laid_out: Option<KeyLayout>,
 }
 
 impl UniqueDriver {
@@ -188,6 +190,7 @@ impl UniqueDriver {
             per_parent,
             in_order: false,
             tenants: None,
+            laid_out: None,
         }
     }
 
@@ -218,6 +221,9 @@ impl UniqueDriver {
 
     fn digits(&self, index: u64, out: &mut Vec<u64>) {
         out.clear();
+        if let Some(layout) = &self.laid_out {
+            return layout.digits(index, out);
+        }
         let index = index % self.capacity().max(1);
         let mut x = if self.in_order { index } else { self.permutation.apply(index) };
         if let Some(pairs) = &self.tenants {

@@ -18,10 +18,13 @@
 //! A composite unique key of two such FKs (a platform post's `(social_post_id, social_account_id)`)
 //! picks its pair within one tenant row ([`TenantPairs`]): the combinations are numbered tenant by
 //! tenant, so a permuted index names a tenant, then one parent row of each of its two ranges.
+//! A unique key of an FK and a column (`(team_id, name)`) may be laid out too ([`KeyLayout`]): its
+//! rows spread over the parents in order, the column's digit a permutation of the row's place
+//! among its parent's rows, so others can pick a team's tags.
 //! Everything is a pure function of the row index: no lookups, any row generates alone.
 
 use super::inherit::Inherit;
-use super::rng::StreamKey;
+use super::rng::{Permutation, StreamKey};
 use super::table::{Dataset, Picker, TableGen};
 
 /// How an FK picks a parent that belongs to the row's tenant (see the module doc).
@@ -136,6 +139,34 @@ impl TenantPairs {
     }
 }
 
+/// A unique key of an FK and a column, laid out per the FK's parent: row `i` of `rows` takes the
+/// parent of a spread over `parents`, and the column's digit is its place among that parent's
+/// rows, permuted over the column's `values` per parent (so parents do not share one sequence).
+/// Distinct rows of one parent have distinct places, so the key never repeats; `values` is at
+/// least the most rows a parent holds, as the key's capacity (`parents x values >= rows`) says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyLayout {
+    pub parents: u64,
+    pub rows: u64,
+    pub values: u64,
+    /// The FK's digit position (0 or 1); the column's is the other.
+    pub fk: usize,
+    pub key: StreamKey,
+}
+
+impl KeyLayout {
+    /// The key's two digits for row `row`, into `out`.
+    pub(super) fn digits(&self, row: u64, out: &mut Vec<u64>) {
+        let parent = spread_parent(row, self.parents, self.rows).unwrap_or(0);
+        let place = row.saturating_sub(spread_start(parent, self.parents, self.rows));
+        let value = Permutation::new(self.values, StreamKey(self.key.word(parent))).apply(place % self.values.max(1));
+        match self.fk {
+            0 => out.extend([parent, value]),
+            _ => out.extend([value, parent]),
+        }
+    }
+}
+
 impl Dataset {
     /// The parent `pick` gives for `row`: `None` when no owner gives a tenant row, or the tenant
     /// has no row to pick (the FK then picks on its own); `Some(None)` for NULL, when the FK may be
@@ -196,6 +227,19 @@ mod tests {
             let tenant = |first: u64, second: u64| (first < 2 && second < 3) || (first >= 2 && second == 3);
             assert!(tenant(out[0], out[1]), "{x}: {out:?}");
             assert!(seen.insert(out.clone()), "{x}: {out:?} twice");
+        }
+    }
+
+    #[test]
+    fn a_laid_out_key_holds_each_parents_rows_together_and_never_repeats() {
+        let layout = KeyLayout { parents: 7, rows: 40, values: 6, fk: 1, key: StreamKey(9) };
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for row in 0..40 {
+            out.clear();
+            layout.digits(row, &mut out);
+            assert_eq!(Some(out[1]), spread_parent(row, 7, 40), "row {row}");
+            assert!(out[0] < 6 && seen.insert(out.clone()), "row {row}: {out:?}");
         }
     }
 

@@ -179,7 +179,7 @@ fn free(table: &TableGen, a: usize, settings: Option<&TableSettings>) -> bool {
 fn spreadable(tables: &[TableGen], settings: &[Option<&TableSettings>], x: usize, f: usize) -> bool {
     let table = &tables[x];
     let fk = &table.fks[f];
-    picks_alone(&fk.picker).is_some()
+    spread_parents(table, f).is_some()
         && fk.null_rate == 0.0
         && fk.parent != x
         && fk.inherit.is_none()
@@ -396,13 +396,13 @@ fn record(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], (t
 /// Lays the FKs `spread` out per their parents (each a uniform pick before), and says so in the plans.
 fn spread(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], spread: &[(usize, usize)]) {
     for &(x, f) in spread {
-        let fk = &mut tables[x].fks[f];
-        let Some(parents) = picks_alone(&fk.picker) else { continue };
-        let was = fk.picker.clone();
-        fk.picker = Picker::Spread { parents, rows: tables[x].rows };
+        let Some(parents) = spread_parents(&tables[x], f) else { continue };
+        key_layout::lay_out(&mut tables[x], f);
+        let was = std::mem::replace(&mut tables[x].fks[f].picker, Picker::Spread { parents, rows: tables[x].rows });
         let columns = fk_columns(&tables[x], f);
         let uniform = match was {
             Picker::Before { .. } => format!("one of the {parents} rows created before this one"),
+            Picker::Digit { .. } => "a part of a composite unique key: combinations never repeat".to_string(),
             _ => format!("uniform over {parents} rows"),
         };
         let parent = &names[tables[x].fks[f].parent];
@@ -428,10 +428,17 @@ fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Opt
     lines.iter_mut().find(|line| line.starts_with(&head) && !line.contains("implied by a wider"))
 }
 
+mod key_layout;
 mod members;
 mod pairs;
 #[cfg(test)]
 mod tests;
+
+/// The parent count of FK `f` if it were spread: one picking on its own ([`picks_alone`]), or the
+/// FK digit of a unique key of itself and one column ([`key_layout`]).
+fn spread_parents(table: &TableGen, f: usize) -> Option<u64> {
+    table.fks.get(f).and_then(|fk| picks_alone(&fk.picker)).or_else(|| key_layout::key_parents(table, f))
+}
 
 /// The parent count of an FK that picks on its own among all its parent's rows: uniformly, or
 /// among those created before the row (`plan::time`). A layout (`Picker::Spread`) may replace

@@ -16,7 +16,7 @@ use crate::generate::tenant::{TenantPairs, tenant_range};
 
 use super::super::TablePlan;
 use super::{
-    Facts, Pass, column_settings, descents, fk_columns, only_inferring, picks_alone, relationship, role, spreadable,
+    Facts, Pass, column_settings, descents, fk_columns, only_inferring, relationship, role, spread_parents, spreadable,
 };
 
 /// A key's two FKs (by digit position), the tenant their parents share, and each parent's descent to it.
@@ -98,9 +98,8 @@ fn pairs_if_spread(tables: &mut [TableGen], shared: &Shared, spreads: &[(usize, 
     let mut saved = Vec::new();
     for &(x, f) in spreads {
         let rows = tables[x].rows;
-        let fk = &mut tables[x].fks[f];
-        if let Some(parents) = picks_alone(&fk.picker) {
-            saved.push((x, f, std::mem::replace(&mut fk.picker, Picker::Spread { parents, rows })));
+        if let Some(parents) = spread_parents(&tables[x], f) {
+            saved.push((x, f, std::mem::replace(&mut tables[x].fks[f].picker, Picker::Spread { parents, rows })));
         }
     }
     let tenants = tables[shared.tenant].rows;

@@ -233,3 +233,30 @@ fn a_unique_pair_that_cannot_fit_its_tenants_says_the_arithmetic() {
     assert!(publications.notes.iter().any(|n| n.starts_with(note)), "{:?}", publications.notes);
     assert!(publications.inferred.iter().all(|r| !r.contains("a pair within")));
 }
+
+#[test]
+fn a_key_of_a_tenant_and_a_column_is_laid_out_so_pairs_can_pick_within_the_tenant() {
+    // Tags are unique per (team, label): a digit of a composite key, laid out per team instead.
+    let mut tags = table("tags", &[("id", true), ("team", true), ("label", true)], &[("team", "teams")]);
+    tags.uniques
+        .extend(tags.primary_key.clone().map(|k| UniqueKey { columns: vec!["team".into(), "label".into()], ..k }));
+    let owned = |name: &str| table(name, &[("id", true), ("team", true)], &[("team", "teams")]);
+    let schema = Schema {
+        tables: vec![
+            table("teams", &[("id", true)], &[]),
+            owned("customers"),
+            owned("invoices"),
+            tags,
+            paired_by("assignments", ("tag", "tags"), ("customer", "customers")),
+        ],
+    };
+    let plan = build(&schema, None, &PlanOptions { rows: Some(50), strict: true, ..Default::default() }).expect("plan");
+    let (tags, customers) = (rows(&plan, "tags"), rows(&plan, "customers"));
+    let labels: std::collections::HashSet<String> =
+        tags.iter().map(|t| format!("{:?} {:?}", t["team"], t["label"])).collect();
+    assert_eq!(labels.len(), tags.len(), "a tag's (team, label) never repeats");
+    for assignment in rows(&plan, "assignments") {
+        let team = parent_value(&tags, &assignment["tag"], "team");
+        assert_eq!(parent_value(&customers, &assignment["customer"], "team"), team, "{assignment:?}");
+    }
+}
