@@ -3,7 +3,7 @@
 //! called), but a like is not forced to be by its post's author, nor a moderator's removed comment
 //! to be the moderator's own: chains agree on a person only where both end in the same column name.
 
-use crate::support::{TestDb, run_seed, scalar, temp_folder};
+use crate::support::{TestDb, run_seed, scalar};
 
 const SOCIAL: &str = r#"
     CREATE SCHEMA social;
@@ -75,13 +75,7 @@ async fn people_agree_within_a_role_and_organizations_whatever_the_names() {
         ("mod_remove_comment", 200),
     ];
     let tables: String = volumes.iter().map(|(t, n)| format!("[tables.\"social.{t}\"]\nrows = {n}\n\n")).collect();
-    let dir = temp_folder("people-roles");
-    let profile = dir.join("social.toml");
-    std::fs::write(&profile, format!("schemas = [\"social\"]\n\n{tables}")).expect("write profile");
-    let profile = profile.display().to_string();
-    let plan = run_seed(&["plan", "--profile", &profile], &db.url);
-    let plan_text = String::from_utf8_lossy(&plan.stdout).to_string();
-    assert!(plan.status.success(), "{}", plan.stderr_text());
+    let (_dir, profile, plan_text) = super::tenants::planned_with_profile(&db, "people-roles", "social", &tables);
     assert!(!plan_text.contains("in the same social.persons"), "a rule joins two roles of a person:\n{plan_text}");
     let run = run_seed(&["--profile", &profile], &db.url);
     assert!(run.status.success(), "{}", run.stderr_text());
