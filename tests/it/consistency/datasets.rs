@@ -123,7 +123,7 @@ corpus_pending! {
     chinook: [Email => emails_name_their_person],
     northwind: [],
     adventureworks: [Tenant => tenant_chains_agree, PileUp => nothing_piles_up],
-    lemmy: [Tenant => tenant_chains_agree],
+    lemmy: [],
     danbooru: [
         Order => order_within_rows,
         Causality => created_after_parents,
@@ -136,8 +136,7 @@ corpus_pending! {
         Order => order_within_rows,
         Causality => created_after_parents,
         Status => statuses_agree_with_timestamps,
-        Email => emails_name_their_person,
-        Tenant => tenant_chains_agree
+        Email => emails_name_their_person
     ],
     postgrest_fixtures: [PileUp => nothing_piles_up],
 }
