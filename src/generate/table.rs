@@ -621,7 +621,7 @@ impl Dataset {
     ) -> i64 {
         let table = &self.tables[t];
         let Some(creation) = &table.creation else { return 0 };
-        let mut latest: Option<i64> = None;
+        let (mut latest, mut founded): (Option<i64>, Option<i64>) = (None, None);
         if depth < MAX_TIME_DEPTH {
             for &f in &creation.parents {
                 let pick = match picks {
@@ -631,10 +631,17 @@ impl Dataset {
                 let parent = table.fks[f].parent;
                 let Some(p) = pick.filter(|&p| parent != t || p < row) else { continue };
                 let moment = self.parent_creation(parent, p, cache, depth + 1);
+                if creation.founder == Some(f) && self.first_of(t, f, p) == row {
+                    founded = Some(moment);
+                    continue;
+                }
                 latest = Some(latest.map_or(moment, |l| l.max(moment)));
             }
         }
-        creation.moment(row, table.rows, latest)
+        match founded {
+            Some(with) if latest.is_none_or(|l| l <= with) => with.clamp(creation.lo, creation.hi),
+            _ => creation.moment(row, table.rows, latest.max(founded)),
+        }
     }
 
     /// A parent row's creation moment, from the cache when the previous row asked for it too.

@@ -168,6 +168,11 @@ impl KeyLayout {
 }
 
 impl Dataset {
+    /// The first row of table `t` laid out under row `parent` by FK `f`: its founder.
+    pub(super) fn first_of(&self, t: usize, f: usize, parent: u64) -> u64 {
+        layout_start(&self.tables, t, f, parent)
+    }
+
     /// The parent `pick` gives for `row`: `None` when no owner gives a tenant row, or the tenant
     /// has no row to pick (the FK then picks on its own); `Some(None)` for NULL, when the FK may be
     /// NULL and the tenant has none. `source` gives the parent row another FK of the row picked.
@@ -179,15 +184,16 @@ impl Dataset {
         row: u64,
         source: &dyn Fn(usize) -> Option<u64>,
     ) -> Option<Option<u64>> {
-        let tenant = pick.owners.iter().find_map(|owner| match owner {
-            Owner::Row => Some(row),
-            Owner::Chain(chain) => self.follow(chain, source(chain.source)),
+        // The row itself as the tenant: its owner is its first member (an organization's founder).
+        let (tenant, founder) = pick.owners.iter().find_map(|owner| match owner {
+            Owner::Row => Some((row, true)),
+            Owner::Chain(chain) => self.follow(chain, source(chain.source)).map(|tenant| (tenant, false)),
         })?;
         let (lo, hi) = tenant_range(&self.tables, &pick.descent, tenant);
         if hi <= lo {
             return nullable.then_some(None);
         }
-        let member = lo + key.derive("tenant").below(row, hi - lo);
+        let member = if founder { lo } else { lo + key.derive("tenant").below(row, hi - lo) };
         let parent = pick.through.iter().try_fold(member, |at, &(table, fk)| self.first_pick(table, at, fk));
         match parent {
             Some(parent) => Some(Some(parent)),

@@ -390,6 +390,7 @@ fn record(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], (t
         Some(&(m, _)) => format!("{columns} a member ({}) of the {tenant} row of {first}", names[m]),
         None => format!("{columns} in the same {tenant} as {first}"),
     });
+    founders::mark(tables, plans, names, &found.pick);
     tables[t].fks[a].tenant = Some(found.pick);
 }
 
@@ -428,6 +429,7 @@ fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Opt
     lines.iter_mut().find(|line| line.starts_with(&head) && !line.contains("implied by a wider"))
 }
 
+mod founders;
 mod key_layout;
 mod members;
 mod pairs;

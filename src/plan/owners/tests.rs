@@ -260,3 +260,25 @@ fn a_key_of_a_tenant_and_a_column_is_laid_out_so_pairs_can_pick_within_the_tenan
         assert_eq!(parent_value(&customers, &assignment["customer"], "team"), team, "{assignment:?}");
     }
 }
+
+#[test]
+fn an_organizations_owner_is_its_first_user_created_with_it() {
+    let moment = PgType::new(1184, "timestamptz", TypeKind::TimestampTz);
+    let mut schema = multi_tenant();
+    for t in schema.tables.iter_mut().filter(|t| t.name.name == "organizations" || t.name.name == "users") {
+        t.columns.push(Column { not_null: true, ..Column::plain("created_at", moment.clone()) });
+    }
+    let text = "schemas = [\"public\"]\n\n[tables.organizations]\nrows = 10\n\n[tables.users]\nrows = 60\n";
+    let profile = crate::profile::parse_str(std::path::Path::new("p.toml"), text).expect("profile");
+    let plan = build(&schema, Some(&profile), &PlanOptions::default()).expect("plan");
+    let users = rows(&plan, "users");
+    for organization in rows(&plan, "organizations") {
+        let first = users.iter().find(|u| u["org"] == organization["id"]).expect("the organization has users");
+        assert_eq!(organization["owner"], first["id"], "{organization:?}");
+        assert_eq!(first["created_at"], organization["created_at"], "{organization:?}");
+    }
+    let inferred = &plan.tables.iter().find(|p| p.name.name == "users").expect("users").inferred;
+    let rule = "created_at of each public.organizations row's first row (its owner) equal to the public.organizations \
+                row's, via org";
+    assert!(inferred.iter().any(|r| r == rule), "{inferred:?}");
+}
