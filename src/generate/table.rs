@@ -15,7 +15,7 @@ use super::ascending::Ascending;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
 use super::rng::{Permutation, RowRng, StreamKey};
-use super::tenant::TenantPick;
+use super::tenant::{KeyLayout, TenantPairs, TenantPick};
 use super::time::{Creation, MAX_TIME_DEPTH};
 use super::value::Value;
 use crate::profile::Count;
@@ -180,6 +180,10 @@ pub struct UniqueDriver {
     pub in_order: bool,
     /// Digits that grow with the row instead (see [`super::ascending`]), set by `plan::time`.
     pub ascending: Option<Ascending>,
+    /// Two FK digits that pick their pair within one tenant row (see [`TenantPairs`]).
+    pub tenants: Option<TenantPairs>,
+    /// An FK and a column laid out per the FK's parent (see [`KeyLayout`]).
+    pub laid_out: Option<KeyLayout>,
 }
 
 impl UniqueDriver {
@@ -191,7 +195,16 @@ impl UniqueDriver {
             per_parent,
             in_order: false,
             ascending: None,
+            tenants: None,
+            laid_out: None,
         }
+    }
+
+    /// A driver of two FK digits whose pairs lie within one tenant row each: `pairs.capacity()`
+    /// combinations, permuted, so they never repeat.
+    pub fn within_tenants(pairs: TenantPairs, key: StreamKey) -> Self {
+        let capacity = pairs.capacity();
+        UniqueDriver { tenants: Some(pairs), ..UniqueDriver::new(vec![capacity], false, key) }
     }
 
     /// A driver whose digits are the index's own but for the first (see [`UniqueDriver::in_order`]).
@@ -217,8 +230,14 @@ impl UniqueDriver {
             return ascending.digits(&self.radices, index, out);
         }
         out.clear();
+        if let Some(layout) = &self.laid_out {
+            return layout.digits(index, out);
+        }
         let index = index % self.capacity().max(1);
         let mut x = if self.in_order { index } else { self.permutation.apply(index) };
+        if let Some(pairs) = &self.tenants {
+            return pairs.digits(pairs.combination(index, x), out);
+        }
         for (i, radix) in self.radices.iter().enumerate() {
             let digit = x % radix;
             out.push(if self.in_order && i == 0 { self.permutation.apply(digit) } else { digit });
@@ -615,7 +634,7 @@ impl Dataset {
     ) -> i64 {
         let table = &self.tables[t];
         let Some(creation) = &table.creation else { return 0 };
-        let mut latest: Option<i64> = None;
+        let (mut latest, mut founded): (Option<i64>, Option<i64>) = (None, None);
         if depth < MAX_TIME_DEPTH {
             for &f in &creation.parents {
                 let pick = match picks {
@@ -625,10 +644,17 @@ impl Dataset {
                 let parent = table.fks[f].parent;
                 let Some(p) = pick.filter(|&p| parent != t || p < row) else { continue };
                 let moment = self.parent_creation(parent, p, cache, depth + 1);
+                if creation.founder == Some(f) && self.first_of(t, f, p) == row {
+                    founded = Some(moment);
+                    continue;
+                }
                 latest = Some(latest.map_or(moment, |l| l.max(moment)));
             }
         }
-        creation.moment(row, table.rows, latest)
+        match founded {
+            Some(with) if latest.is_none_or(|l| l <= with) => with.clamp(creation.lo, creation.hi),
+            _ => creation.moment(row, table.rows, latest.max(founded)),
+        }
     }
 
     /// A parent row's creation moment, from the cache when the previous row asked for it too.

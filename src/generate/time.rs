@@ -57,6 +57,10 @@ pub struct Creation {
     /// The FKs (indexes into `TableGen::fks`) whose parents have a creation column of their own.
     pub parents: Vec<usize>,
     pub key: StreamKey,
+    /// The FK (one of `parents`) whose parent is owned by its first row here, across an FK cycle
+    /// (an organization's owner is its first user): that row is created with the parent, at the
+    /// same moment, so each follows the other ([`super::tenant`] picks the owner).
+    pub founder: Option<usize>,
 }
 
 impl Creation {
@@ -130,7 +134,15 @@ mod tests {
     use super::*;
 
     fn creation() -> Creation {
-        Creation { slot: 0, date: false, lo: 0, hi: 1000 * MICROS_PER_DAY, parents: vec![], key: StreamKey(7) }
+        Creation {
+            slot: 0,
+            date: false,
+            lo: 0,
+            hi: 1000 * MICROS_PER_DAY,
+            parents: vec![],
+            key: StreamKey(7),
+            founder: None,
+        }
     }
 
     #[test]

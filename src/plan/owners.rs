@@ -12,7 +12,11 @@
 //!
 //! Tenant-like: a generated table that the NOT NULL FKs of at least [`REFERRERS`] other tables
 //! reference (organizations, teams, workspaces, accounts, and the users who own things); a fixture
-//! is reference data, not a tenant. The pass runs after every table is built, since the first table
+//! is reference data, not a tenant. A people table (its name says users, members, persons, ...:
+//! [`table_kind`]) is a tenant for one role only: two chains agree on a person where both end in
+//! FK columns of the same name (a post's `creator_id` and its community's `creator_id`), never
+//! across roles, since a moderator removes others' comments and a like is mostly by someone else
+//! than the post's author. True tenants (organizations, instances) agree whatever the names. The pass runs after every table is built, since the first table
 //! of a cycle (organizations, before the users who own them) needs the second one's layout.
 //!
 //! Declared: `member_of = "team_members"` on an FK column picks the user of a membership row of
@@ -32,6 +36,7 @@ use crate::generate::table::{FkGen, Picker, sources};
 use crate::generate::tenant::{Owner, TenantPick};
 use crate::profile::{ColumnSettings, TableSettings};
 
+use super::columns::words::{TableKind, table_kind};
 use super::inherit::{self, Tables};
 use super::{PlanError, TablePlan};
 
@@ -52,11 +57,15 @@ pub fn agree(
 ) -> Result<(), PlanError> {
     let names: Vec<String> = plans.iter().map(|p| p.name.plain()).collect();
     let tenants = tenant_like(tables);
+    let people: Vec<bool> =
+        plans.iter().map(|p| matches!(table_kind(&p.name.name), Some((TableKind::People, _)))).collect();
+    let facts = Facts { settings, tenants: &tenants, people: &people, names: &names };
     for t in 0..tables.len() {
         let own = settings.get(t).copied().flatten();
         members::refuse_off_foreign_keys(&tables[t], own)?;
+        pairs::within_tenants(tables, plans, t, facts);
         for a in 0..tables[t].fks.len() {
-            let context = Pass { tables: &*tables, settings, tenants: &tenants, names: &names };
+            let context = facts.over(tables);
             let found = match members::declared(&tables[t], a, own) {
                 Some(column) => members::pick(&context, t, a, column, &mut plans[t].notes)?,
                 None if free(&tables[t], a, own) => tenant_pick(&context, t, a),
@@ -67,8 +76,12 @@ pub fn agree(
             }
         }
         tables[t].fk_order = inherit::fill_order(&tables[t].fks);
-        let context = Pass { tables: &*tables, settings, tenants: &tenants, names: &names };
-        let digit = |a: usize| matches!(tables[t].fks[a].picker, Picker::Digit { .. });
+        let context = facts.over(tables);
+        // A composite key's digit blocks agreement, unless its pair is picked within a tenant.
+        let digit = |a: usize| match tables[t].fks[a].picker {
+            Picker::Digit { driver, .. } => tables[t].drivers.get(driver).is_some_and(|d| d.tenants.is_none()),
+            _ => false,
+        };
         let plain =
             |a: &usize| (digit(*a) || free(&tables[t], *a, own)) && sources(&tables[t].fks[*a]).next().is_none();
         let notes: Vec<String> =
@@ -78,12 +91,33 @@ pub fn agree(
     Ok(())
 }
 
+/// What the pass knows of every table besides its generator, by table position.
+#[derive(Clone, Copy)]
+struct Facts<'a> {
+    settings: &'a [Option<&'a TableSettings>],
+    tenants: &'a [bool],
+    people: &'a [bool],
+    names: &'a [String],
+}
+
+impl<'a> Facts<'a> {
+    /// The facts with the generators as they stand.
+    fn over<'b>(self, tables: &'b [TableGen]) -> Pass<'b>
+    where
+        'a: 'b,
+    {
+        Pass { tables, settings: self.settings, tenants: self.tenants, people: self.people, names: self.names }
+    }
+}
+
 /// What the pass reads while it looks for one FK's tenant.
 #[derive(Clone, Copy)]
 struct Pass<'a> {
     tables: &'a [TableGen],
     settings: &'a [Option<&'a TableSettings>],
     tenants: &'a [bool],
+    /// By table: a people table, a tenant for one role only (see the module doc).
+    people: &'a [bool],
     names: &'a [String],
 }
 
@@ -145,7 +179,7 @@ fn free(table: &TableGen, a: usize, settings: Option<&TableSettings>) -> bool {
 fn spreadable(tables: &[TableGen], settings: &[Option<&TableSettings>], x: usize, f: usize) -> bool {
     let table = &tables[x];
     let fk = &table.fks[f];
-    picks_alone(&fk.picker).is_some()
+    spread_parents(table, f).is_some()
         && fk.null_rate == 0.0
         && fk.parent != x
         && fk.inherit.is_none()
@@ -198,7 +232,7 @@ fn descents(
 /// The first tenant FK `a` of table `t` can agree on: a table its parent's layouts lead to that
 /// the row reaches another way.
 fn tenant_pick(context: &Pass, t: usize, a: usize) -> Option<Found> {
-    let Pass { tables, settings, tenants, names } = *context;
+    let Pass { tables, settings, tenants, names, .. } = *context;
     let fk = &tables[t].fks[a];
     // A fallback never reads the source that gave no row; and it may take the tenant itself (the
     // FK's parent), as the chain would have: a suggestion without content takes its task's user.
@@ -206,7 +240,9 @@ fn tenant_pick(context: &Pass, t: usize, a: usize) -> Option<Found> {
     let itself = (!skip.is_empty() && tenants[fk.parent]).then(|| (fk.parent, vec![]));
     let layouts = itself.into_iter().chain(descents(tables, settings, tenants, fk.parent));
     layouts.into_iter().find_map(|(tenant, descent)| {
-        let (owners, described) = owners(tables, names, (t, a, &skip), tenant);
+        let end = descent.last().copied().unwrap_or((t, a));
+        let role = role(context, tenant, end);
+        let (owners, described) = owners(tables, names, (t, a, &skip), (tenant, role.as_deref()));
         let spread = descent.iter().copied().filter(|&(x, f)| spreadable(tables, settings, x, f)).collect();
         (!owners.is_empty()).then_some(Found {
             pick: TenantPick { owners, descent, through: vec![] },
@@ -222,7 +258,7 @@ fn tenant_pick(context: &Pass, t: usize, a: usize) -> Option<Found> {
 /// inherited key): the note `seed plan` shows, since the two cannot be made to agree from indexes
 /// there and `a` picks on its own.
 fn blocked(context: &Pass, t: usize, a: usize) -> Option<String> {
-    let Pass { tables, settings, tenants, names } = *context;
+    let Pass { tables, settings, tenants, names, .. } = *context;
     let fk = &tables[t].fks[a];
     (0..tables.len()).filter(|&tenant| tenants[tenant] && tenant != fk.parent).find_map(|tenant| {
         let hops = inherit::chain_to(tables, fk.parent, tenant, &|_, _| true, false)?;
@@ -236,7 +272,8 @@ fn blocked(context: &Pass, t: usize, a: usize) -> Option<String> {
             ),
             (_, None) => return None,
         };
-        let (owners, described) = owners(tables, names, (t, a, &[]), tenant);
+        let role = role(context, tenant, *hops.last()?);
+        let (owners, described) = owners(tables, names, (t, a, &[]), (tenant, role.as_deref()));
         let owner = described.first().filter(|_| !owners.is_empty())?;
         Some(format!(
             "{}: cannot agree by construction with the {} row of {owner}: {why}",
@@ -246,23 +283,40 @@ fn blocked(context: &Pass, t: usize, a: usize) -> Option<String> {
     })
 }
 
+/// The role a chain into `tenant` must end in to agree with the chain whose last FK is `end`
+/// (table, FK): its columns for a people table, `None` (any) for a true tenant.
+fn role(context: &Pass, tenant: usize, (x, f): (usize, usize)) -> Option<String> {
+    let tables = context.tables;
+    (context.people.get(tenant) == Some(&true)).then(|| tables.get(x).map(|g| fk_columns(g, f)).unwrap_or_default())
+}
+
 /// The sources of table `t`'s `tenant` row for its FK `a`, best first, each with how `seed plan`
 /// shows it: the row itself (when it is the tenant: an organization's owner is one of its users),
 /// then other FKs (but those in `skip`) whose parents reach it over NOT NULL
-/// FKs of earlier tables. The list ends at the first owner that always gives a row.
+/// FKs of earlier tables, ending in the columns `role` names when it names some (a people
+/// tenant: see the module doc). The list ends at the first owner that always gives a row.
 fn owners(
     tables: &[TableGen],
     names: &[String],
     (t, a, skip): (usize, usize, &[usize]),
-    tenant: usize,
+    (tenant, role): (usize, Option<&str>),
 ) -> (Vec<Owner>, Vec<String>) {
     let fks = &tables[t].fks;
     if t == tenant {
-        return (vec![Owner::Row], vec!["the row itself".to_string()]);
+        // A person's row picking among its own rows would be a role of its own: none agrees.
+        return match role {
+            Some(_) => (vec![], vec![]),
+            None => (vec![Owner::Row], vec!["the row itself".to_string()]),
+        };
     }
+    let ends_in_role = |b: usize, hops: &[(usize, usize)]| {
+        let (x, f) = hops.last().copied().unwrap_or((t, b));
+        role.is_none_or(|role| tables.get(x).is_some_and(|g| fk_columns(g, f) == role))
+    };
     let mut chains: Vec<Ranked> = (0..fks.len())
         .filter(|&b| b != a && !skip.contains(&b) && !depends(fks, b, a))
         .filter_map(|b| Some((fks[b].null_rate > 0.0, owner_chain(tables, t, b, tenant)?, b)))
+        .filter(|(_, hops, b)| ends_in_role(*b, hops))
         .map(|(nullable, hops, b)| (nullable, hops.len(), b, hops))
         .collect();
     chains.sort();
@@ -314,25 +368,7 @@ fn depends(fks: &[FkGen], b: usize, a: usize) -> bool {
 /// Applies a found pick: spreads the FKs it needs, sets it on FK `a` of table `t`, and says so in
 /// the plans (the FK's line, and one rule line).
 fn record(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], (t, a): (usize, usize), found: Found) {
-    for &(x, f) in &found.spread {
-        let fk = &mut tables[x].fks[f];
-        let Some(parents) = picks_alone(&fk.picker) else { continue };
-        let was = fk.picker.clone();
-        fk.picker = Picker::Spread { parents, rows: tables[x].rows };
-        let columns = fk_columns(&tables[x], f);
-        let uniform = match was {
-            Picker::Before { .. } => format!("one of the {parents} rows created before this one"),
-            _ => format!("uniform over {parents} rows"),
-        };
-        let parent = &names[tables[x].fks[f].parent];
-        if let Some(line) = relationship(&mut plans[x].relationships, &columns, parent) {
-            *line = line.replacen(&uniform, &spread_description(parents), 1);
-        }
-        plans[x].inferred.push(format!(
-            "{} laid out per {columns} (each {parent} row's together), so others can pick within one",
-            names[x]
-        ));
-    }
+    spread(tables, plans, names, &found.spread);
     let columns = fk_columns(&tables[t], a);
     let parent = names[tables[t].fks[a].parent].clone();
     let tenant = &names[found.tenant];
@@ -354,7 +390,31 @@ fn record(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], (t
         Some(&(m, _)) => format!("{columns} a member ({}) of the {tenant} row of {first}", names[m]),
         None => format!("{columns} in the same {tenant} as {first}"),
     });
+    founders::mark(tables, plans, names, &found.pick);
     tables[t].fks[a].tenant = Some(found.pick);
+}
+
+/// Lays the FKs `spread` out per their parents (each a uniform pick before), and says so in the plans.
+fn spread(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], spread: &[(usize, usize)]) {
+    for &(x, f) in spread {
+        let Some(parents) = spread_parents(&tables[x], f) else { continue };
+        key_layout::lay_out(&mut tables[x], f);
+        let was = std::mem::replace(&mut tables[x].fks[f].picker, Picker::Spread { parents, rows: tables[x].rows });
+        let columns = fk_columns(&tables[x], f);
+        let uniform = match was {
+            Picker::Before { .. } => format!("one of the {parents} rows created before this one"),
+            Picker::Digit { .. } => "a part of a composite unique key: combinations never repeat".to_string(),
+            _ => format!("uniform over {parents} rows"),
+        };
+        let parent = &names[tables[x].fks[f].parent];
+        if let Some(line) = relationship(&mut plans[x].relationships, &columns, parent) {
+            *line = line.replacen(&uniform, &spread_description(parents), 1);
+        }
+        plans[x].inferred.push(format!(
+            "{} laid out per {columns} (each {parent} row's together), so others can pick within one",
+            names[x]
+        ));
+    }
 }
 
 /// FK `f`'s columns, as `seed plan` lists them.
@@ -369,9 +429,18 @@ fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Opt
     lines.iter_mut().find(|line| line.starts_with(&head) && !line.contains("implied by a wider"))
 }
 
+mod founders;
+mod key_layout;
 mod members;
+mod pairs;
 #[cfg(test)]
 mod tests;
+
+/// The parent count of FK `f` if it were spread: one picking on its own ([`picks_alone`]), or the
+/// FK digit of a unique key of itself and one column ([`key_layout`]).
+fn spread_parents(table: &TableGen, f: usize) -> Option<u64> {
+    table.fks.get(f).and_then(|fk| picks_alone(&fk.picker)).or_else(|| key_layout::key_parents(table, f))
+}
 
 /// The parent count of an FK that picks on its own among all its parent's rows: uniformly, or
 /// among those created before the row (`plan::time`). A layout (`Picker::Spread`) may replace

@@ -67,7 +67,7 @@ pub(super) fn pick(
     })?;
     let group = (0..tables[m].fks.len()).filter(|&g| g != through && tables[m].fks[g].parent != user).find_map(|g| {
         let group = tables[m].fks[g].parent;
-        let (owners, described) = owners(tables, names, (t, a, &[]), group);
+        let (owners, described) = owners(tables, names, (t, a, &[]), (group, None));
         (!owners.is_empty()).then_some((g, group, owners, described))
     });
     let Some((g, group, owners, described)) = group else {

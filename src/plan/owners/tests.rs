@@ -138,3 +138,147 @@ fn paired_by(name: &str, first: (&str, &str), second: (&str, &str)) -> Table {
     pairs.uniques.extend(key);
     pairs
 }
+
+/// Organizations of users who post in channels, like, and moderate: `users` is tenant-like (many
+/// tables reference it), but only for one role at a time.
+fn social() -> Schema {
+    let users = |name: &str, columns: &[(&str, &str)]| {
+        let mut all = vec![("id", true)];
+        all.extend(columns.iter().map(|&(c, _)| (c, true)));
+        table(name, &all, columns)
+    };
+    Schema {
+        tables: vec![
+            table("organizations", &[("id", true)], &[]),
+            users("users", &[("org", "organizations")]),
+            users("channels", &[("org", "organizations")]),
+            users("invites", &[("org", "organizations")]),
+            users("posts", &[("channel", "channels"), ("author", "users")]),
+            users("likes", &[("post", "posts"), ("liker", "users")]),
+            users("removals", &[("moderator", "users"), ("post", "posts")]),
+        ],
+    }
+}
+
+#[test]
+fn a_person_is_a_tenant_only_for_the_same_role() {
+    let volumes =
+        [("organizations", 4), ("users", 80), ("channels", 12), ("invites", 9), ("posts", 300), ("likes", 900)];
+    let tables: String = volumes.iter().map(|(t, n)| format!("[tables.{t}]\nrows = {n}\n\n")).collect();
+    let text = format!("schemas = [\"public\"]\n\n{tables}[tables.removals]\nrows = 200\n");
+    let profile = crate::profile::parse_str(std::path::Path::new("p.toml"), &text).expect("profile");
+    let plan = build(&social(), Some(&profile), &PlanOptions::default()).expect("plan");
+    let (users, channels, posts) = (rows(&plan, "users"), rows(&plan, "channels"), rows(&plan, "posts"));
+    let org_of_post = |post: &Value| parent_value(&channels, &parent_value(&posts, post, "channel"), "org");
+    let mut by_author = 0;
+    for like in rows(&plan, "likes") {
+        // The liker is of the post's organization (a true tenant), yet not forced to be its author.
+        assert_eq!(parent_value(&users, &like["liker"], "org"), org_of_post(&like["post"]), "{like:?}");
+        by_author += usize::from(parent_value(&posts, &like["post"], "author") == like["liker"]);
+    }
+    assert!(by_author < 900 / 5, "{by_author} of 900 likes are by the post's author");
+    for removal in rows(&plan, "removals") {
+        assert_eq!(parent_value(&users, &removal["moderator"], "org"), org_of_post(&removal["post"]));
+    }
+    let inferred: Vec<String> = plan.tables.iter().flat_map(|p| p.inferred.clone()).collect();
+    assert!(inferred.iter().all(|r| !r.contains("in the same public.users")), "{inferred:?}");
+}
+
+/// Users with posts and accounts (uniform picks), and a unique (post, account) pair per publication.
+fn publications() -> Schema {
+    let owned = |name: &str| table(name, &[("id", true), ("owner", true)], &[("owner", "users")]);
+    Schema {
+        tables: vec![
+            table("users", &[("id", true)], &[]),
+            owned("posts"),
+            owned("accounts"),
+            owned("sessions"),
+            paired_by("publications", ("post", "posts"), ("account", "accounts")),
+        ],
+    }
+}
+
+fn publications_plan(rows: u64) -> Plan {
+    let volumes = [("users", 20), ("posts", 200), ("accounts", 40), ("sessions", 10), ("publications", rows)];
+    let tables: String = volumes.iter().map(|(t, n)| format!("[tables.{t}]\nrows = {n}\n\n")).collect();
+    let profile =
+        crate::profile::parse_str(std::path::Path::new("p.toml"), &format!("schemas = [\"public\"]\n\n{tables}"))
+            .expect("profile");
+    build(&publications(), Some(&profile), &PlanOptions::default()).expect("plan")
+}
+
+#[test]
+fn a_unique_pair_of_parents_belongs_to_one_tenant_and_never_repeats() {
+    let plan = publications_plan(300);
+    let (posts, accounts) = (rows(&plan, "posts"), rows(&plan, "accounts"));
+    let mut pairs = std::collections::HashSet::new();
+    for publication in rows(&plan, "publications") {
+        let owner = parent_value(&posts, &publication["post"], "owner");
+        assert_eq!(parent_value(&accounts, &publication["account"], "owner"), owner, "{publication:?}");
+        assert!(pairs.insert(format!("{:?} {:?}", publication["post"], publication["account"])), "{publication:?}");
+    }
+    let inferred = &plan.tables.iter().find(|p| p.name.name == "publications").expect("planned").inferred;
+    // 200 posts and 40 accounts spread over 20 users: 20 x (10 x 2) pairs.
+    let rule = "post, account a pair within one public.users row (the sum over its rows of public.posts rows x \
+                public.accounts rows per row: 400)";
+    assert!(inferred.iter().any(|r| r == rule), "{inferred:?}");
+}
+
+#[test]
+fn a_unique_pair_that_cannot_fit_its_tenants_says_the_arithmetic() {
+    let plan = publications_plan(401);
+    let publications = plan.tables.iter().find(|p| p.name.name == "publications").expect("planned");
+    let note = "post, account: cannot pick within one public.users row: the sum over its rows of public.posts rows \
+                x public.accounts rows per row is 400, fewer than the 401 rows needed";
+    assert!(publications.notes.iter().any(|n| n.starts_with(note)), "{:?}", publications.notes);
+    assert!(publications.inferred.iter().all(|r| !r.contains("a pair within")));
+}
+
+#[test]
+fn a_key_of_a_tenant_and_a_column_is_laid_out_so_pairs_can_pick_within_the_tenant() {
+    // Tags are unique per (team, label): a digit of a composite key, laid out per team instead.
+    let mut tags = table("tags", &[("id", true), ("team", true), ("label", true)], &[("team", "teams")]);
+    tags.uniques
+        .extend(tags.primary_key.clone().map(|k| UniqueKey { columns: vec!["team".into(), "label".into()], ..k }));
+    let owned = |name: &str| table(name, &[("id", true), ("team", true)], &[("team", "teams")]);
+    let schema = Schema {
+        tables: vec![
+            table("teams", &[("id", true)], &[]),
+            owned("customers"),
+            owned("invoices"),
+            tags,
+            paired_by("assignments", ("tag", "tags"), ("customer", "customers")),
+        ],
+    };
+    let plan = build(&schema, None, &PlanOptions { rows: Some(50), strict: true, ..Default::default() }).expect("plan");
+    let (tags, customers) = (rows(&plan, "tags"), rows(&plan, "customers"));
+    let labels: std::collections::HashSet<String> =
+        tags.iter().map(|t| format!("{:?} {:?}", t["team"], t["label"])).collect();
+    assert_eq!(labels.len(), tags.len(), "a tag's (team, label) never repeats");
+    for assignment in rows(&plan, "assignments") {
+        let team = parent_value(&tags, &assignment["tag"], "team");
+        assert_eq!(parent_value(&customers, &assignment["customer"], "team"), team, "{assignment:?}");
+    }
+}
+
+#[test]
+fn an_organizations_owner_is_its_first_user_created_with_it() {
+    let moment = PgType::new(1184, "timestamptz", TypeKind::TimestampTz);
+    let mut schema = multi_tenant();
+    for t in schema.tables.iter_mut().filter(|t| t.name.name == "organizations" || t.name.name == "users") {
+        t.columns.push(Column { not_null: true, ..Column::plain("created_at", moment.clone()) });
+    }
+    let text = "schemas = [\"public\"]\n\n[tables.organizations]\nrows = 10\n\n[tables.users]\nrows = 60\n";
+    let profile = crate::profile::parse_str(std::path::Path::new("p.toml"), text).expect("profile");
+    let plan = build(&schema, Some(&profile), &PlanOptions::default()).expect("plan");
+    let users = rows(&plan, "users");
+    for organization in rows(&plan, "organizations") {
+        let first = users.iter().find(|u| u["org"] == organization["id"]).expect("the organization has users");
+        assert_eq!(organization["owner"], first["id"], "{organization:?}");
+        assert_eq!(first["created_at"], organization["created_at"], "{organization:?}");
+    }
+    let inferred = &plan.tables.iter().find(|p| p.name.name == "users").expect("users").inferred;
+    let rule = "created_at of each public.organizations row's first row (its owner) equal to the public.organizations \
+                row's, via org";
+    assert!(inferred.iter().any(|r| r == rule), "{inferred:?}");
+}

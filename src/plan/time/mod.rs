@@ -275,6 +275,7 @@ pub fn creation(context: &mut CreationContext, inferred: &mut Vec<String>) -> Op
         hi: hi.saturating_mul(scale),
         parents,
         key: context.key,
+        founder: None,
     })
 }
 

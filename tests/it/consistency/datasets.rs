@@ -8,7 +8,7 @@ use super::{Report, Rule};
 use crate::support::{TestDb, run_seed};
 
 /// The rules every bundled profile keeps today: asserted together after one load per profile.
-pub const KEPT: &[Rule] = &[Rule::Order, Rule::Status, Rule::Email, Rule::Slug, Rule::PileUp];
+pub const KEPT: &[Rule] = &[Rule::Order, Rule::Status, Rule::Email, Rule::Slug, Rule::PileUp, Rule::Tenant];
 
 /// Seeds a fresh database with `args`, then asserts `rule` over it.
 pub async fn on_profile(args: &[&str], rule: Rule) {
@@ -55,20 +55,14 @@ macro_rules! rule_tests {
 
         /// One load, every rule that holds today (`KEPT`); the pending ones follow, ignored.
         #[tokio::test]
-        async fn keeps_order_statuses_identities_and_spread() {
+        async fn keeps_order_statuses_identities_spread_and_tenants() {
             crate::consistency::datasets::on_profile_all($arg, crate::consistency::datasets::KEPT).await;
         }
 
         #[tokio::test]
-        #[ignore = "issue 11: the back edge of an FK cycle (an organization's owner, a user of it) is not yet ordered"]
+        #[ignore = "issue 11: a cycle's back edge whose owner is not laid out per its row (story.teams.owner_id: users' current team is nullable) is not yet ordered"]
         async fn created_after_parents() {
             $runner($arg, Rule::Causality).await;
-        }
-
-        #[tokio::test]
-        #[ignore = "issue 11: tenants staying whole not implemented yet"]
-        async fn tenant_chains_agree() {
-            $runner($arg, Rule::Tenant).await;
         }
     };
 }
@@ -128,11 +122,11 @@ corpus_pending! {
     chinook: [],
     northwind: [],
     adventureworks: [Tenant => tenant_chains_agree],
-    lemmy: [Tenant => tenant_chains_agree],
+    lemmy: [],
     danbooru: [Tenant => tenant_chains_agree],
     synapse: [],
     pgbench: [],
-    openstreetmap: [Tenant => tenant_chains_agree],
+    openstreetmap: [],
     postgrest_fixtures: [],
 }
 

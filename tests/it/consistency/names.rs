@@ -177,6 +177,33 @@ pub fn is_name_part(name: &str) -> bool {
     PARTS.contains(&words(name).concat().as_str())
 }
 
+/// A table of people, by the last word of its name: `users`, `team_members`, `person`,
+/// `"Customers"`. A person is a tenant for one role only (rule 6).
+pub fn is_people_table(table: &str) -> bool {
+    const PEOPLE: &[&str] = &[
+        "user",
+        "member",
+        "person",
+        "people",
+        "customer",
+        "author",
+        "employee",
+        "contact",
+        "staff",
+        "student",
+        "patient",
+        "profile",
+        "creator",
+        "player",
+        "subscriber",
+        "follower",
+        "admin",
+        "participant",
+    ];
+    let last = words(table.rsplit('.').next().unwrap_or(table)).pop().unwrap_or_default();
+    PEOPLE.iter().any(|p| last == *p || last.strip_suffix('s') == Some(p))
+}
+
 /// A slug column: `slug`, `url_slug`, `teamSlug`.
 pub fn is_slug(name: &str) -> bool {
     words(name).last().is_some_and(|w| w == "slug")
@@ -235,4 +262,14 @@ fn statuses_and_flags_name_their_moments() {
     assert!(!flag_names("is_active", "archived_at"));
     assert!(is_status("orderStatus") && is_email("contact_email") && is_slug("slug") && is_name_part("firstName"));
     assert!(is_creation("createdAt") && !is_creation("account_created_at"));
+}
+
+#[test]
+fn people_tables_by_their_last_word() {
+    for people in ["public.users", "story.team_members", "public.person", "app.\"Customers\"", "people"] {
+        assert!(is_people_table(people), "{people}");
+    }
+    for other in ["app.organizations", "public.instance", "story.teams", "user_tags", "public.comment"] {
+        assert!(!is_people_table(other), "{other}");
+    }
 }

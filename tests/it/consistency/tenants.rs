@@ -8,8 +8,10 @@
 //!
 //! What is left alone, because the data may rightly differ there:
 //! - two single keys into one table (`sender_id`, `recipient_id`): no tenant question;
-//! - chains whose last keys have different column names: a role differs (a chat session's
-//!   `user_id` is a member, its organization's `owner_user_id` the owner);
+//! - chains into a people table (users, members, persons, ...) whose last keys have different
+//!   column names: a role differs (a like's `user_id` and its post's `author_id`, a moderator's
+//!   `mod_person_id` and the removed comment's `creator_id`). Other tenants (organizations, teams,
+//!   instances) must agree whatever the columns are called;
 //! - tables fewer than three tables reference by a NOT NULL key (lookups such as a user's plan):
 //!   a tenant or owner is what many tables hang from;
 //! - tables loaded from fixtures: reference data (platforms, currencies), not tenants.
@@ -17,6 +19,7 @@
 use sqlx::PgConnection;
 
 use super::catalog::{Catalog, ForeignKey};
+use super::names::is_people_table;
 use super::{Finding, Rule, measure, quote, show};
 
 /// The longest chain followed, in foreign keys.
@@ -42,11 +45,12 @@ pub async fn chains_agree(conn: &mut PgConnection, catalog: &Catalog, fixtures: 
     findings
 }
 
-/// Pairs that need no check: different ends, the same first key, both a single key, or last keys
-/// in different roles (column names).
+/// Pairs that need no check: different ends, the same first key, both a single key, or a people
+/// table reached by last keys in different roles (column names).
 fn agrees_by_nature(a: &[&ForeignKey], b: &[&ForeignKey]) -> bool {
     let role = |c: &[&ForeignKey]| -> Vec<String> { c[c.len() - 1].pairs.iter().map(|p| p.0.clone()).collect() };
-    end_of(a) != end_of(b) || std::ptr::eq(a[0], b[0]) || (a.len() == 1 && b.len() == 1) || role(a) != role(b)
+    let other_roles = is_people_table(end_of(a)) && role(a) != role(b);
+    end_of(a) != end_of(b) || std::ptr::eq(a[0], b[0]) || (a.len() == 1 && b.len() == 1) || other_roles
 }
 
 /// The table a chain ends at.

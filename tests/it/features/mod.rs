@@ -14,6 +14,7 @@ mod cycles;
 mod keys;
 mod names;
 mod partitions;
+mod roles;
 mod server_rules;
 mod skips;
 mod tenants;
