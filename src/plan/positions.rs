@@ -14,8 +14,8 @@ use crate::generate::column::ColumnGen;
 use crate::generate::table::{ColumnSlot, UniqueSource};
 use crate::profile::TableSettings;
 
+use super::columns::left_to_inference;
 use super::columns::words::words;
-use super::columns::{chosen_by_profile, infers};
 
 /// Last words of a column name that say it orders rows within their parent.
 const POSITION_WORDS: &[&str] =
@@ -53,7 +53,7 @@ pub fn count_from_one(
     most: u64,
     parent: &str,
 ) -> Option<String> {
-    if !infers(settings, &slot.name) || chosen_by_profile(settings, &slot.name) {
+    if !left_to_inference(settings, &slot.name) {
         return None;
     }
     let is_position = words(&slot.name).last().is_some_and(|w| POSITION_WORDS.contains(&w.as_str()));

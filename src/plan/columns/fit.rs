@@ -27,7 +27,7 @@ pub fn apply(
     let kind = table_kind(&table.name.name);
     for (slot, &c) in slots.iter_mut().zip(written) {
         let name = &table.columns[c].name;
-        if !super::infers(settings, name) || super::chosen_by_profile(settings, name) {
+        if !super::left_to_inference(settings, name) {
             continue;
         }
         let rule = match &kind {

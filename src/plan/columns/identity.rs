@@ -35,8 +35,7 @@ pub fn apply(
     inferred: &mut Vec<String>,
 ) -> Result<(), PlanError> {
     key_uuids_by_table(table, slots);
-    let infers =
-        |slot: &ColumnSlot| super::infers(settings, &slot.name) && !super::chosen_by_profile(settings, &slot.name);
+    let infers = |slot: &ColumnSlot| super::left_to_inference(settings, &slot.name);
     link_persons(table, seed, slots, &infers, inferred);
     for slug in 0..slots.len() {
         if !infers(&slots[slug]) || !words(&slots[slug].name).iter().any(|w| w == "slug") {

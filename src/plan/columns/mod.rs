@@ -45,12 +45,13 @@ pub fn infers(settings: Option<&TableSettings>, column: &str) -> bool {
     settings.and_then(|s| s.columns.iter().find(|c| c.name.name == column)).and_then(|c| c.infer).unwrap_or(true)
 }
 
-/// Whether the profile chose `column`'s values itself (`generator`, `value`, `values`, `range`):
-/// rules inferred from names then leave the column alone.
-pub fn chosen_by_profile(settings: Option<&TableSettings>, column: &str) -> bool {
-    settings
+/// Whether rules inferred from names may make `column`'s values: not when the profile says
+/// `infer = false`, nor when it chose the values itself (`generator`, `value`, `values`, `range`).
+pub fn left_to_inference(settings: Option<&TableSettings>, column: &str) -> bool {
+    let chosen = settings
         .and_then(|s| s.columns.iter().find(|c| c.name.name == column))
-        .is_some_and(|c| c.generator.is_some() || c.value.is_some() || c.values.is_some() || c.range.is_some())
+        .is_some_and(|c| c.generator.is_some() || c.value.is_some() || c.values.is_some() || c.range.is_some());
+    infers(settings, column) && !chosen
 }
 
 /// Chooses a generator for every written column (`written` holds schema column indexes).
