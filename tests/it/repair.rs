@@ -73,6 +73,34 @@ async fn execute(conn: &mut PgConnection, sql: &str) {
     sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(conn).await.expect(sql);
 }
 
+impl Point {
+    /// The statement seed's backend is held in at this point.
+    fn held_statement(self) -> &'static str {
+        match self {
+            Point::Copy => r#"COPY "app"."users""#,
+            Point::IndexBuild => "CREATE INDEX users_gated_index",
+            Point::ForeignKey => r#"ALTER TABLE "ext"."bookmarks" ADD CONSTRAINT"#,
+        }
+    }
+}
+
+/// Waits until no backend of seed runs a statement starting with `prefix` (a minute at most).
+async fn ended(db: &TestDb, prefix: &str, point: Point) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+               AND application_name = 'seed' AND state = 'active' AND query LIKE $1";
+    let mut conn = db.connect().await;
+    while std::time::Instant::now() < deadline {
+        let running: i64 =
+            sqlx::query_scalar(sql).bind(format!("{prefix}%")).fetch_one(&mut conn).await.expect("pg_stat_activity");
+        if running == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("{point:?}: the run's recovery never ended its statement {prefix}");
+}
+
 /// Waits until seed's backend runs a statement starting with `prefix`; with the holds in place,
 /// it cannot get past it.
 async fn reached(db: &TestDb, prefix: &str, point: Point) {
@@ -186,7 +214,10 @@ async fn ctrl_c_mid_parallel_load_with_outside_chains_empties_the_tables_again_a
     for point in [Point::Copy, Point::IndexBuild, Point::ForeignKey] {
         let (run, holds) = held_at(&db, &profile, point).await;
         run.signal("INT");
-        // The run's own recovery ends its backends held at the gates; it needs ext.bookmarks.
+        // The run's own recovery ends its backends held at the gates, then needs ext.bookmarks:
+        // release the holds only once the held statement is gone, or a run that had not yet
+        // seen the signal could pass the gate, finish and commit.
+        ended(&db, point.held_statement(), point).await;
         holds.release().await;
         let (status, stderr) = run.finish();
         assert_eq!(status.code(), Some(130), "{point:?}: {stderr}");
