@@ -17,7 +17,8 @@
 //! parent (`through`: the member's user): a customer's owner is a member of the customer's team.
 //! A composite unique key of two such FKs (a platform post's `(social_post_id, social_account_id)`)
 //! picks its pair within one tenant row ([`TenantPairs`]): the combinations are numbered tenant by
-//! tenant, so a permuted index names a tenant, then one parent row of each of its two ranges.
+//! tenant, so a permuted index names a tenant, then one parent row of each of its two ranges (and
+//! the digits of the key's columns, where it has some besides the two FKs).
 //! A unique key of an FK and a column (`(team_id, name)`) may be laid out too ([`KeyLayout`]): its
 //! rows spread over the parents in order, the column's digit a permutation of the row's place
 //! among its parent's rows, so others can pick a team's tags.
@@ -92,7 +93,9 @@ fn layout_start(tables: &[TableGen], t: usize, f: usize, parent: u64) -> u64 {
 }
 
 /// The pairs of a composite unique key of two FKs whose parents belong to one tenant row: the
-/// combinations of each tenant row's two ranges of parent rows, numbered tenant by tenant.
+/// combinations of each tenant row's two ranges of parent rows, numbered tenant by tenant. The
+/// key may hold columns too (`(rental_date, inventory_id, customer_id)`): each pair then comes
+/// with every combination of the columns' digits, so the key still never repeats.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TenantPairs {
     /// One per tenant row that holds a combination, in tenant order.
@@ -100,6 +103,10 @@ pub struct TenantPairs {
     /// The table's rows, where its rows take the pairs in creation order (see
     /// [`TenantPairs::in_creation_order`]).
     ascending_over: Option<u64>,
+    /// The key's digit positions of the two FKs.
+    fks: [usize; 2],
+    /// The key's other digits (columns): (position, radix), in position order.
+    columns: Vec<(usize, u64)>,
 }
 
 /// A tenant row's combinations: they end at `end` (counted over all blocks), the first FK's
@@ -124,7 +131,13 @@ impl TenantPairs {
                 blocks.push(PairBlock { end, first: a, width, second: b });
             }
         }
-        TenantPairs { blocks, ascending_over: None }
+        TenantPairs { blocks, ascending_over: None, fks: [0, 1], columns: Vec::new() }
+    }
+
+    /// The pairs of a key whose two FKs are its digits `fks`, and whose other digits are the
+    /// columns `columns` ((position, radix)): each pair comes with every combination of those.
+    pub fn with_columns(self, fks: [usize; 2], columns: Vec<(usize, u64)>) -> Self {
+        TenantPairs { fks, columns, ..self }
     }
 
     /// Row `i` of `rows` takes combination `floor(i * capacity / rows)`: strictly increasing (the
@@ -144,18 +157,41 @@ impl TenantPairs {
         }
     }
 
-    /// How many distinct pairs there are: the sum over tenant rows of the product of their counts.
+    /// How many distinct keys there are: the sum over tenant rows of the product of their counts,
+    /// times the combinations of the columns' digits.
     pub fn capacity(&self) -> u64 {
-        self.blocks.last().map_or(0, |b| b.end)
+        self.blocks.last().map_or(0, |b| b.end).saturating_mul(self.per_pair())
     }
 
-    /// The two parent rows of combination `x` (below [`TenantPairs::capacity`]), into `out`.
+    /// How many combinations of the columns' digits each pair comes with.
+    fn per_pair(&self) -> u64 {
+        self.columns.iter().try_fold(1u64, |acc, (_, radix)| acc.checked_mul(*radix)).unwrap_or(u64::MAX).max(1)
+    }
+
+    /// The key's digits of combination `x` (below [`TenantPairs::capacity`]), into `out` by
+    /// position: the pair is `x / per_pair` (so pairs keep the order of `x`), the columns' digits
+    /// the rest.
     pub(super) fn digits(&self, x: u64, out: &mut Vec<u64>) {
-        let at = self.blocks.partition_point(|b| b.end <= x);
+        let per_pair = self.per_pair();
+        let (pair, mut rest) = (x / per_pair, x % per_pair);
+        let at = self.blocks.partition_point(|b| b.end <= pair);
         let Some(block) = self.blocks.get(at) else { return };
-        let offset = x - at.checked_sub(1).map_or(0, |before| self.blocks[before].end);
-        out.push(block.first + offset % block.width);
-        out.push(block.second + offset / block.width);
+        let offset = pair - at.checked_sub(1).map_or(0, |before| self.blocks[before].end);
+        out.resize(2 + self.columns.len(), 0);
+        let [first, second] = self.fks;
+        for (position, parent) in
+            [(first, block.first + offset % block.width), (second, block.second + offset / block.width)]
+        {
+            if let Some(digit) = out.get_mut(position) {
+                *digit = parent;
+            }
+        }
+        for &(position, radix) in &self.columns {
+            if let Some(digit) = out.get_mut(position) {
+                *digit = rest % radix.max(1);
+            }
+            rest /= radix.max(1);
+        }
     }
 }
 
@@ -272,6 +308,25 @@ mod tests {
             pairs.digits(x, &mut out);
             let tenant = |first: u64, second: u64| (first < 2 && second < 3) || (first >= 2 && second == 3);
             assert!(tenant(out[0], out[1]), "{x}: {out:?}");
+            assert!(seen.insert(out.clone()), "{x}: {out:?} twice");
+        }
+    }
+
+    /// A key of a column and two FKs (`(rental_date, inventory_id, customer_id)`): each digit at
+    /// its position, the pairs still within one tenant, and no key twice.
+    #[test]
+    fn tenant_pairs_with_a_column_place_each_digit_and_never_repeat() {
+        let pairs =
+            TenantPairs::new([((0, 2), (0, 3)), ((2, 5), (3, 4))].into_iter()).with_columns([1, 2], vec![(0, 4)]);
+        assert_eq!(pairs.capacity(), (2 * 3 + 3) * 4);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for x in 0..pairs.capacity() {
+            out.clear();
+            pairs.digits(x, &mut out);
+            let [column, first, second] = out[..] else { panic!("{x}: {out:?}") };
+            assert!(column < 4, "{x}: {out:?}");
+            assert!((first < 2 && second < 3) || (first >= 2 && second == 3), "{x}: {out:?}");
             assert!(seen.insert(out.clone()), "{x}: {out:?} twice");
         }
     }

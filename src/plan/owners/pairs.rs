@@ -5,13 +5,15 @@
 //! Both parents must reach the tenant through layouts ([`super::descents`]; a uniform FK on the
 //! way becomes a spread) or be the tenant itself, and, for a people tenant, in the same role (the
 //! last FKs have the same column names). The driver then numbers each tenant row's combinations in
-//! turn ([`TenantPairs`]): still injective, so pairs never repeat. The capacity shrinks from the
+//! turn ([`TenantPairs`]): still injective, so pairs never repeat. A key may hold columns besides
+//! its two FKs (a rental's `(rental_date, inventory_id, customer_id)`): each pair then comes with
+//! every combination of the columns' digits, which multiply the capacity. The capacity shrinks from the
 //! product of the parents' counts to the sum over tenant rows of the product of their counts;
 //! where the table needs more rows than that, the key keeps its independent digits and the plan
 //! notes the arithmetic.
 
 use crate::generate::TableGen;
-use crate::generate::table::{Picker, UniqueDriver};
+use crate::generate::table::{Picker, UniqueDriver, UniqueSource};
 use crate::generate::tenant::{TenantPairs, tenant_range};
 
 use super::super::TablePlan;
@@ -19,11 +21,14 @@ use super::{
     Facts, Pass, column_settings, descents, fk_columns, only_inferring, relationship, role, spread_parents, spreadable,
 };
 
-/// A key's two FKs (by digit position), the tenant their parents share, and each parent's descent to it.
+/// A key's two FKs (table FK indexes, by digit position), the tenant their parents share, each
+/// parent's descent to it, and the key's other digits (columns: (position, radix, slot)).
 struct Shared {
     fks: [usize; 2],
+    positions: [usize; 2],
     tenant: usize,
     descents: [Vec<(usize, usize)>; 2],
+    columns: Vec<(usize, u64, usize)>,
 }
 
 /// Makes each composite unique key of two FKs of table `t` pick within one tenant row, where
@@ -34,18 +39,19 @@ pub(super) fn within_tenants(tables: &mut [TableGen], plans: &mut [TablePlan], t
         let spreads: Vec<(usize, usize)> = shared.descents.iter().flatten().copied().collect();
         let spreads: Vec<(usize, usize)> =
             spreads.into_iter().filter(|&(x, f)| spreadable(tables, facts.settings, x, f)).collect();
-        let pairs = pairs_if_spread(tables, &shared, &spreads);
+        let column_digits = shared.columns.iter().map(|&(position, radix, _)| (position, radix)).collect();
+        let pairs = pairs_if_spread(tables, &shared, &spreads).with_columns(shared.positions, column_digits);
         // Where plan::time made the key's digits ascend with the row, the pairs keep that order.
         let pairs = match tables[t].drivers[driver].ascending.is_some() {
             true => pairs.in_creation_order(tables[t].rows),
             false => pairs,
         };
         let (columns, rows) = (pair_columns(&tables[t], shared.fks), tables[t].rows);
-        let (tenant, counts) = (&facts.names[shared.tenant], counted(facts.names, &tables[t], shared.fks));
+        let (tenant, counts) = (&facts.names[shared.tenant], counted(facts.names, &tables[t], &shared));
         let capacity = pairs.capacity();
         if capacity < rows {
             plans[t].notes.push(format!(
-                "{columns}: cannot pick within one {tenant} row: the sum over its rows of {counts} per row is \
+                "{columns}: cannot pick within one {tenant} row: {counts} is \
                  {capacity}, fewer than the {rows} rows needed (fill more of each per {tenant}, or fewer rows)"
             ));
             continue;
@@ -59,24 +65,34 @@ pub(super) fn within_tenants(tables: &mut [TableGen], plans: &mut [TablePlan], t
                 line.push_str(&format!(", within one {tenant} row"));
             }
         }
-        plans[t].inferred.push(format!(
-            "{columns} a pair within one {tenant} row (the sum over its rows of {counts} per row: {capacity})"
-        ));
+        plans[t].inferred.push(format!("{columns} a pair within one {tenant} row ({counts}: {capacity})"));
     }
 }
 
-/// The FKs of a two-FK driver whose parents reach one tenant, and how.
+/// The FKs of a driver of two FK digits (and any column digits) whose parents reach one tenant,
+/// and how.
 fn shared_tenant(context: &Pass, t: usize, driver: usize) -> Option<Shared> {
     let table = &context.tables[t];
     let unique = table.drivers.get(driver)?;
-    if unique.per_parent || unique.in_order || unique.tenants.is_some() || unique.radices.len() != 2 {
+    if unique.per_parent || unique.in_order || unique.tenants.is_some() || unique.laid_out.is_some() {
         return None;
     }
-    let digit = |position: usize| {
+    let digit_fk = |position: usize| {
         let at = |fk: &&crate::generate::table::FkGen| matches!(fk.picker, Picker::Digit { driver: d, position: p } if d == driver && p == position);
         table.fks.iter().position(|fk| at(&fk) && fk.parent < t)
     };
-    let fks = [digit(0)?, digit(1)?];
+    let digit_column =
+        |position: usize| table.columns.iter().position(|c| c.unique == Some(UniqueSource::Digit { driver, position }));
+    let (mut fks, mut columns) = (Vec::new(), Vec::new());
+    for (position, &radix) in unique.radices.iter().enumerate() {
+        match (digit_fk(position), digit_column(position)) {
+            (Some(f), _) => fks.push((f, position)),
+            (None, Some(slot)) => columns.push((position, radix, slot)),
+            (None, None) => return None,
+        }
+    }
+    let [(first, one), (second, other)] = fks[..] else { return None };
+    let (fks, positions) = ([first, second], [one, other]);
     let own = context.settings.get(t).copied().flatten();
     if !fks.iter().all(|&f| column_settings(table, f, own).iter().all(|c| only_inferring(c))) {
         return None;
@@ -94,7 +110,7 @@ fn shared_tenant(context: &Pass, t: usize, driver: usize) -> Option<Shared> {
     first.into_iter().find_map(|(tenant, one)| {
         let (_, other) = second.iter().find(|(reached, _)| *reached == tenant)?;
         let same_role = role(context, tenant, end(fks[0], &one)) == role(context, tenant, end(fks[1], other));
-        same_role.then(|| Shared { fks, tenant, descents: [one, other.clone()] })
+        same_role.then(|| Shared { fks, positions, tenant, descents: [one, other.clone()], columns: columns.clone() })
     })
 }
 
@@ -121,7 +137,13 @@ fn pair_columns(table: &TableGen, fks: [usize; 2]) -> String {
     format!("{}, {}", fk_columns(table, fks[0]), fk_columns(table, fks[1]))
 }
 
-/// `creator.social_posts rows x creator.social_accounts rows`: what each tenant row multiplies.
-fn counted(names: &[String], table: &TableGen, fks: [usize; 2]) -> String {
-    format!("{} rows x {} rows", names[table.fks[fks[0]].parent], names[table.fks[fks[1]].parent])
+/// `the sum over its rows of creator.social_posts rows x creator.social_accounts rows per row`:
+/// the key's capacity in words (`, times 4 values of rental_date` for each column of the key).
+fn counted(names: &[String], table: &TableGen, shared: &Shared) -> String {
+    let [first, second] = shared.fks.map(|f| &names[table.fks[f].parent]);
+    let columns = shared.columns.iter().map(|&(_, radix, slot)| {
+        let name = table.columns.get(slot).map_or("", |c| c.name.as_str());
+        format!(", times {radix} values of {name}")
+    });
+    format!("the sum over its rows of {first} rows x {second} rows per row{}", columns.collect::<String>())
 }
