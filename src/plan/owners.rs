@@ -315,7 +315,7 @@ fn owners(
     };
     let mut chains: Vec<Ranked> = (0..fks.len())
         .filter(|&b| b != a && !skip.contains(&b) && !depends(fks, b, a))
-        .filter_map(|b| Some((fks[b].null_rate > 0.0, owner_chain(tables, t, b, tenant)?, b)))
+        .filter_map(|b| Some((fks[b].null_rate > 0.0, owner_chain(tables, t, b, (tenant, role))?, b)))
         .filter(|(_, hops, b)| ends_in_role(*b, hops))
         .map(|(nullable, hops, b)| (nullable, hops.len(), b, hops))
         .collect();
@@ -334,17 +334,25 @@ fn owners(
 /// An owner chain, ranked: NOT NULL first, then shorter, then in FK order.
 type Ranked = (bool, usize, usize, Vec<(usize, usize)>);
 
-/// The NOT NULL FKs from FK `b`'s parent (a table loaded before `t`) to `tenant`: empty when `b`
-/// references the tenant itself; `None` when it cannot own (a self-reference, a probing or always
-/// NULL FK, a nullable reference straight to the tenant: an optional role such as `created_by`).
-fn owner_chain(tables: &[TableGen], t: usize, b: usize, tenant: usize) -> Option<Vec<(usize, usize)>> {
+/// The NOT NULL FKs from FK `b`'s parent (a table loaded before `t`) to `tenant`, the last one in
+/// `role`'s columns where it names some (a topic's `creator_id`, not its `updater_id`, owns a
+/// request's `creator_id`): empty when `b` references the tenant itself; `None` when it cannot
+/// own (a self-reference, a probing or always NULL FK, a nullable reference straight to the
+/// tenant: an optional role such as `created_by`).
+fn owner_chain(
+    tables: &[TableGen],
+    t: usize,
+    b: usize,
+    (tenant, role): (usize, Option<&str>),
+) -> Option<Vec<(usize, usize)>> {
     let fk = &tables[t].fks[b];
     let picks = !matches!(fk.picker, Picker::Matching { .. } | Picker::Earlier { .. }) && fk.null_rate < 1.0;
+    let in_role = |g: &TableGen, last: &FkGen| role.is_none_or(|role| columns_of(g, last) == role);
     match fk.parent == tenant {
         _ if !picks || fk.parent >= t => None,
         true if fk.null_rate > 0.0 => None,
         true => Some(Vec::new()),
-        false => inherit::chain_to(&tables[..t], fk.parent, tenant, &|_, _| true, false),
+        false => inherit::chain_to(&tables[..t], fk.parent, tenant, &in_role, false),
     }
 }
 
@@ -419,7 +427,12 @@ fn spread(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], sp
 
 /// FK `f`'s columns, as `seed plan` lists them.
 fn fk_columns(table: &TableGen, f: usize) -> String {
-    let columns = table.fks[f].pairs.iter().filter_map(|(slot, _)| table.columns.get(*slot));
+    table.fks.get(f).map(|fk| columns_of(table, fk)).unwrap_or_default()
+}
+
+/// An FK's columns in its table, as `seed plan` lists them.
+fn columns_of(table: &TableGen, fk: &FkGen) -> String {
+    let columns = fk.pairs.iter().filter_map(|(slot, _)| table.columns.get(*slot));
     columns.map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
 }
 
