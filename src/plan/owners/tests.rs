@@ -282,3 +282,92 @@ fn an_organizations_owner_is_its_first_user_created_with_it() {
                 row's, via org";
     assert!(inferred.iter().any(|r| r == rule), "{inferred:?}");
 }
+
+/// Stores with inventory, customers and staff (uniform picks), and rentals unique by (day, item,
+/// customer): a key of a column and two FKs whose parents share a store.
+fn rentals() -> Schema {
+    let owned = |name: &str| table(name, &[("id", true), ("store", true)], &[("store", "stores")]);
+    let mut rentals = table(
+        "rentals",
+        &[("id", true), ("day", true), ("item", true), ("customer", true)],
+        &[("item", "inventory"), ("customer", "customers")],
+    );
+    let key = ["day", "item", "customer"].map(String::from).to_vec();
+    rentals.uniques.extend(rentals.primary_key.clone().map(|k| UniqueKey { columns: key, ..k }));
+    Schema {
+        tables: vec![
+            table("stores", &[("id", true)], &[]),
+            owned("inventory"),
+            owned("customers"),
+            owned("staff"),
+            rentals,
+        ],
+    }
+}
+
+#[test]
+fn a_unique_key_of_a_column_and_two_parents_picks_the_parents_within_one_tenant() {
+    let volumes = [("stores", 10), ("inventory", 60), ("customers", 40), ("staff", 20), ("rentals", 300)];
+    let tables: String = volumes.iter().map(|(t, n)| format!("[tables.{t}]\nrows = {n}\n\n")).collect();
+    let text = format!("schemas = [\"public\"]\n\n{tables}");
+    let profile = crate::profile::parse_str(std::path::Path::new("p.toml"), &text).expect("profile");
+    let plan = build(&rentals(), Some(&profile), &PlanOptions::default()).expect("plan");
+    let (inventory, customers) = (rows(&plan, "inventory"), rows(&plan, "customers"));
+    let mut keys = std::collections::HashSet::new();
+    for rental in rows(&plan, "rentals") {
+        let store = parent_value(&inventory, &rental["item"], "store");
+        assert_eq!(parent_value(&customers, &rental["customer"], "store"), store, "{rental:?}");
+        assert!(
+            keys.insert(format!("{:?} {:?} {:?}", rental["day"], rental["item"], rental["customer"])),
+            "{rental:?}"
+        );
+    }
+    let inferred = &plan.tables.iter().find(|p| p.name.name == "rentals").expect("planned").inferred;
+    // 60 items and 40 customers spread over 10 stores: 10 x (6 x 4) pairs, each with 4 days.
+    let rule = "item, customer a pair within one public.stores row (the sum over its rows of public.inventory rows x \
+                public.customers rows per row, times 4 values of day: 960)";
+    assert!(inferred.iter().any(|r| r == rule), "{inferred:?}");
+}
+
+/// Topics name their updater before their creator; a request's creator follows its (nullable)
+/// post's creator, and where the post is NULL, its (nullable) topic's creator: the same role.
+fn requests() -> Schema {
+    Schema {
+        tables: vec![
+            table("users", &[("id", true)], &[]),
+            table(
+                "topics",
+                &[("id", true), ("updater", true), ("creator", true)],
+                &[("updater", "users"), ("creator", "users")],
+            ),
+            table("posts", &[("id", true), ("creator", true)], &[("creator", "users")]),
+            table(
+                "requests",
+                &[("id", true), ("post", false), ("topic", false), ("creator", true)],
+                &[("post", "posts"), ("topic", "topics"), ("creator", "users")],
+            ),
+        ],
+    }
+}
+
+#[test]
+fn a_person_owner_is_found_along_a_chain_that_ends_in_the_same_role() {
+    let plan =
+        build(&requests(), None, &PlanOptions { rows: Some(400), strict: true, ..Default::default() }).expect("plan");
+    let (topics, posts) = (rows(&plan, "topics"), rows(&plan, "posts"));
+    let mut fallbacks = 0;
+    for request in rows(&plan, "requests") {
+        if !request["post"].is_null() {
+            assert_eq!(parent_value(&posts, &request["post"], "creator"), request["creator"], "{request:?}");
+        } else if !request["topic"].is_null() {
+            assert_eq!(parent_value(&topics, &request["topic"], "creator"), request["creator"], "{request:?}");
+            fallbacks += 1;
+        }
+    }
+    assert!(fallbacks > 10, "{fallbacks} requests without a post but with a topic");
+    let inferred = &plan.tables.iter().find(|p| p.name.name == "requests").expect("planned").inferred;
+    assert!(
+        inferred.iter().any(|r| r == "creator in the same public.users as topic -> public.topics.creator"),
+        "{inferred:?}"
+    );
+}
