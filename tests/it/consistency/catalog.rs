@@ -1,5 +1,6 @@
 //! What the consistency checks know of a database, read from `pg_catalog` alone: the user tables
-//! with their columns (and each column's base type), the foreign keys, and the cycles among them.
+//! with their columns (and each column's base type) and unique keys, the foreign keys, and the
+//! cycles among them.
 //!
 //! The checks never name a table: they take every table this lists and pick columns by name and
 //! type. Extension-owned tables (PostGIS's `spatial_ref_sys`) and partitions (their parent stands
@@ -43,6 +44,10 @@ pub struct Table {
     /// The primary key is one column fed by a sequence (serial or identity).
     pub keyed_by_sequence: bool,
     pub rows: i64,
+    /// The primary key's columns (empty without one).
+    pub primary_key: Vec<String>,
+    /// Every unique key over plain columns (the primary key too; no expression, no predicate).
+    pub unique_keys: Vec<Vec<String>>,
 }
 
 /// A foreign key, its column pairs in order (child column, parent column).
@@ -68,6 +73,14 @@ impl Catalog {
         for (table, column) in read_columns(conn).await {
             if let Some(t) = tables.get_mut(&table) {
                 t.columns.push(column);
+            }
+        }
+        for (table, primary, columns) in read_unique_keys(conn).await {
+            if let Some(t) = tables.get_mut(&table) {
+                if primary {
+                    t.primary_key = columns.clone();
+                }
+                t.unique_keys.push(columns);
             }
         }
         let foreign_keys =
@@ -148,7 +161,19 @@ async fn read_tables(conn: &mut PgConnection) -> BTreeMap<String, Table> {
         let rows: i64 = sqlx::query(sqlx::AssertSqlSafe(count)).fetch_one(&mut *conn).await.expect("count").get(0);
         let (schema, relname) = (row.get(2), row.get(3));
         let keyed_by_sequence = row.get(4);
-        tables.insert(name.clone(), Table { name, sql, schema, relname, columns: Vec::new(), keyed_by_sequence, rows });
+        let (primary_key, unique_keys) = (Vec::new(), Vec::new());
+        let table = Table {
+            name: name.clone(),
+            sql,
+            schema,
+            relname,
+            columns: Vec::new(),
+            keyed_by_sequence,
+            rows,
+            primary_key,
+            unique_keys,
+        };
+        tables.insert(name, table);
     }
     tables
 }
@@ -163,6 +188,21 @@ async fn read_columns(conn: &mut PgConnection) -> Vec<(String, Column)> {
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await.expect("list columns");
     rows.iter().map(|r| (r.get(0), Column { name: r.get(1), type_name: r.get(2), generated: r.get(3) })).collect()
+}
+
+/// Each unique index over plain columns (key columns only, no expression, no predicate): its
+/// table, whether it is the primary key, and its columns in order.
+async fn read_unique_keys(conn: &mut PgConnection) -> Vec<(String, bool, Vec<String>)> {
+    let sql = format!(
+        "SELECT n.nspname || '.' || c.relname, i.indisprimary, array_agg(a.attname::text ORDER BY k.i) \
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+         CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, i) \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum \
+         WHERE i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL AND k.i <= i.indnkeyatts \
+         AND {USER_TABLES} GROUP BY i.indexrelid, 1, 2 ORDER BY 1, 2 DESC"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await.expect("list unique keys");
+    rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
 }
 
 async fn read_foreign_keys(conn: &mut PgConnection) -> Vec<ForeignKey> {

@@ -1,6 +1,6 @@
 //! The rules of issue 11 over what `seed` makes: `minimal`, `dev`, `load --scale 0.05`, and every
 //! corpus schema at `--rows 100` and `--rows 2000` (loaded by `corpus::seed_corpus_schema`, which
-//! reports every rule after each load and asserts those the schema keeps today). One test per
+//! reports every rule after each load and asserts them all: [`assert_kept`]). One test per
 //! dataset asserts the rules that hold ([`KEPT`], one load), and one per pending rule, ignored
 //! until issue 11 lands it, prints that rule's report (`--nocapture`).
 
@@ -27,14 +27,6 @@ pub async fn on_profile_all(args: &[&str], rules: &[Rule]) {
     report.print(&label);
     for rule in rules {
         report.assert_holds(*rule, &label);
-    }
-}
-
-/// Seeds a corpus schema at 100 and at 2000 rows per table, then asserts `rule` over each.
-pub async fn on_corpus(schema: &str, rule: Rule) {
-    for rows in [100, 2000] {
-        let Some(report) = crate::corpus::seed_corpus_schema(schema, rows, &[]).await else { return };
-        report.assert_holds(rule, &format!("{schema} --rows {rows}"));
     }
 }
 
@@ -84,55 +76,9 @@ mod load {
     rule_tests!(crate::consistency::datasets::on_profile, &["--profile", "load", "--scale", "0.05"]);
 }
 
-/// For each corpus schema, the rules today's generation breaks on it: each gets an ignored test
-/// (`corpus::SCHEMA::RULE_TEST`), and `corpus.rs` asserts every other rule after each load of the
-/// schema. When issue 11 makes a rule hold, delete its entry: the test runs and the load asserts it.
-macro_rules! corpus_pending {
-    ($($schema:ident: [$($rule:ident => $test:ident),*]),* $(,)?) => {
-        /// The rules `schema` is known to break today (see `corpus_pending!`).
-        pub fn pending(schema: &str) -> &'static [Rule] {
-            match schema {
-                $(stringify!($schema) => &[$(Rule::$rule),*],)*
-                _ => &[],
-            }
-        }
-
-        mod corpus {
-            $(
-                mod $schema {
-                    $(
-                        #[tokio::test]
-                        #[ignore = "issue 11: this corpus schema still breaks the rule the test names (pagila, adventureworks, danbooru: tenant pairs laid out by composite-key digits, or shared names that are not one role)"]
-                        async fn $test() {
-                            crate::consistency::datasets::on_corpus(
-                                stringify!($schema),
-                                crate::consistency::Rule::$rule,
-                            )
-                            .await;
-                        }
-                    )*
-                }
-            )*
-        }
-    };
-}
-
-corpus_pending! {
-    pagila: [Tenant => tenant_chains_agree],
-    chinook: [],
-    northwind: [],
-    adventureworks: [Tenant => tenant_chains_agree],
-    lemmy: [],
-    danbooru: [Tenant => tenant_chains_agree],
-    synapse: [],
-    pgbench: [],
-    openstreetmap: [],
-    postgrest_fixtures: [],
-}
-
-/// Asserts on a corpus load every rule that `corpus_pending!` does not list for its schema.
-pub fn assert_kept(schema: &str, report: &Report, label: &str) {
-    for rule in Rule::GENERAL.iter().filter(|r| !pending(schema).contains(r)) {
+/// Asserts on a corpus load every rule of issue 11: every corpus schema keeps them all.
+pub fn assert_kept(report: &Report, label: &str) {
+    for rule in Rule::GENERAL {
         report.assert_holds(*rule, label);
     }
 }
