@@ -275,12 +275,26 @@ fn blocked(context: &Pass, t: usize, a: usize) -> Option<String> {
         let role = role(context, tenant, *hops.last()?);
         let (owners, described) = owners(tables, names, (t, a, &[]), (tenant, role.as_deref()));
         let owner = described.first().filter(|_| !owners.is_empty())?;
+        if owners.first().is_some_and(|owner| links(&tables[t], a, owner)) {
+            return None;
+        }
         Some(format!(
             "{}: cannot agree by construction with the {} row of {owner}: {why}",
             fk_columns(&tables[t], a),
             names[tenant]
         ))
     })
+}
+
+/// Whether FK `a` and `owner`, an FK straight to the tenant, are digits of one unique key (a
+/// vote's `(forum_post_id, creator_id)`): the row links the tenant with others' rows, so the two
+/// need not agree (see [`pairs`]), and the plan notes nothing.
+fn links(table: &TableGen, a: usize, owner: &Owner) -> bool {
+    let driver = |f: usize| match table.fks.get(f).map(|fk| &fk.picker) {
+        Some(Picker::Digit { driver, .. }) => Some(*driver),
+        _ => None,
+    };
+    matches!(owner, Owner::Chain(chain) if chain.hops.is_empty() && driver(chain.source).is_some() && driver(chain.source) == driver(a))
 }
 
 /// The role a chain into `tenant` must end in to agree with the chain whose last FK is `end`

@@ -3,8 +3,11 @@
 //! account, a tag assignment's `(tag_id, customer_id)` one team's tag and customer.
 //!
 //! Both parents must reach the tenant through layouts ([`super::descents`]; a uniform FK on the
-//! way becomes a spread) or be the tenant itself, and, for a people tenant, in the same role (the
-//! last FKs have the same column names). The driver then numbers each tenant row's combinations in
+//! way becomes a spread), and, for a people tenant, in the same role (the last FKs have the same
+//! column names). A parent that is the tenant itself does not count: a report unique per
+//! `(comment_id, creator_id)` says each comment has many reporters, so at most one of them could
+//! be its author, and the pair would be the author's own comment every time; such a pair still
+//! agrees on a tenant both parents reach further up (the comment's and the reporter's instance). The driver then numbers each tenant row's combinations in
 //! turn ([`TenantPairs`]): still injective, so pairs never repeat. A key may hold columns besides
 //! its two FKs (a rental's `(rental_date, inventory_id, customer_id)`): each pair then comes with
 //! every combination of the columns' digits, which multiply the capacity. The capacity shrinks from the
@@ -97,14 +100,8 @@ fn shared_tenant(context: &Pass, t: usize, driver: usize) -> Option<Shared> {
     if !fks.iter().all(|&f| column_settings(table, f, own).iter().all(|c| only_inferring(c))) {
         return None;
     }
-    let reach = |f: usize| {
-        let parent = table.fks[f].parent;
-        let itself = context.tenants[parent].then(|| (parent, vec![]));
-        itself
-            .into_iter()
-            .chain(descents(context.tables, context.settings, context.tenants, parent))
-            .collect::<Vec<_>>()
-    };
+    // Never the parent itself: a key with an FK straight to the tenant links it with others' rows.
+    let reach = |f: usize| descents(context.tables, context.settings, context.tenants, table.fks[f].parent);
     let end = |f: usize, descent: &[(usize, usize)]| descent.last().copied().unwrap_or((t, f));
     let (first, second) = (reach(fks[0]), reach(fks[1]));
     first.into_iter().find_map(|(tenant, one)| {

@@ -371,3 +371,46 @@ fn a_person_owner_is_found_along_a_chain_that_ends_in_the_same_role() {
         "{inferred:?}"
     );
 }
+
+/// Reports unique per (post, creator) beside posts by a creator: the same column names, yet the
+/// key says a post has many reporters; and blocks of an organization by a user, unique per pair.
+fn reports() -> Schema {
+    let owned = |name: &str, parent: &str| table(name, &[("id", true), ("owner", true)], &[("owner", parent)]);
+    Schema {
+        tables: vec![
+            table("organizations", &[("id", true)], &[]),
+            table("users", &[("id", true), ("org", true)], &[("org", "organizations")]),
+            owned("channels", "organizations"),
+            owned("invites", "organizations"),
+            table("posts", &[("id", true), ("creator", true)], &[("creator", "users")]),
+            owned("sessions", "users"),
+            paired_by("reports", ("post", "posts"), ("creator", "users")),
+            paired_by("blocks", ("user", "users"), ("org", "organizations")),
+        ],
+    }
+}
+
+#[test]
+fn a_key_with_a_foreign_key_straight_to_the_tenant_links_it_with_others_rows() {
+    let volumes = [("organizations", 5), ("users", 50), ("channels", 5), ("invites", 5), ("posts", 200)];
+    let tables: String = volumes.iter().map(|(t, n)| format!("[tables.{t}]\nrows = {n}\n\n")).collect();
+    let text =
+        format!("schemas = [\"public\"]\n\n{tables}[tables.sessions]\nrows = 50\n\n[tables.reports]\nrows = 150\n");
+    let profile = crate::profile::parse_str(std::path::Path::new("p.toml"), &text).expect("profile");
+    let plan = build(&reports(), Some(&profile), &PlanOptions::default()).expect("plan");
+    let (users, posts) = (rows(&plan, "users"), rows(&plan, "posts"));
+    let mut own = 0;
+    for report in rows(&plan, "reports") {
+        let author = parent_value(&posts, &report["post"], "creator");
+        // Reporter and post are of one organization, a true tenant both reach further up.
+        assert_eq!(parent_value(&users, &report["creator"], "org"), parent_value(&users, &author, "org"), "{report:?}");
+        own += usize::from(author == report["creator"]);
+    }
+    assert!(own < 150 / 5, "{own} of 150 reports are by the post's author");
+    let reports = plan.tables.iter().find(|p| p.name.name == "reports").expect("planned");
+    assert!(reports.inferred.iter().any(|r| r.contains("a pair within one public.organizations row")), "{reports:?}");
+    assert!(reports.notes.is_empty(), "{:?}", reports.notes);
+    // A user blocks other organizations than their own: nothing to agree on, nothing to note.
+    let blocks = plan.tables.iter().find(|p| p.name.name == "blocks").expect("planned");
+    assert!(blocks.notes.is_empty() && blocks.inferred.iter().all(|r| !r.contains("within")), "{blocks:?}");
+}
