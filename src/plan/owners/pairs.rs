@@ -77,7 +77,9 @@ pub(super) fn within_tenants(tables: &mut [TableGen], plans: &mut [TablePlan], t
 fn shared_tenant(context: &Pass, t: usize, driver: usize) -> Option<Shared> {
     let table = &context.tables[t];
     let unique = table.drivers.get(driver)?;
-    if unique.per_parent || unique.in_order || unique.tenants.is_some() || unique.laid_out.is_some() {
+    // A key whose combinations overflow is left alone: the pairs' count times the columns' must fit.
+    let fits = unique.radices.iter().try_fold(1u64, |all, radix| all.checked_mul(*radix)).is_some();
+    if unique.per_parent || unique.in_order || unique.tenants.is_some() || unique.laid_out.is_some() || !fits {
         return None;
     }
     let digit_fk = |position: usize| {
