@@ -340,3 +340,58 @@ async fn a_declared_member_belongs_to_the_rows_group() {
     let plan_text = String::from_utf8_lossy(&plan.stdout).to_string();
     assert!(plan_text.contains("`member_of` cannot hold by construction"), "{plan_text}");
 }
+
+/// Corpus shapes the tenant pass once missed: a rental unique by (moment, item, customer), whose
+/// item and customer must be of one store; a request whose creator, where its post is NULL, is its
+/// topic's creator (not its approver, whose key comes first); a report unique per (post, reporter), whose
+/// reporter is not forced to be the post's author.
+const CORPUS_SHAPES: &str = r#"
+    CREATE TABLE stores (id int PRIMARY KEY, name text);
+    CREATE TABLE inventory (id int PRIMARY KEY, store_id int NOT NULL REFERENCES stores);
+    CREATE TABLE customers (id int PRIMARY KEY, store_id int NOT NULL REFERENCES stores, name text);
+    CREATE TABLE staff (id int PRIMARY KEY, store_id int NOT NULL REFERENCES stores);
+    CREATE TABLE rentals (
+        id int PRIMARY KEY,
+        rented_at timestamptz NOT NULL,
+        inventory_id int NOT NULL REFERENCES inventory,
+        customer_id int NOT NULL REFERENCES customers,
+        staff_id int NOT NULL REFERENCES staff,
+        UNIQUE (rented_at, inventory_id, customer_id)
+    );
+    CREATE TABLE users (id int PRIMARY KEY, name text);
+    CREATE TABLE topics (
+        id int PRIMARY KEY,
+        approver_id int NOT NULL REFERENCES users,
+        creator_id int NOT NULL REFERENCES users
+    );
+    CREATE TABLE posts (id int PRIMARY KEY, creator_id int NOT NULL REFERENCES users);
+    CREATE TABLE requests (
+        id int PRIMARY KEY,
+        post_id int REFERENCES posts,
+        topic_id int REFERENCES topics,
+        creator_id int NOT NULL REFERENCES users
+    );
+    CREATE TABLE reports (
+        id int PRIMARY KEY,
+        post_id int NOT NULL REFERENCES posts,
+        creator_id int NOT NULL REFERENCES users,
+        UNIQUE (post_id, creator_id)
+    );
+"#;
+
+#[tokio::test]
+async fn corpus_shapes_keep_their_tenants() {
+    let s = seed(CORPUS_SHAPES).await;
+    let apart = "rentals r JOIN inventory i ON i.id = r.inventory_id JOIN customers c ON c.id = r.customer_id \
+                 JOIN staff st ON st.id = r.staff_id WHERE i.store_id <> c.store_id OR st.store_id <> c.store_id";
+    assert_eq!(s.count(apart).await, 0, "a rental's item, customer and staff of different stores");
+    assert!(s.scalar("SELECT count(DISTINCT rented_at) FROM rentals").await > 1);
+    let fallback = "requests q JOIN topics t ON t.id = q.topic_id WHERE q.post_id IS NULL";
+    assert!(s.count(fallback).await > 0, "no request without a post but with a topic to tell");
+    assert_eq!(s.count(&format!("{fallback} AND q.creator_id <> t.creator_id")).await, 0);
+    let own = "reports r JOIN posts p ON p.id = r.post_id WHERE r.creator_id = p.creator_id";
+    assert!(s.count(own).await < super::ROWS / 2, "most reports are by the post's author");
+    let mut conn = s.db.connect().await;
+    let report = crate::consistency::Report::run(&mut conn, &[crate::consistency::Rule::Tenant], &[]).await;
+    report.assert_holds(crate::consistency::Rule::Tenant, "corpus shapes");
+}
