@@ -2,11 +2,12 @@
 //!
 //! Fourth stage of the pipeline. The planner builds a [`Dataset`] (one [`TableGen`] per table);
 //! the loader asks it for rows in any order and any chunking. [`rng`] makes the randomness
-//! index-addressable, [`column`] turns it into values ([`span`] keeps them in their columns' ranges), [`text`] makes them look real, [`time`] keeps moments in order, and
+//! index-addressable, [`column`] turns it into values ([`span`] keeps them in their columns' ranges), [`text`] makes them look real, [`time`] keeps moments in order (across a cycle's back edge too: [`back_edge`]), and
 //! [`table`] computes keys and foreign keys without remembering anything ([`inherit`] and [`tenant`]
 //! keep related rows on one tenant).
 
 pub mod ascending;
+pub mod back_edge;
 pub mod column;
 pub mod identity;
 pub mod inherit;

@@ -161,6 +161,10 @@ pub enum Picker {
     /// The table's `rows` rows split evenly over the `parents` parents in order: each parent's
     /// rows are together, so children can pick within a parent's rows (see [`super::tenant`]).
     Spread { parents: u64, rows: u64 },
+    /// A cycle's back edge into a table with a creation column (a team's owner, where users
+    /// reference teams): row `i` of `rows` takes a parent created at or before it, else the one
+    /// at its share of the `parents`, created with it (see [`super::back_edge`]).
+    CreatedFirst { parents: u64, rows: u64 },
 }
 
 /// Parents probed for a [`Picker::Matching`] before giving up (the server then reports the row).
@@ -410,7 +414,7 @@ impl Dataset {
         picks.clear();
         picks.resize(table.fks.len(), None);
         for &f in &table.fk_order {
-            match self.fill_foreign_key(t, &table.fks[f], at, scratch, out, picks) {
+            match self.fill_foreign_key(t, f, at, scratch, out, picks) {
                 Ok(pick) => picks[f] = pick,
                 Err(NoMatch) => complete = false,
             }
@@ -516,6 +520,9 @@ impl Dataset {
     pub(super) fn first_pick(&self, t: usize, row: u64, f: usize) -> Option<u64> {
         let table = &self.tables[t];
         let fk = &table.fks[f];
+        if matches!(fk.picker, Picker::CreatedFirst { .. }) && !relates(fk) {
+            return self.created_first(t, f, row, None, 0).map(|pick| pick.parent);
+        }
         // Locating a fan-out row and driving unique keys cost: only the pickers that read them pay.
         let plain_sources = sources(fk).filter_map(|s| table.fks.get(s)).filter(|s| !relates(s));
         let positional = std::iter::once(fk)
@@ -535,7 +542,14 @@ impl Dataset {
                 Some(_) => self.first_pick(t, row, s),
                 None => None,
             };
-            self.related_parent(fk, row, 0, &source).unwrap_or_else(|| pick_parent(fk, row, position, scratch, 0))
+            let picked =
+                self.related_parent(fk, row, 0, &source).unwrap_or_else(|| pick_parent(fk, row, position, scratch, 0));
+            match fk.picker {
+                Picker::Earlier { .. } if !relates(fk) && self.holds_rows(t) => {
+                    self.created_by_then(t, f, row, picked, None)
+                }
+                _ => picked,
+            }
         })
     }
 
@@ -585,18 +599,25 @@ impl Dataset {
     fn fill_foreign_key(
         &self,
         t: usize,
-        fk: &FkGen,
+        f: usize,
         at: RowAt,
         scratch: &RowScratch,
         out: &mut [Value],
         picks: &[Option<u64>],
     ) -> Result<Option<u64>, NoMatch> {
+        let fk = &self.tables[t].fks[f];
         let RowAt { row, position, attempt } = at;
         let own = || pick_parent(fk, row, position, scratch, attempt);
         let source = |s: usize| picks.get(s).copied().flatten();
         let parent_row = match &fk.picker {
             Picker::Matching { shared, parents, earlier } if !relates(fk) => {
                 self.matching_parent(fk, shared, *parents, *earlier, row, attempt, out)?
+            }
+            Picker::CreatedFirst { .. } if !relates(fk) => {
+                self.created_first(t, f, row, Some(&scratch.creations), 0).map(|pick| pick.parent)
+            }
+            Picker::Earlier { .. } if !relates(fk) && self.holds_rows(t) => {
+                self.created_by_then(t, f, row, own(), Some(&scratch.creations))
             }
             _ => self.related_parent(fk, row, attempt, &source).unwrap_or_else(own),
         };
@@ -624,7 +645,7 @@ impl Dataset {
         self.creation_at_depth(t, row, picks, cache, 0)
     }
 
-    fn creation_at_depth(
+    pub(super) fn creation_at_depth(
         &self,
         t: usize,
         row: u64,
@@ -635,7 +656,10 @@ impl Dataset {
         let table = &self.tables[t];
         let Some(creation) = &table.creation else { return 0 };
         let (mut latest, mut founded): (Option<i64>, Option<i64>) = (None, None);
+        // The earliest row that took this one, across a back edge, as the parent created with it.
+        let mut taken_by = None;
         if depth < MAX_TIME_DEPTH {
+            taken_by = self.created_with(creation, row, cache, depth);
             for &f in &creation.parents {
                 let pick = match picks {
                     Some(picks) => picks.get(f).copied().flatten(),
@@ -651,14 +675,21 @@ impl Dataset {
                 latest = Some(latest.map_or(moment, |l| l.max(moment)));
             }
         }
-        match founded {
+        let moment = match founded {
             Some(with) if latest.is_none_or(|l| l <= with) => with.clamp(creation.lo, creation.hi),
             _ => creation.moment(row, table.rows, latest.max(founded)),
+        };
+        match taken_by.map(|with| creation.at_most(with)) {
+            // Held at the row that took it, where its own moment is later and its parents allow.
+            Some(with) if creation.written(moment) > with && latest.max(founded).is_none_or(|l| l <= with) => {
+                with.max(creation.lo)
+            }
+            _ => moment,
         }
     }
 
     /// A parent row's creation moment, from the cache when the previous row asked for it too.
-    fn parent_creation(&self, t: usize, row: u64, cache: Option<&Creations>, depth: u32) -> i64 {
+    pub(super) fn parent_creation(&self, t: usize, row: u64, cache: Option<&Creations>, depth: u32) -> i64 {
         let entry = t * CACHED_PER_TABLE + (row % CACHED_PER_TABLE as u64) as usize;
         let cached = cache.and_then(|c| c.borrow().get(entry).copied()).filter(|(r, _)| *r == row);
         if let Some((_, moment)) = cached {
@@ -679,7 +710,7 @@ impl Dataset {
 /// Per-table cache of recent parent creation moments (see [`RowScratch`]): `CACHED_PER_TABLE`
 /// entries per table, a row in the entry of its index modulo that, so the few rows a parent owns
 /// (children picked among their owner's rows) stay cached together.
-type Creations = std::cell::RefCell<Vec<(u64, i64)>>;
+pub(super) type Creations = std::cell::RefCell<Vec<(u64, i64)>>;
 const CACHED_PER_TABLE: usize = 16;
 
 /// What a nested lookup (a parent's value recomputed for a child) works in: driver digits, and a
@@ -854,7 +885,7 @@ fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, o
 }
 
 /// Whether this attempt at `row` draws NULL for `fk`.
-fn drawn_null(fk: &FkGen, key: StreamKey, row: u64) -> bool {
+pub(super) fn drawn_null(fk: &FkGen, key: StreamKey, row: u64) -> bool {
     fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate
 }
 
@@ -881,7 +912,8 @@ fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &Row
         }
         Picker::Before { parents, rows } => super::time::parent_before(key, row, *parents, *rows),
         Picker::Spread { parents, rows } => super::tenant::spread_parent(row, *parents, *rows),
-        Picker::Matching { .. } => None,
+        // Both read other rows: `Dataset::matching_parent` and `Dataset::created_first` pick.
+        Picker::Matching { .. } | Picker::CreatedFirst { .. } => None,
     }
 }
 

@@ -61,6 +61,9 @@ pub struct Creation {
     /// (an organization's owner is its first user): that row is created with the parent, at the
     /// same moment, so each follows the other ([`super::tenant`] picks the owner).
     pub founder: Option<usize>,
+    /// The back edges (table, FK) of a cycle into this table ([`super::back_edge`]): a row they
+    /// take when none was created before theirs is held at or before the earliest such row.
+    pub back_edges: Vec<(usize, usize)>,
 }
 
 impl Creation {
@@ -142,6 +145,7 @@ mod tests {
             parents: vec![],
             key: StreamKey(7),
             founder: None,
+            back_edges: vec![],
         }
     }
 

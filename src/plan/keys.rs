@@ -512,6 +512,7 @@ impl<'a> Builder<'a> {
                 }
                 Picker::Before { parents, .. } => format!("one of the {parents} rows created before this one"),
                 Picker::Spread { parents, .. } => super::owners::spread_description(*parents),
+                Picker::CreatedFirst { parents, .. } => time::back_edges::description(*parents),
             };
             let nulls = if fk.null_rate > 0.0 { format!(", {:.0}% NULL", fk.null_rate * 100.0) } else { String::new() };
             let how = match self.inherited.iter().find(|(i, _)| *i == f) {

@@ -204,6 +204,7 @@ fn build_once(
         build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
     let settings: Vec<Option<&TableSettings>> = scoped.iter().map(|s| s.settings).collect();
     owners::agree(&mut generators, &mut tables, &settings)?;
+    time::back_edges::created_first(&mut generators, &mut tables, &settings);
     let dataset = Dataset { tables: generators };
     refuse_self_dependent(&dataset, &scoped)?;
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);

@@ -440,7 +440,7 @@ fn spread(tables: &mut [TableGen], plans: &mut [TablePlan], names: &[String], sp
 }
 
 /// FK `f`'s columns, as `seed plan` lists them.
-fn fk_columns(table: &TableGen, f: usize) -> String {
+pub(super) fn fk_columns(table: &TableGen, f: usize) -> String {
     table.fks.get(f).map(|fk| columns_of(table, fk)).unwrap_or_default()
 }
 
@@ -451,7 +451,7 @@ fn columns_of(table: &TableGen, fk: &FkGen) -> String {
 }
 
 /// The plan line of the FK on `columns` into `parent`.
-fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Option<&'l mut String> {
+pub(super) fn relationship<'l>(lines: &'l mut [String], columns: &str, parent: &str) -> Option<&'l mut String> {
     let head = format!("{columns} -> {parent}: ");
     lines.iter_mut().find(|line| line.starts_with(&head) && !line.contains("implied by a wider"))
 }
@@ -461,7 +461,7 @@ mod key_layout;
 mod members;
 mod pairs;
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;
 
 /// The parent count of FK `f` if it were spread: one picking on its own ([`picks_alone`]), or the
 /// FK digit of a unique key of itself and one column ([`key_layout`]).

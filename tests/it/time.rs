@@ -4,7 +4,7 @@
 //! The checks find columns by their names alone (any schema), so they run over a small schema of
 //! name variants written here and over the bundled `minimal` and `dev` profiles.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use sqlx::Row;
 
@@ -141,33 +141,16 @@ fn pairs(columns: &[(String, String)]) -> Vec<(String, String)> {
     found
 }
 
-/// Single-column FKs (child oid, parent oid, child column, parent column), without those inside
-/// an FK cycle of several tables (equal moments are fine there; self-references are kept).
+/// Single-column FKs (child oid, parent oid, child column, parent column), those inside an FK
+/// cycle too (equal moments keep the rule there, and a back edge picks a parent created first).
 async fn foreign_keys(conn: &mut sqlx::PgConnection) -> Vec<(i64, i64, String, String)> {
-    let sql = "SELECT k.conrelid::int8, k.confrelid::int8, a.attname::text, p.attname::text, array_length(k.conkey, 1) \
+    let sql = "SELECT k.conrelid::int8, k.confrelid::int8, a.attname::text, p.attname::text \
                FROM pg_constraint k \
                JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] \
                JOIN pg_attribute p ON p.attrelid = k.confrelid AND p.attnum = k.confkey[1] \
-               WHERE k.contype = 'f' AND k.conparentid = 0";
+               WHERE k.contype = 'f' AND k.conparentid = 0 AND array_length(k.conkey, 1) = 1";
     let rows = sqlx::query(sql).fetch_all(conn).await.expect("foreign keys");
-    let edges: Vec<(i64, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    let reaches = |from: i64, to: i64| {
-        let mut seen = HashSet::from([from]);
-        let mut frontier = vec![from];
-        while let Some(at) = frontier.pop() {
-            for &(c, p) in &edges {
-                if c == at && seen.insert(p) {
-                    frontier.push(p);
-                }
-            }
-        }
-        seen.contains(&to)
-    };
-    rows.iter()
-        .filter(|r| r.get::<i32, _>(4) == 1)
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-        .filter(|(child, parent, _, _)| child == parent || !reaches(*parent, *child))
-        .collect()
+    rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect()
 }
 
 /// A moment named after a status value (`published_at` and `status = 'published'`) is set exactly

@@ -3,7 +3,9 @@
 //! row of the tenant's range), and that user's creation moment is the organization's own
 //! ([`crate::generate::time::Creation::founder`]), so "created after the rows it references" holds
 //! both ways (the cycle's equal moments). Only a one-hop layout (users laid out per organization
-//! by an FK their creation follows) gets the moment; longer ones keep the first member alone.
+//! by an FK their creation follows) gets the moment; longer ones keep the first member alone. A
+//! founder's self-reference takes an earlier row created by that moment
+//! ([`crate::generate::back_edge`]), so nothing it references lifts it past its organization.
 
 use crate::generate::TableGen;
 use crate::generate::tenant::{Owner, TenantPick};

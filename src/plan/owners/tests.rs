@@ -5,7 +5,9 @@ use crate::generate::{Dataset, Value};
 use crate::plan::{Plan, PlanOptions, build};
 use crate::schema::{Column, ForeignKey, PgType, QualifiedName, Schema, Table, TypeKind, UniqueKey};
 
-fn table(name: &str, columns: &[(&str, bool)], fks: &[(&str, &str)]) -> Table {
+/// `public.name`: integer columns (name, NOT NULL), primary key `id`, and single-column FKs
+/// (column, parent table) to the parents' `id`.
+pub(in crate::plan) fn table(name: &str, columns: &[(&str, bool)], fks: &[(&str, &str)]) -> Table {
     let int = PgType::new(23, "integer", TypeKind::Int4);
     let columns = columns.iter().map(|&(c, not_null)| Column { not_null, ..Column::plain(c, int.clone()) }).collect();
     let mut table = Table::with_columns(name, columns);

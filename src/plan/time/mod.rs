@@ -8,8 +8,9 @@
 //!   orders the column after another one says more and wins.
 //! - [`creation`]: a table's creation column becomes a [`Creation`]: moments grow with the row
 //!   index and come after the creation moment of every parent row the row references (earlier
-//!   tables and self-references; a back edge of a cycle is left alone, equal moments there being
-//!   fine).
+//!   tables and self-references).
+//! - [`back_edges`]: a cycle's back edge (an FK into a later table) picks a parent created at or
+//!   before the row instead, else one created with it (the cycle's equal moments).
 //!
 //! - [`status`]: a moment a status or flag names is set exactly when the status says so.
 //!
@@ -19,6 +20,7 @@
 //! turns off the rules that shape it.
 
 pub mod ascending;
+pub mod back_edges;
 pub mod declared;
 pub mod names;
 pub mod stages;
@@ -276,6 +278,7 @@ pub fn creation(context: &mut CreationContext, inferred: &mut Vec<String>) -> Op
         parents,
         key: context.key,
         founder: None,
+        back_edges: vec![],
     })
 }
 

@@ -3,6 +3,7 @@
 //! NOT NULL. A cycle must load with its references filled, not by writing NULL everywhere.
 
 use super::{ROWS, seed};
+use crate::support::{TestDb, run_seed, scalar, temp_folder};
 
 /// Nodes of `table` (self-referencing through `parent`) that never reach a root by walking up:
 /// 0 for a tree (a root is NULL, or points at itself).
@@ -143,4 +144,76 @@ async fn composite_self_reference_within_a_tenant() {
     let under_another =
         "folders c JOIN folders p ON p.tenant_id = c.tenant_id AND p.id = c.parent_id WHERE p.id <> c.id";
     assert!(s.count(under_another).await > 0, "no folder has another folder as its parent");
+}
+
+/// A cycle whose back edge is an owner (`teams.owner_id -> users` while users' current team is
+/// nullable, so users are not laid out per team): each team's owner is created at or before the
+/// team, mostly earlier (equal only where nobody was created before it), NOT NULL or nullable,
+/// and a user still after its current team; `seed plan` says the rule.
+#[tokio::test]
+async fn a_back_edge_owner_is_created_at_or_before_its_row() {
+    for owner in ["NOT NULL", ""] {
+        let s = seed(&format!(
+            r#"
+            CREATE TABLE users (
+                id uuid PRIMARY KEY, email text NOT NULL UNIQUE, current_team_id uuid,
+                created_at timestamptz NOT NULL
+            );
+            CREATE TABLE teams (
+                id uuid PRIMARY KEY, name text NOT NULL, owner_id uuid {owner} REFERENCES users,
+                created_at timestamptz NOT NULL
+            );
+            ALTER TABLE users ADD FOREIGN KEY (current_team_id) REFERENCES teams;
+            "#
+        ))
+        .await;
+        let owned = "teams t JOIN users u ON u.id = t.owner_id";
+        assert_eq!(s.count(&format!("{owned} WHERE u.created_at > t.created_at")).await, 0, "owner {owner}");
+        let earlier = s.count(&format!("{owned} WHERE u.created_at < t.created_at")).await;
+        assert!(earlier > ROWS * 3 / 4, "owner {owner}: only {earlier} owners created before their team");
+        assert!(s.scalar("SELECT count(DISTINCT owner_id) FROM teams").await > ROWS / 4, "owner {owner}: a few owners");
+        let before_team = "users u JOIN teams t ON t.id = u.current_team_id WHERE u.created_at < t.created_at";
+        assert_eq!(s.count(before_team).await, 0, "owner {owner}: a user before its current team");
+        let rules = s.table("public.teams")["inferred"].to_string();
+        let rule = "created_at after public.users.created_at via owner_id, a cycle's back edge";
+        assert!(rules.contains(rule), "owner {owner}: {rules}");
+    }
+}
+
+/// An organization's owner is its first user, held at the organization's moment (the cycle's
+/// equal moments). With users laid out per organization in skewed counts, the users before a
+/// founder's index are mostly created after it, so its self-reference (`referred_by`, an earlier
+/// user) takes one created by then, else NULL: the founder stays at its organization's moment.
+#[tokio::test]
+async fn a_founder_refers_only_to_users_created_by_its_moment() {
+    let db = TestDb::new().await;
+    db.execute(
+        "CREATE TABLE organizations (id uuid PRIMARY KEY, name text NOT NULL, owner_user_id uuid NOT NULL, \
+             created_at timestamptz NOT NULL); \
+         CREATE TABLE users (id uuid PRIMARY KEY, organization_id uuid NOT NULL REFERENCES organizations, \
+             referred_by uuid REFERENCES users, email text NOT NULL, created_at timestamptz NOT NULL); \
+         ALTER TABLE organizations ADD FOREIGN KEY (owner_user_id) REFERENCES users; \
+         CREATE TABLE projects (id uuid PRIMARY KEY, organization_id uuid NOT NULL REFERENCES organizations, \
+             created_at timestamptz NOT NULL); \
+         CREATE TABLE invoices (id uuid PRIMARY KEY, organization_id uuid NOT NULL REFERENCES organizations, \
+             created_at timestamptz NOT NULL);",
+    )
+    .await;
+    let folder = temp_folder("founder_refers");
+    let profile = folder.join("p.toml");
+    let volumes = "schemas = [\"public\"]\n[defaults]\nrows = 60\n[tables.\"public.organizations\"]\nrows = 200\n\
+                   [tables.\"public.users\"]\nrows = { per = \"public.organizations\", count = { zipf = 1.1, min = 1, max = 40 } }\n";
+    std::fs::write(&profile, volumes).expect("profile");
+    let profile = profile.to_string_lossy().to_string();
+    let run = run_seed(&["--profile", &profile], &db.url);
+    assert!(run.status.success(), "seed failed: {}", run.stderr_text());
+    let plan = run_seed(&["plan", "--profile", &profile], &db.url).stdout_text();
+    assert!(plan.contains("first row (its owner) equal to"), "no founder:\n{plan}");
+    let late_owner = "SELECT count(*) FROM organizations o JOIN users u ON u.id = o.owner_user_id \
+                      WHERE u.created_at > o.created_at";
+    assert_eq!(scalar(&db, late_owner).await, 0, "owners created after their organization");
+    let late_referrer =
+        "SELECT count(*) FROM users u JOIN users r ON r.id = u.referred_by WHERE r.created_at > u.created_at";
+    assert_eq!(scalar(&db, late_referrer).await, 0, "users referred by a later user");
+    assert!(scalar(&db, "SELECT count(*) FROM users WHERE referred_by IS NOT NULL").await > 100, "referrers kept");
 }
