@@ -24,7 +24,7 @@ use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
 use super::key_parts::key_parts;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit, positions, time};
+use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit, positions, sequence_keys, time};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -540,9 +540,10 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Whether FK `f`'s columns that are in `key` reference a whole unique key of the parent:
-    /// then distinct parents give distinct values there (`project_id` of `(project_id,
-    /// organization_id) -> projects`), though not all of the FK's columns are in `key`.
+    /// Whether FK `f`'s columns that are in `key` reference a whole unique key of the parent, or a
+    /// column that counts the parent's rows ([`sequence_keys`]): then distinct parents give distinct
+    /// values there (`project_id` of `(project_id, organization_id) -> projects`), though not all of
+    /// the FK's columns are in `key`.
     fn reaches_parent_key(&self, f: usize, key: &BTreeSet<usize>) -> bool {
         let fk = &self.fks[f];
         let names = self.parent_column_names(fk.parent);
@@ -553,12 +554,16 @@ impl<'a> Builder<'a> {
             .filter_map(|(_, p)| names.get(*p))
             .map(String::as_str)
             .collect();
-        self.context.scoped[fk.parent].table.unique_keys().any(|k| {
-            k.expressions.is_empty()
-                && k.predicate.is_none()
-                && !k.columns.is_empty()
-                && k.columns.iter().all(|c| covered.contains(&c.as_str()))
-        })
+        let parent = &self.context.scoped[fk.parent];
+        let generated = self.context.volumes.fixtures[fk.parent].is_none();
+        let counts_rows = |c: &&str| generated && sequence_keys::counts_rows(parent.table, c, parent.settings);
+        covered.iter().any(counts_rows)
+            || parent.table.unique_keys().any(|k| {
+                k.expressions.is_empty()
+                    && k.predicate.is_none()
+                    && !k.columns.is_empty()
+                    && k.columns.iter().all(|c| covered.contains(&c.as_str()))
+            })
     }
 
     /// The parent's generator slots holding the referenced columns.
@@ -607,6 +612,7 @@ impl<'a> Builder<'a> {
                 ))?,
             }
         }
+        self.count_rows_in_sequence_keys(&keys)?;
         for key in &keys {
             let parts = key_parts(key, self.table);
             let columns: BTreeSet<usize> = parts.columns.iter().filter_map(|c| self.slot_of(c)).collect();
@@ -628,6 +634,23 @@ impl<'a> Builder<'a> {
             }
             self.satisfy(key, &columns)?;
             self.unique_sets.push(columns);
+        }
+        Ok(())
+    }
+
+    /// Identity and serial columns in a unique key are injective across the table, so every key
+    /// that holds one is settled by it ([`sequence_keys`]).
+    fn count_rows_in_sequence_keys(&mut self, keys: &[UniqueKey]) -> Result<(), PlanError> {
+        let settings = self.context.scoped[self.i].settings;
+        for key in keys {
+            for column in &key.columns {
+                let Some(slot) = self.slot_of(column) else { continue };
+                let free = self.slots[slot].unique.is_none() && !self.filled_by.contains_key(&slot);
+                if free && sequence_keys::counts_rows(self.table, column, settings) {
+                    self.make_injective(key, Part::Column(slot))?;
+                    self.unique_sets.push(BTreeSet::from([slot]));
+                }
+            }
         }
         Ok(())
     }
