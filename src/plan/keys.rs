@@ -676,6 +676,11 @@ impl<'a> Builder<'a> {
                 if free && sequence_keys::counts_rows(self.table, column, settings) {
                     self.make_injective(key, Part::Column(slot))?;
                     self.unique_sets.push(BTreeSet::from([slot]));
+                    if key.columns.len() > 1 {
+                        let key = &key.name;
+                        self.inferred
+                            .push(format!("{column}: 1..n across the table, as its sequence gives (in {key})"));
+                    }
                 }
             }
         }

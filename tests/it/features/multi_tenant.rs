@@ -163,6 +163,8 @@ async fn identities_in_a_tenant_key_are_unique_across_the_table() {
         let projects = rows(&s, "app.projects").await;
         assert_eq!(s.scalar("SELECT count(DISTINCT id) FROM app.projects").await, projects, "{volumes:?}");
         assert_eq!(s.scalar("SELECT max(id) FROM app.projects").await, projects, "1..n, as a sequence gives");
+        let rules = s.table("app.projects")["inferred"].to_string();
+        assert!(rules.contains("id: 1..n across the table, as its sequence gives (in projects_pkey)"), "{rules}");
         s.execute(
             "INSERT INTO app.projects (org_id, key, name) SELECT min(id), 'brand-new', 'New' FROM app.organizations",
         )
