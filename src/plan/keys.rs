@@ -217,7 +217,10 @@ impl<'a> Builder<'a> {
             .as_ref()
             .map(|(parent, fan)| (self.context.scoped[*parent].table.name.plain(), fan.count.max()));
         let filled_by = &self.filled_by;
-        let widest: Vec<Option<i64>> = (0..self.slots.len()).map(|slot| self.widest_high(slot)).collect();
+        let widest: Vec<Option<i64>> = match per {
+            Some(_) => (0..self.slots.len()).map(|slot| self.widest_high(slot)).collect(),
+            None => vec![],
+        };
         let rows = positions::Rows {
             per: per.as_ref().map(|(name, most)| (name.as_str(), *most)),
             settings: self.context.scoped[self.i].settings,
@@ -647,7 +650,9 @@ impl<'a> Builder<'a> {
     fn check_declared_unique(&mut self) -> Result<(), PlanError> {
         let Some(settings) = self.context.scoped[self.i].settings else { return Ok(()) };
         for column in settings.columns.iter().filter(|c| c.unique == Some(true)) {
-            let Some(slot) = self.slot_of(&column.name.name) else { continue };
+            let Some(slot) = self.slot_of(&column.name.name).filter(|s| !self.filled_by.contains_key(s)) else {
+                continue;
+            };
             if let Some(capacity) = self.slots[slot].generator.capacity() {
                 let key = UniqueKey {
                     name: format!("`unique = true` of column `{}`", column.name.name),
@@ -887,8 +892,9 @@ impl<'a> Builder<'a> {
             _ => None,
         });
         let (Some(&(driver, position)), Some(slot)) = (taken.first(), free) else { return Ok(false) };
-        let radices = &self.drivers[driver].radices;
-        let one_digit = taken.iter().all(|t| *t == (driver, position)) && radices.len() == 2;
+        // A per-parent driver's digits repeat across parents: only a driver over the whole table will do.
+        let (radices, per_parent) = (&self.drivers[driver].radices, self.drivers[driver].per_parent);
+        let one_digit = taken.iter().all(|t| *t == (driver, position)) && radices.len() == 2 && !per_parent;
         let fits = |radix: u64| self.slots[slot].generator.capacity().is_none_or(|c| c >= radix);
         if one_digit && fits(radices[1 - position]) {
             self.slots[slot].unique = Some(UniqueSource::Digit { driver, position: 1 - position });

@@ -75,7 +75,8 @@ async fn rows(s: &Seeded, from: &str) -> i64 {
 
 /// Case 1: `PRIMARY KEY (org_id, id)` beside `UNIQUE (org_id, key)` loads (it hit a duplicate on
 /// `projects_pkey` and skipped four tables); also without an identity, where the two keys share
-/// their FK and the second one used to re-drive it.
+/// their FK and the second one re-drove it, breaking the first: a key of two parts (`key` follows
+/// `code`'s digit) and one of three (`key` counts rows).
 #[tokio::test]
 async fn a_tenant_key_beside_a_tenant_unique_key_loads() {
     for volumes in EVERY_WAY {
@@ -87,13 +88,18 @@ async fn a_tenant_key_beside_a_tenant_unique_key_loads() {
     let shared = "CREATE SCHEMA app;
         CREATE TABLE app.orgs (id serial PRIMARY KEY, name text NOT NULL);
         CREATE TABLE app.projects (org_id int NOT NULL REFERENCES app.orgs, code int NOT NULL, key text NOT NULL,
-            PRIMARY KEY (org_id, code), UNIQUE (org_id, key));";
+            PRIMARY KEY (org_id, code), UNIQUE (org_id, key));
+        CREATE TABLE app.slots (org_id int NOT NULL REFERENCES app.orgs, a int NOT NULL CHECK (a BETWEEN 1 AND 2),
+            b int NOT NULL CHECK (b BETWEEN 1 AND 2), key text NOT NULL, PRIMARY KEY (org_id, a, b), UNIQUE (org_id, key));";
     let per_org = "[tables.\"app.orgs\"]\nrows = 30\n\n\
-                   [tables.\"app.projects\"]\nrows = { per = \"app.orgs\", count = \"1..=60\" }\n";
+                   [tables.\"app.projects\"]\nrows = { per = \"app.orgs\", count = \"1..=60\" }\n\n\
+                   [tables.\"app.slots\"]\nrows = 100\n";
     for volumes in [Volumes::Rows(50), Volumes::Rows(2000), Volumes::Profile(per_org)] {
         let s = loaded(shared, volumes, &[]).await;
         let distinct = "SELECT count(DISTINCT (org_id, key)) + count(DISTINCT (org_id, code)) FROM app.projects";
         assert_eq!(s.scalar(distinct).await, 2 * rows(&s, "app.projects").await, "{volumes:?}");
+        let distinct = "SELECT count(DISTINCT (org_id, key)) + count(DISTINCT (org_id, a, b)) FROM app.slots";
+        assert_eq!(s.scalar(distinct).await, 2 * rows(&s, "app.slots").await, "{volumes:?}");
     }
 }
 
