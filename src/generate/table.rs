@@ -251,7 +251,7 @@ impl UniqueDriver {
 }
 
 /// How many combinations of digits `radices` hold (saturating).
-fn combinations(radices: &[u64]) -> u64 {
+pub fn combinations(radices: &[u64]) -> u64 {
     radices.iter().try_fold(1u64, |acc, r| acc.checked_mul(*r)).unwrap_or(u64::MAX)
 }
 

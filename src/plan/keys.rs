@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::generate::column::ColumnGen;
 use crate::generate::rng::{Permutation, StreamKey};
-use crate::generate::table::{ColumnSlot, FkGen, Picker, RowCheck, TableGen, UniqueDriver, UniqueSource};
+use crate::generate::table::{ColumnSlot, FkGen, Picker, RowCheck, TableGen, UniqueDriver, UniqueSource, combinations};
 use crate::profile::Profile;
 use crate::schema::check;
 use crate::schema::{Exclusion, QualifiedName, Table, TypeKind, UniqueKey};
@@ -24,7 +24,7 @@ use super::exclusion::{self, Handling};
 use super::fixture::Fixture;
 use super::key_parts::key_parts;
 use super::volume::Volumes;
-use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit, positions, time};
+use super::{PlanError, Scoped, TablePlan, columns, fk_values, inherit, positions, sequence_keys, time};
 
 pub struct TableContext<'a> {
     pub schema: &'a crate::schema::Schema,
@@ -217,10 +217,15 @@ impl<'a> Builder<'a> {
             .as_ref()
             .map(|(parent, fan)| (self.context.scoped[*parent].table.name.plain(), fan.count.max()));
         let filled_by = &self.filled_by;
+        let widest: Vec<Option<i64>> = match per {
+            Some(_) => (0..self.slots.len()).map(|slot| self.widest_high(slot)).collect(),
+            None => vec![],
+        };
         let rows = positions::Rows {
             per: per.as_ref().map(|(name, most)| (name.as_str(), *most)),
             settings: self.context.scoped[self.i].settings,
             filled_by_fk: &|slot| filled_by.contains_key(&slot),
+            widest: &|slot| widest.get(slot).copied().flatten(),
         };
         positions::number_within_parent(&rows, &mut self.slots, &mut self.inferred);
     }
@@ -541,9 +546,10 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Whether FK `f`'s columns that are in `key` reference a whole unique key of the parent:
-    /// then distinct parents give distinct values there (`project_id` of `(project_id,
-    /// organization_id) -> projects`), though not all of the FK's columns are in `key`.
+    /// Whether FK `f`'s columns that are in `key` reference a whole unique key of the parent, or a
+    /// column that counts the parent's rows ([`sequence_keys`]): then distinct parents give distinct
+    /// values there (`project_id` of `(project_id, organization_id) -> projects`), though not all of
+    /// the FK's columns are in `key`.
     fn reaches_parent_key(&self, f: usize, key: &BTreeSet<usize>) -> bool {
         let fk = &self.fks[f];
         let names = self.parent_column_names(fk.parent);
@@ -554,12 +560,16 @@ impl<'a> Builder<'a> {
             .filter_map(|(_, p)| names.get(*p))
             .map(String::as_str)
             .collect();
-        self.context.scoped[fk.parent].table.unique_keys().any(|k| {
-            k.expressions.is_empty()
-                && k.predicate.is_none()
-                && !k.columns.is_empty()
-                && k.columns.iter().all(|c| covered.contains(&c.as_str()))
-        })
+        let parent = &self.context.scoped[fk.parent];
+        let generated = self.context.volumes.fixtures[fk.parent].is_none();
+        let counts_rows = |c: &&str| generated && sequence_keys::counts_rows(parent.table, c, parent.settings);
+        covered.iter().any(counts_rows)
+            || parent.table.unique_keys().any(|k| {
+                k.expressions.is_empty()
+                    && k.predicate.is_none()
+                    && !k.columns.is_empty()
+                    && k.columns.iter().all(|c| covered.contains(&c.as_str()))
+            })
     }
 
     /// The parent's generator slots holding the referenced columns.
@@ -608,6 +618,8 @@ impl<'a> Builder<'a> {
                 ))?,
             }
         }
+        self.check_declared_unique()?;
+        self.count_rows_in_sequence_keys(&keys)?;
         for key in &keys {
             let parts = key_parts(key, self.table);
             let columns: BTreeSet<usize> = parts.columns.iter().filter_map(|c| self.slot_of(c)).collect();
@@ -629,6 +641,54 @@ impl<'a> Builder<'a> {
             }
             self.satisfy(key, &columns)?;
             self.unique_sets.push(columns);
+        }
+        Ok(())
+    }
+
+    /// A column the profile marks `unique = true` is a unique key of its own: a volume its values
+    /// cannot hold is lowered or refused with the arithmetic, as for the schema's keys, and the
+    /// keys that hold the column are settled by it.
+    fn check_declared_unique(&mut self) -> Result<(), PlanError> {
+        let Some(settings) = self.context.scoped[self.i].settings else { return Ok(()) };
+        for column in settings.columns.iter().filter(|c| c.unique == Some(true)) {
+            let Some(slot) = self.slot_of(&column.name.name).filter(|s| !self.filled_by.contains_key(s)) else {
+                continue;
+            };
+            if let Some(capacity) = self.slots[slot].generator.capacity() {
+                let key = UniqueKey {
+                    name: format!("`unique = true` of column `{}`", column.name.name),
+                    columns: vec![column.name.name.clone()],
+                    expressions: vec![],
+                    predicate: None,
+                    definition: String::new(),
+                    nulls_not_distinct: false,
+                };
+                let why = format!("column `{}` has {capacity} distinct values", column.name.name);
+                self.check_capacity(&key, capacity, why)?;
+            }
+            self.unique_sets.push(BTreeSet::from([slot]));
+        }
+        Ok(())
+    }
+
+    /// Identity and serial columns in a unique key are injective across the table, so every key
+    /// that holds one is settled by it ([`sequence_keys`]).
+    fn count_rows_in_sequence_keys(&mut self, keys: &[UniqueKey]) -> Result<(), PlanError> {
+        let settings = self.context.scoped[self.i].settings;
+        for key in keys {
+            for column in &key.columns {
+                let Some(slot) = self.slot_of(column) else { continue };
+                let free = self.slots[slot].unique.is_none() && !self.filled_by.contains_key(&slot);
+                if free && sequence_keys::counts_rows(self.table, column, settings) {
+                    self.make_injective(key, Part::Column(slot))?;
+                    self.unique_sets.push(BTreeSet::from([slot]));
+                    if key.columns.len() > 1 {
+                        let key = &key.name;
+                        self.inferred
+                            .push(format!("{column}: 1..n across the table, as its sequence gives (in {key})"));
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -764,6 +824,7 @@ impl<'a> Builder<'a> {
                 self.fks[f].null_rate = 0.0;
             }
             Part::Column(slot) => {
+                self.widen_below(&[slot], self.rows);
                 if let Some(capacity) = self.slots[slot].generator.capacity() {
                     self.check_capacity(
                         key,
@@ -783,6 +844,9 @@ impl<'a> Builder<'a> {
         {
             return Ok(());
         }
+        if self.follow_driven_key(key, &parts)? {
+            return Ok(());
+        }
         let fan = parts.iter().position(|p| matches!(p, Part::Fk(f) if matches!(self.fks[*f].picker, Picker::FanOut)));
         let per_parent = fan.is_some();
         let needed = match (fan, &self.context.volumes.fan_outs[self.i]) {
@@ -790,8 +854,14 @@ impl<'a> Builder<'a> {
             _ => self.rows,
         };
         let parts: Vec<Part> = parts.into_iter().enumerate().filter(|(i, _)| Some(*i) != fan).map(|(_, p)| p).collect();
-        let radices = self.radices(&parts, needed);
-        let capacity = radices.iter().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
+        let mut radices = self.radices(&parts, needed);
+        if combinations(&radices) < needed {
+            let columns: Vec<usize> =
+                parts.iter().filter_map(|p| if let Part::Column(s) = p { Some(*s) } else { None }).collect();
+            self.widen_below(&columns, needed);
+            radices = self.radices(&parts, needed);
+        }
+        let capacity = combinations(&radices);
         let arithmetic = self.describe_parts(&parts, &radices);
         let scope = if per_parent { "per parent" } else { "in all" };
         let why = format!("{arithmetic} = {capacity} distinct combinations {scope}");
@@ -811,6 +881,44 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// A key sharing a part with a key already driven (`UNIQUE (org_id, key)` beside `PRIMARY KEY
+    /// (org_id, code)`): that part is a digit of the first key's driver, and driving it again would
+    /// break the first key. One of this key's own free columns follows the first key instead: its
+    /// other digit when the first key has two (`key` numbered within each organization as `code`
+    /// is), else the row index. Returns whether it applied.
+    fn follow_driven_key(&mut self, key: &UniqueKey, parts: &[Part]) -> Result<bool, PlanError> {
+        let taken: Vec<(usize, usize)> = parts.iter().filter_map(|p| self.digit_of(*p)).collect();
+        let free = parts.iter().find_map(|p| match *p {
+            Part::Column(slot) if self.slots[slot].unique.is_none() => Some(slot),
+            _ => None,
+        });
+        let (Some(&(driver, position)), Some(slot)) = (taken.first(), free) else { return Ok(false) };
+        // A per-parent driver's digits repeat across parents: only a driver over the whole table will do.
+        let (radices, per_parent) = (&self.drivers[driver].radices, self.drivers[driver].per_parent);
+        let one_digit = taken.iter().all(|t| *t == (driver, position)) && radices.len() == 2 && !per_parent;
+        let fits = |radix: u64| self.slots[slot].generator.capacity().is_none_or(|c| c >= radix);
+        if one_digit && fits(radices[1 - position]) {
+            self.slots[slot].unique = Some(UniqueSource::Digit { driver, position: 1 - position });
+        } else {
+            self.make_injective(key, Part::Column(slot))?;
+        }
+        Ok(true)
+    }
+
+    /// The driver digit a part already is, if any.
+    fn digit_of(&self, part: Part) -> Option<(usize, usize)> {
+        match part {
+            Part::Fk(f) => match self.fks[f].picker {
+                Picker::Digit { driver, position } => Some((driver, position)),
+                _ => None,
+            },
+            Part::Column(slot) => match self.slots[slot].unique {
+                Some(UniqueSource::Digit { driver, position }) => Some((driver, position)),
+                _ => None,
+            },
+        }
+    }
+
     /// A key of a container's FK and a position (`(board_id, position)`) in a table not filled per
     /// the container: an in-order driver numbers each container's rows 1..n ([`positions`]).
     /// Returns whether it applied.
@@ -822,7 +930,8 @@ impl<'a> Builder<'a> {
         let most = self.rows.div_ceil(parents);
         let settings = self.context.scoped[self.i].settings;
         let parent = self.context.scoped[self.fks[f].parent].table.name.plain();
-        let Some(line) = positions::count_from_one(&mut self.slots[slot], settings, most, &parent) else {
+        let widest = self.widest_high(slot);
+        let Some(line) = positions::count_from_one(&mut self.slots[slot], settings, (most, widest), &parent) else {
             return false;
         };
         let driver = self.drivers.len();
@@ -847,7 +956,7 @@ impl<'a> Builder<'a> {
         for &i in rest {
             radices[i] = Some(self.spread(parts[i]));
         }
-        let others: u64 = radices.iter().flatten().try_fold(1u64, |a, r| a.checked_mul(*r)).unwrap_or(u64::MAX);
+        let others: u64 = combinations(&radices.iter().flatten().copied().collect::<Vec<_>>());
         radices[first] = Some(needed.div_ceil(others.max(1)).max(self.spread(parts[first])));
         radices.into_iter().map(|r| r.unwrap_or(1)).collect()
     }
@@ -865,6 +974,27 @@ impl<'a> Builder<'a> {
         match part {
             Part::Fk(f) => Some(self.context.volumes.rows[self.fks[f].parent]),
             Part::Column(slot) => self.slots[slot].generator.capacity().filter(|c| *c < needed),
+        }
+    }
+
+    /// The highest value an integer slot may take where it must be distinct ([`columns::widest_high`]).
+    fn widest_high(&self, slot: usize) -> Option<i64> {
+        let settings = self.context.scoped[self.i].settings;
+        columns::widest_high(self.table, &self.written, &self.slots, slot, settings)
+    }
+
+    /// Widens the integer columns among `slots` whose range holds fewer than `needed` values to
+    /// what their type and CHECKs allow: a key needs distinct values, and the range their name
+    /// suggests (`number` up to 100) is no limit on them. Keys with room keep the natural range.
+    fn widen_below(&mut self, slots: &[usize], needed: u64) {
+        for &slot in slots {
+            let ColumnGen::Int { lo, hi, spread } = self.slots[slot].generator else { continue };
+            if self.slots[slot].generator.capacity().is_some_and(|c| c >= needed) {
+                continue;
+            }
+            if let Some(widest) = self.widest_high(slot).filter(|w| *w > hi) {
+                self.slots[slot].generator = ColumnGen::Int { lo, hi: widest, spread };
+            }
         }
     }
 

@@ -19,6 +19,7 @@ pub mod order;
 mod owners;
 mod positions;
 mod scope;
+mod sequence_keys;
 mod time;
 mod volume;
 

@@ -130,18 +130,29 @@ struct Found {
     owners: Vec<String>,
 }
 
-/// Generated tables referenced by the NOT NULL FKs of at least [`REFERRERS`] other tables.
+/// Generated tables referenced by the NOT NULL FKs of at least [`REFERRERS`] other tables, straight
+/// or through a composite FK that carries their key ([`carries_key_of`]).
 fn tenant_like(tables: &[TableGen]) -> Vec<bool> {
     (0..tables.len())
         .map(|t| {
-            let referrers = tables
-                .iter()
-                .enumerate()
-                .filter(|(r, g)| *r != t && g.fks.iter().any(|fk| fk.parent == t && fk.null_rate == 0.0))
-                .count();
+            let reaches = |fk: &FkGen| fk.null_rate == 0.0 && (fk.parent == t || carries_key_of(tables, fk, t));
+            let referrers = tables.iter().enumerate().filter(|(r, g)| *r != t && g.fks.iter().any(reaches)).count();
             tables[t].fixed_rows.is_none() && referrers >= REFERRERS
         })
         .collect()
+}
+
+/// Whether `fk` copies a column of its parent that the parent's own NOT NULL FK to table `t`
+/// fills: `issues (org_id, project_id) -> projects (org_id, id)` names the project's organization,
+/// so issues belong to organizations as surely as a plain `org_id -> organizations` would say.
+fn carries_key_of(tables: &[TableGen], fk: &FkGen, t: usize) -> bool {
+    let Some(parent) = tables.get(fk.parent) else { return false };
+    let to_t = |own: &FkGen| own.parent == t && own.parent != fk.parent && own.null_rate == 0.0;
+    parent
+        .fks
+        .iter()
+        .filter(|own| to_t(own))
+        .any(|own| own.pairs.iter().any(|(column, _)| fk.pairs.iter().any(|(_, referenced)| referenced == column)))
 }
 
 /// The profile's settings on FK `a`'s columns, if any.

@@ -28,6 +28,9 @@ pub struct Rows<'a> {
     pub settings: Option<&'a TableSettings>,
     /// Whether a slot is filled by a foreign key.
     pub filled_by_fk: &'a dyn Fn(usize) -> bool,
+    /// The highest value a slot's integers may take where they must be distinct, beyond the range
+    /// its name suggests (see `columns::widest_high`).
+    pub widest: &'a dyn Fn(usize) -> Option<i64>,
 }
 
 /// Numbers the position columns of `slots` 1..n within each parent, pushing one line per column.
@@ -37,7 +40,7 @@ pub fn number_within_parent(rows: &Rows, slots: &mut [ColumnSlot], inferred: &mu
         if (rows.filled_by_fk)(s) || slot.unique.is_some() {
             continue;
         }
-        if let Some(line) = count_from_one(slot, rows.settings, most, parent) {
+        if let Some(line) = count_from_one(slot, rows.settings, (most, (rows.widest)(s)), parent) {
             slot.unique = Some(UniqueSource::Position);
             inferred.push(line);
         }
@@ -45,12 +48,14 @@ pub fn number_within_parent(rows: &Rows, slots: &mut [ColumnSlot], inferred: &mu
 }
 
 /// Makes `slot` count from its first allowed value (1, or a CHECK's higher bound) when it is an
-/// integer named like a position that no profile rule shapes, and `most` rows of one parent fit
-/// in its range; returns the plan's line for it. The caller gives the index it counts by.
+/// integer named like a position that no profile rule shapes, and the `most` rows of one parent
+/// fit in its range, or else in the `widest` range its type and CHECKs allow (the range a name
+/// suggests, `number` up to 100, is no limit on positions); returns the plan's line for it. The
+/// caller gives the index it counts by.
 pub fn count_from_one(
     slot: &mut ColumnSlot,
     settings: Option<&TableSettings>,
-    most: u64,
+    (most, widest): (u64, Option<i64>),
     parent: &str,
 ) -> Option<String> {
     if !left_to_inference(settings, &slot.name) {
@@ -59,8 +64,10 @@ pub fn count_from_one(
     let is_position = words(&slot.name).last().is_some_and(|w| POSITION_WORDS.contains(&w.as_str()));
     let ColumnGen::Int { lo, hi, spread } = slot.generator else { return None };
     let first = lo.max(1).min(hi);
+    let last = first.saturating_add(i64::try_from(most).unwrap_or(i64::MAX)).saturating_sub(1);
     // Every position a parent's rows take must be a value the column allows.
-    if !is_position || first.saturating_add(i64::try_from(most).unwrap_or(i64::MAX)).saturating_sub(1) > hi {
+    let hi = if last > hi { widest.filter(|w| last <= *w)? } else { hi };
+    if !is_position {
         return None;
     }
     slot.generator = ColumnGen::Int { lo: first, hi, spread };
@@ -102,7 +109,7 @@ mod tests {
 
     fn numbered(per: Option<(&str, u64)>, mut slots: Vec<ColumnSlot>) -> (Vec<ColumnSlot>, Vec<String>) {
         let mut inferred = Vec::new();
-        let rows = Rows { per, settings: None, filled_by_fk: &|s| s == 0 };
+        let rows = Rows { per, settings: None, filled_by_fk: &|s| s == 0, widest: &|_| None };
         number_within_parent(&rows, &mut slots, &mut inferred);
         (slots, inferred)
     }
@@ -131,6 +138,26 @@ mod tests {
         assert_eq!(slots[1].unique, None, "no fan-out parent");
         let (slots, _) = numbered(Some(("lists", 50)), vec![slot("id", 1, 9), slot("rank", 1, 10)]);
         assert_eq!(slots[1].unique, None, "50 rows of a parent do not fit in 1..=10");
+    }
+
+    #[test]
+    fn positions_beyond_a_name_s_range_take_the_column_s_domain() {
+        // `number` suggests 0..=100; the type and CHECKs allow up to 10 000 here.
+        let mut slots = vec![slot("id", 1, 9), slot("number", 1, 100)];
+        let rows = Rows {
+            per: Some(("projects", 300)),
+            settings: None,
+            filled_by_fk: &|s| s == 0,
+            widest: &|s| (s == 1).then_some(10_000),
+        };
+        let mut inferred = Vec::new();
+        number_within_parent(&rows, &mut slots, &mut inferred);
+        assert_eq!(slots[1].unique, Some(UniqueSource::Position));
+        assert!(matches!(slots[1].generator, ColumnGen::Int { lo: 1, hi: 10_000, .. }), "{:?}", slots[1].generator);
+        let rows = Rows { widest: &|_| Some(200), ..rows };
+        let mut slots = vec![slot("id", 1, 9), slot("number", 1, 100)];
+        number_within_parent(&rows, &mut slots, &mut inferred);
+        assert_eq!(slots[1].unique, None, "300 positions do not fit in a domain of 1..=200");
     }
 
     #[test]

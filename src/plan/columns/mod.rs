@@ -114,6 +114,36 @@ pub fn choose_all(
     Ok(ColumnChoice { slots, notes, inferred })
 }
 
+/// The highest value an integer column may take where its values must be distinct: the type's
+/// maximum as the table's CHECKs narrow it. Names give a column a natural range (`number` 0..=100,
+/// `rank`), a preference for drawn values, not its domain: a unique key that needs more values
+/// widens to this. `None` for other generators, or where the profile chose the values.
+pub fn widest_high(
+    table: &Table,
+    written: &[usize],
+    slots: &[ColumnSlot],
+    slot: usize,
+    settings: Option<&TableSettings>,
+) -> Option<i64> {
+    let ColumnGen::Int { lo, spread, .. } = slots.get(slot)?.generator else { return None };
+    if !left_to_inference(settings, &slots[slot].name) {
+        return None;
+    }
+    let type_max = match table.columns[*written.get(slot)?].ty.base_kind() {
+        TypeKind::Int2 => i64::from(i16::MAX),
+        TypeKind::Int4 => i64::from(i32::MAX),
+        TypeKind::Int8 => i64::MAX,
+        _ => return None,
+    };
+    let mut wide = slots.to_vec();
+    wide[slot].generator = ColumnGen::Int { lo, hi: type_max, spread };
+    restrict::apply_checks(table, written, &mut wide, &mut Vec::new(), None);
+    match wide[slot].generator {
+        ColumnGen::Int { hi, .. } => Some(hi),
+        _ => None,
+    }
+}
+
 /// Whether `column` is part of the primary key or a unique key: its values keep keys apart, so no
 /// rule inferred from names may rewrite them.
 fn is_key_part(table: &Table, column: &str) -> bool {

@@ -12,6 +12,7 @@ mod checks;
 mod columns;
 mod cycles;
 mod keys;
+mod multi_tenant;
 mod names;
 mod partitions;
 mod roles;
@@ -86,18 +87,32 @@ pub async fn seed_with(schema_sql: &str, extra: &[&str]) -> Seeded {
     let db = TestDb::new().await;
     db.execute(schema_sql).await;
     let rows = ROWS.to_string();
+    let mut args = vec!["--rows", &rows, "--strict"];
+    args.extend_from_slice(extra);
+    load(db, &args).await
+}
 
-    let mut plan_args = vec!["plan", "--rows", &rows, "--strict", "--json"];
-    // `seed plan` does not take the load's --bulk and --no-bulk: the plan is the same in both.
-    plan_args.extend(extra.iter().filter(|flag| !matches!(**flag, "--bulk" | "--no-bulk")));
+/// Plans and runs `args` (`--rows N --strict`, or `--profile P`) on `db`, then runs the checks
+/// every load must pass.
+pub async fn load(db: TestDb, args: &[&str]) -> Seeded {
+    let mut plan_args = vec!["plan", "--json"];
+    // `seed plan` does not take the load's --bulk, --no-bulk and --jobs N: the plan is the same.
+    let mut args_left = args.iter();
+    while let Some(&arg) = args_left.next() {
+        match arg {
+            "--bulk" | "--no-bulk" => {}
+            "--jobs" => {
+                let _ = args_left.next();
+            }
+            _ => plan_args.push(arg),
+        }
+    }
     let plan = run_seed(&plan_args, &db.url);
     assert!(plan.status.success(), "seed plan failed ({:?}): {}", plan.status.code(), plan.stderr_text());
     let plan: Value = serde_json::from_slice(&plan.stdout).expect("plan JSON");
     assert_eq!(plan["skipped"], serde_json::json!([]), "the plan skips tables: {plan:#}");
 
-    let mut run_args = vec!["--rows", &rows, "--strict"];
-    run_args.extend_from_slice(extra);
-    let run = run_seed(&run_args, &db.url);
+    let run = run_seed(args, &db.url);
     assert!(run.status.success(), "seed failed ({:?}): {}\nplan: {plan:#}", run.status.code(), run.stderr_text());
     assert!(!run.stderr_text().contains("skipped "), "seed skipped tables: {}", run.stderr_text());
 
