@@ -750,7 +750,33 @@ impl<'a> Builder<'a> {
         if let [single] = parts.as_slice() {
             return self.make_injective(key, *single);
         }
+        if let Some(slot) = self.column_settling_shared_parts(&parts) {
+            self.make_injective(key, Part::Column(slot))?;
+            self.unique_sets.push(BTreeSet::from([slot]));
+            return Ok(());
+        }
         self.drive(key, parts)
+    }
+
+    /// A part that is already a digit of another key's driver (`code` of `(code, tenant_id)` when
+    /// `(code, project_id)` comes) cannot take a digit of a second driver: one would overwrite the
+    /// other and the first key would no longer hold. An own column of the key that can hold a
+    /// distinct value per row settles both keys at once (a key holds when any of its parts is
+    /// injective): a column no key drives yet first, else the shared one. `None` when the key
+    /// shares nothing, or every column is too narrow (the key then gets a driver of its own).
+    fn column_settling_shared_parts(&self, parts: &[Part]) -> Option<usize> {
+        let driven = |part: &Part| match *part {
+            Part::Fk(f) => matches!(self.fks[f].picker, Picker::Digit { .. }),
+            Part::Column(slot) => matches!(self.slots[slot].unique, Some(UniqueSource::Digit { .. })),
+        };
+        if !parts.iter().any(driven) {
+            return None;
+        }
+        let wide = |slot: usize| self.slots[slot].generator.capacity().is_none_or(|c| c >= self.rows);
+        let columns = || parts.iter().filter_map(|p| if let Part::Column(s) = p { Some(*s) } else { None });
+        columns()
+            .find(|&s| self.slots[s].unique.is_none() && wide(s))
+            .or_else(|| columns().find(|&s| driven(&Part::Column(s)) && wide(s)))
     }
 
     fn make_injective(&mut self, key: &UniqueKey, part: Part) -> Result<(), PlanError> {

@@ -18,7 +18,9 @@ mod roles;
 mod server_rules;
 mod skips;
 mod tenants;
+mod trigger_tables;
 mod types;
+mod uniques_at_scale;
 
 use serde_json::Value;
 
@@ -83,9 +85,14 @@ pub async fn seed(schema_sql: &str) -> Seeded {
 
 /// [`seed`] with more arguments for both `seed plan` and `seed`.
 pub async fn seed_with(schema_sql: &str, extra: &[&str]) -> Seeded {
+    seed_at(schema_sql, ROWS, extra).await
+}
+
+/// [`seed_with`] at `rows` rows per table instead of [`ROWS`]: what only shows at scale.
+pub async fn seed_at(schema_sql: &str, rows: i64, extra: &[&str]) -> Seeded {
     let db = TestDb::new().await;
     db.execute(schema_sql).await;
-    let rows = ROWS.to_string();
+    let rows = rows.to_string();
 
     let mut plan_args = vec!["plan", "--rows", &rows, "--strict", "--json"];
     // `seed plan` does not take the load's --bulk and --no-bulk: the plan is the same in both.

@@ -1,0 +1,1 @@
+//! Tables kept by triggers (issue 12, class 7).
