@@ -547,6 +547,7 @@ mod tests {
             identity: None,
             generated: false,
             sequence: None,
+            sequence_steps: None,
         }
     }
 

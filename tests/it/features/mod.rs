@@ -136,7 +136,7 @@ async fn check_every_table(seeded: &Seeded) {
             .find_table(|t| t["schema"] == schema.as_str() && t["name"] == name.as_str())
             .unwrap_or_else(|| panic!("{plain} is not in the plan: {}", seeded.plan));
         let planned = entry["rows"].as_i64().expect("rows");
-        let by_triggers = entry["volume"].as_str().is_some_and(|v| v.contains("filled by triggers"));
+        let by_triggers = entry["volume"].as_str().is_some_and(|v| v.contains("filled by trigger"));
         // ONLY: an inheritance parent's count would include its children's rows.
         let only = if kind == "p" { "" } else { "ONLY " };
         let count = seeded.count(&format!("{only}{}.{}", quote(&schema), quote(&name))).await;
