@@ -1066,3 +1066,65 @@ mod tests {
         assert!(mentions("lower(\"Email\")", "Email"));
     }
 }
+
+#[cfg(test)]
+mod shared_part_tests {
+    use std::collections::HashSet;
+
+    use crate::generate::Value;
+    use crate::plan::{PlanOptions, build};
+    use crate::schema::{Column, ForeignKey, PgType, QualifiedName, Schema, Table, TypeKind, UniqueKey};
+
+    fn key(name: &str, columns: &[&str]) -> UniqueKey {
+        UniqueKey {
+            name: name.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            expressions: vec![],
+            predicate: None,
+            definition: String::new(),
+            nulls_not_distinct: false,
+        }
+    }
+
+    /// `code` in `(code, tenant_id)` and `(code, project_id)`: the second key's driver took `code`
+    /// over, and `(code, tenant_id)` repeated.
+    #[test]
+    fn keys_sharing_a_column_both_hold() {
+        let int = PgType::new(23, "integer", TypeKind::Int4);
+        let text = PgType::new(25, "text", TypeKind::Text);
+        let parent = |name: &str| {
+            let mut t = Table::with_columns(name, vec![Column::plain("id", int.clone())]);
+            t.primary_key = Some(key(&format!("{name}_pkey"), &["id"]));
+            t
+        };
+        let mut items = Table::with_columns(
+            "items",
+            vec![
+                Column::plain("tenant_id", int.clone()),
+                Column::plain("project_id", int.clone()),
+                Column::plain("code", text),
+            ],
+        );
+        items.uniques = vec![key("by_tenant", &["code", "tenant_id"]), key("by_project", &["code", "project_id"])];
+        items.foreign_keys = ["tenants", "projects"]
+            .iter()
+            .map(|p| {
+                let column = format!("{}_id", p.trim_end_matches('s'));
+                ForeignKey::plain(&format!("items_{p}"), &[&column], QualifiedName::new("public", *p), &["id"])
+            })
+            .collect();
+        let schema = Schema { tables: vec![items, parent("projects"), parent("tenants")] };
+        let plan =
+            build(&schema, None, &PlanOptions { rows: Some(200), strict: true, ..Default::default() }).expect("plan");
+        let t = plan.tables.iter().position(|p| p.name.name == "items").expect("items");
+        let mut scratch = Default::default();
+        let mut out = vec![Value::Null; 3];
+        let (mut by_tenant, mut by_project) = (HashSet::new(), HashSet::new());
+        for row in 0..plan.tables[t].rows {
+            plan.dataset.fill_row(t, row, None, &mut scratch, &mut out);
+            let [tenant, project, code] = [0, 1, 2].map(|c| format!("{:?}", out[c]));
+            assert!(by_tenant.insert((code.clone(), tenant)), "(code, tenant_id) repeats at row {row}");
+            assert!(by_project.insert((code, project)), "(code, project_id) repeats at row {row}");
+        }
+    }
+}

@@ -220,3 +220,90 @@ pub fn past_written(schema: &Schema, table: &Table, generator: &TableGen) -> Vec
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::generate::Value;
+    use crate::plan::{Plan, PlanOptions, build};
+    use crate::schema::{
+        Column, Fires, ForeignKey, PgType, QualifiedName, Schema, Table, Trigger, TriggerInsert, TypeKind,
+    };
+
+    fn table(name: &str, columns: &[&str], fks: &[(&str, &str)]) -> Table {
+        let int = PgType::new(23, "integer", TypeKind::Int4);
+        let columns = columns.iter().map(|c| Column::plain(c, int.clone())).collect();
+        let mut table = Table::with_columns(name, columns);
+        table.columns[0].sequence = Some(QualifiedName::new("public", format!("{name}_id_seq")));
+        table.columns[0].sequence_steps = Some((1, 1));
+        table.foreign_keys = fks
+            .iter()
+            .map(|(column, parent)| {
+                let parent = QualifiedName::new("public", *parent);
+                ForeignKey::plain(&format!("{name}_{column}_fkey"), &[column], parent, &["id"])
+            })
+            .collect();
+        table
+    }
+
+    /// Accounts whose trigger makes a wallet each (`once` or not), and payments that need a wallet.
+    fn wallets(once: bool) -> Schema {
+        let mut accounts = table("accounts", &["id"], &[]);
+        accounts.triggers.push(Trigger {
+            name: "on_account".into(),
+            fires: Fires::Origin,
+            per_inserted_row: true,
+            inserts: vec![TriggerInsert {
+                table: "wallets".into(),
+                columns: vec![("account_id".into(), Some("id".into()))],
+                once,
+            }],
+        });
+        let payments = table("payments", &["id", "wallet_id"], &[("wallet_id", "wallets")]);
+        Schema {
+            tables: vec![accounts, payments, table("wallets", &["id", "account_id"], &[("account_id", "accounts")])],
+        }
+    }
+
+    fn rows(plan: &Plan, table: &str) -> Vec<Vec<Value>> {
+        let t = plan.tables.iter().position(|p| p.name.name == table).expect("planned");
+        let mut scratch = Default::default();
+        let mut out = vec![Value::Null; plan.dataset.tables[t].columns.len()];
+        (0..plan.dataset.tables[t].rows)
+            .map(|row| {
+                plan.dataset.fill_row(t, row, None, &mut scratch, &mut out);
+                out.clone()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_row_per_row_is_modelled_after_the_trigger_s_table() {
+        let options = PlanOptions { rows: Some(30), strict: true, ..Default::default() };
+        let plan = build(&wallets(true), None, &options).expect("plan");
+        let order: Vec<&str> = plan.tables.iter().map(|t| t.name.name.as_str()).collect();
+        assert_eq!(order, ["accounts", "wallets", "payments"]);
+        assert_eq!(plan.tables[1].rows, 0, "seed writes no wallets");
+        assert!(plan.tables[1].volume.contains("trigger on_account of public.accounts"), "{}", plan.tables[1].volume);
+        assert_eq!(plan.tables[0].restarts, [(QualifiedName::new("public", "wallets_id_seq"), 1)]);
+        let (accounts, wallets) = (rows(&plan, "accounts"), rows(&plan, "wallets"));
+        assert_eq!(wallets.len(), 30);
+        for (j, wallet) in wallets.iter().enumerate() {
+            assert_eq!(wallet[0], Value::Int(j as i64 + 1), "the sequence hands out 1, 2, ...");
+            assert_eq!(wallet[1], accounts[j][0], "wallet {j} is account {j}'s");
+        }
+        for payment in rows(&plan, "payments") {
+            assert!(wallets.iter().any(|w| w[0] == payment[1]), "{payment:?}");
+        }
+    }
+
+    #[test]
+    fn rows_that_cannot_be_told_leave_their_dependents_out_naming_the_trigger() {
+        let options = PlanOptions { rows: Some(30), strict: true, ..Default::default() };
+        let error = build(&wallets(false), None, &options).expect_err("payments need wallets");
+        assert!(error.message.contains("on_account") && error.message.contains("--disable-triggers"), "{error}");
+        let lenient = PlanOptions { rows: Some(30), ..Default::default() };
+        let plan = build(&wallets(false), None, &lenient).expect("plan");
+        assert_eq!(plan.skipped.len(), 1, "{:?}", plan.skipped);
+        assert_eq!(plan.skipped[0].0.name, "payments");
+    }
+}
