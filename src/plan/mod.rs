@@ -300,7 +300,7 @@ fn build_tables(
                 let columns = keys::column_names(&volumes, scoped, by);
                 let (generator, plan, restarts) =
                     trigger_rows::model(schema, table, filler, (by, volumes.rows[by]), &columns, seed);
-                tables[by].restarts.extend(restarts);
+                tables[copied_first(by, &models)].restarts.extend(restarts);
                 generators.push(generator);
                 tables.push(plan);
                 continue;
@@ -317,7 +317,7 @@ fn build_tables(
                         let restarts = trigger_rows::past_written(schema, table, &generator);
                         plan.notes.push(trigger_rows::also_filled(filler, &restarts, by.is_some()));
                         if let Some(by) = by {
-                            tables[by].restarts.extend(restarts);
+                            tables[copied_first(by, &models)].restarts.extend(restarts);
                         }
                     }
                     generators.push(generator);
@@ -335,6 +335,12 @@ fn build_tables(
             return Ok((tables, generators, modelled));
         }
     }
+}
+
+/// The table whose COPY fires the triggers that make table `t`'s rows: `t` itself when seed
+/// writes it, else, up a chain of tables whose triggers fill each other, the first one seed writes.
+fn copied_first(t: usize, models: &HashMap<usize, (usize, String)>) -> usize {
+    models.get(&t).map_or(t, |&(by, _)| copied_first(by, models))
 }
 
 impl Scoped<'_> {

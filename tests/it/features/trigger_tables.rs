@@ -149,3 +149,30 @@ async fn what_triggers_make_unknowably_skips_only_its_dependents() {
         assert!(strict.stderr_text().contains("on_user"), "{}", strict.stderr_text());
     }
 }
+
+/// Triggers that fill each other's tables: `a`'s makes a `b` row, whose trigger makes a `c` row.
+/// `c`'s sequence is restarted before `a` is copied (the COPY that fires both), not before `b`'s
+/// empty one, so `d` finds the keys `c` gets even though its sequence stood at 500.
+#[tokio::test]
+async fn a_chain_of_triggers_is_followed_to_the_table_seed_writes() {
+    let schema = r#"
+        CREATE TABLE a (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE b (id serial PRIMARY KEY, a_id int NOT NULL REFERENCES a);
+        CREATE TABLE c (id serial PRIMARY KEY, b_id int NOT NULL REFERENCES b);
+        CREATE TABLE d (id serial PRIMARY KEY, c_id int NOT NULL REFERENCES c);
+        CREATE FUNCTION fa() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO b (a_id) VALUES (NEW.id); RETURN NULL; END $$;
+        CREATE TRIGGER ta AFTER INSERT ON a FOR EACH ROW EXECUTE FUNCTION fa();
+        CREATE FUNCTION fb() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO c (b_id) VALUES (NEW.id); RETURN NULL; END $$;
+        CREATE TRIGGER tb AFTER INSERT ON b FOR EACH ROW EXECUTE FUNCTION fb();
+        SELECT setval('c_id_seq', 500);
+    "#;
+    for rows in [100, 2000] {
+        let s = seed_at(schema, rows, &[]).await;
+        for table in ["b", "c", "d"] {
+            assert_eq!(s.count(table).await, rows, "{table} at {rows}");
+        }
+        assert!(s.table("public.c")["volume"].as_str().unwrap_or_default().contains("trigger tb of public.b"));
+    }
+}
