@@ -276,12 +276,7 @@ fn build_tables(
                 models.insert(i, (by, filler.describe()));
             }
             None => {
-                let why = format!(
-                    "filled by {}: rows come from the loads that fire it (seed cannot tell which: it does not \
-                     insert exactly one row per row)",
-                    filler.describe()
-                );
-                capped.insert(i, (0, why));
+                capped.insert(i, (0, filler.unmodelled(by.is_some())));
             }
         }
     }

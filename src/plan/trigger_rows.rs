@@ -48,6 +48,17 @@ impl Filler<'_> {
     pub fn one_per_row(&self) -> bool {
         self.alone && self.trigger.per_inserted_row && self.insert.once
     }
+
+    /// Why the table's rows are left to the trigger unmodelled, when they are: `loaded_first`
+    /// says whether the trigger's table is loaded before it and written by seed.
+    pub fn unmodelled(&self, loaded_first: bool) -> String {
+        let why = match (self.one_per_row(), loaded_first) {
+            (false, _) => "it does not insert exactly one row per row",
+            (true, false) => "its table is not loaded before this one, or its rows come from triggers too",
+            (true, true) => "",
+        };
+        format!("filled by {}: rows come from the loads that fire it (seed cannot tell which: {why})", self.describe())
+    }
 }
 
 /// The tables the in-scope tables' triggers insert into (themselves excepted), with the first
