@@ -245,6 +245,9 @@ fn refuse_self_dependent(dataset: &Dataset, scoped: &[Scoped]) -> Result<(), Fai
     }
 }
 
+/// Every table's plan and generator, in load order, and the positions of the modelled ones.
+type Built = (Vec<TablePlan>, Vec<TableGen>, Vec<usize>);
+
 /// What every table's build reads.
 struct Context<'a> {
     schema: &'a Schema,
@@ -260,10 +263,7 @@ struct Context<'a> {
 /// Tables left to triggers get no generated rows, and where the plan can tell the triggers'
 /// rows, a model of them ([`trigger_rows`]) for the tables that reference them: returned last,
 /// by position.
-fn build_tables(
-    context: &Context,
-    fillers: &HashMap<QualifiedName, trigger_rows::Filler>,
-) -> Result<(Vec<TablePlan>, Vec<TableGen>, Vec<usize>), Failure> {
+fn build_tables(context: &Context, fillers: &HashMap<QualifiedName, trigger_rows::Filler>) -> Result<Built, Failure> {
     let Context { schema, scoped, position, profile, options, seed } = *context;
     let mut capped: HashMap<usize, (u64, String)> = HashMap::new();
     let mut models: HashMap<usize, (usize, String)> = HashMap::new();

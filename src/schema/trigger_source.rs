@@ -151,7 +151,7 @@ fn read_name(text: &str) -> (String, &str) {
             break;
         }
         parts.push(part);
-        if !chars.peek().is_some_and(|(_, c)| *c == '.') {
+        if chars.peek().is_none_or(|(_, c)| *c != '.') {
             break;
         }
         chars.next();
