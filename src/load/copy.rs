@@ -72,6 +72,9 @@ pub async fn copy_rows(
     progress: Option<&dyn Reporter>,
 ) -> Result<TableStats> {
     let table = &plan.tables[chunk.table];
+    if chunk.rows.start == 0 {
+        super::sequences::restart_for_triggers(conn, table).await?;
+    }
     match &table.fixture {
         Some(path) => copy_fixture(conn, table, path, chunk.freeze).await,
         None if table.binary => copy_generated(conn, plan, chunk, BinaryRowWriter::new(), progress).await,

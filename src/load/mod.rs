@@ -5,7 +5,8 @@
 //! generated straight into a reused ~1 MiB buffer. Cycles are handled around the COPYs: deferrable
 //! back edges are deferred, the others dropped before and re-added after (re-adding validates
 //! them). Sequences are then moved past the written values ([`sequences`]; a shared one only
-//! forward). The caller commits or rolls back, so a
+//! forward); the few whose keys triggers hand out to rows the plan computes are restarted just
+//! before the trigger's table is copied. The caller commits or rolls back, so a
 //! failure anywhere leaves the database as it was.
 //!
 //! That is the transactional mode, for small loads (the dev loop, where [`empty`] replaces the

@@ -18,7 +18,7 @@ use sqlx::PgConnection;
 
 use super::execute;
 use crate::error::{Error, Result};
-use crate::plan::Plan;
+use crate::plan::{Plan, TablePlan};
 use crate::schema::{QualifiedName, quote_ident, quote_literal};
 
 /// Whether a sequence is used outside the profile's tables (`$1`: their names, SQL-quoted; a
@@ -34,6 +34,17 @@ SELECT EXISTS (
     WHERE d.classid = 'pg_class'::regclass AND d.objid = $2::regclass AND d.refclassid = 'pg_class'::regclass
       AND d.deptype IN ('a', 'i') AND d.refobjid IN (SELECT oid FROM profile)
 )";
+
+/// Restarts the sequences `table`'s triggers draw keys from for rows of other tables whose keys
+/// the plan computes ([`TablePlan::restarts`]), just before `table` is copied: the trigger then
+/// hands out the keys the plan expects, every time the table is loaded (again after a rollback).
+pub(super) async fn restart_for_triggers(conn: &mut PgConnection, table: &TablePlan) -> Result<()> {
+    for (sequence, next) in &table.restarts {
+        let context = format!("restarting sequence {} for the triggers of {}", sequence.plain(), table.name.plain());
+        execute(conn, &format!("ALTER SEQUENCE {sequence} RESTART WITH {next}"), &context).await?;
+    }
+    Ok(())
+}
 
 /// Moves every sequence the plan wrote through past the highest value in its columns.
 pub(super) async fn fix_sequences(conn: &mut PgConnection, plan: &Plan) -> Result<()> {

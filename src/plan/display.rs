@@ -51,7 +51,18 @@ impl fmt::Display for Plan {
              each one that feeds a written column is moved past the highest value written (one that other tables \
              also use only forward), the others keep theirs",
             self.clean.len()
-        )
+        )?;
+        let restarts: Vec<String> = self
+            .tables
+            .iter()
+            .flat_map(|t| {
+                t.restarts.iter().map(move |(s, at)| format!("{} at {at} before {}", s.plain(), t.name.plain()))
+            })
+            .collect();
+        if !restarts.is_empty() {
+            write!(f, "; restarted for the rows triggers make: {}", restarts.join(", "))?;
+        }
+        Ok(())
     }
 }
 

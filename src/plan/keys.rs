@@ -56,6 +56,15 @@ pub enum Built {
     Clamp { rows: u64, reason: String },
 }
 
+/// The columns of the table at load position `t`, by generator slot: its fixture's, or its
+/// written (not generated) ones.
+pub(super) fn column_names(volumes: &Volumes, scoped: &[Scoped], t: usize) -> Vec<String> {
+    match &volumes.fixtures[t] {
+        Some(fixture) => fixture.columns.clone(),
+        None => scoped[t].table.columns.iter().filter(|c| !c.generated).map(|c| c.name.clone()).collect(),
+    }
+}
+
 fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
     let types = fixture.columns.iter().filter_map(|c| table.column(c)).map(|c| c.ty.clone()).collect();
     let generator = TableGen {
@@ -88,6 +97,7 @@ fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
         binary: false,
         fixture: Some(fixture.path.clone()),
         sequences: sequences(table, &fixture.columns),
+        restarts: vec![],
         volume: format!("{} (fixture {})", fixture.rows.len(), fixture.path.display()),
         relationships: vec![],
         notes: vec![],
@@ -96,7 +106,7 @@ fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
     (generator, plan)
 }
 
-fn sequences(table: &Table, written: &[String]) -> Vec<(String, QualifiedName)> {
+pub(super) fn sequences(table: &Table, written: &[String]) -> Vec<(String, QualifiedName)> {
     table
         .columns
         .iter()
@@ -187,6 +197,7 @@ impl<'a> Builder<'a> {
             name: self.table.name.clone(),
             rows: self.rows,
             sequences: sequences(self.table, &names),
+            restarts: vec![],
             columns: names,
             types,
             binary,
@@ -265,19 +276,32 @@ impl<'a> Builder<'a> {
             }
             let Some(&parent) = self.context.position.get(&fk.referenced_table) else {
                 // The parent is skipped (`--rows` mode): a nullable foreign key stays NULL.
-                let slots: Vec<usize> = fk.columns.iter().filter_map(|c| self.slot_of(c)).collect();
-                for slot in slots {
-                    self.slots[slot].generator = ColumnGen::Null;
-                    self.slots[slot].null_rate = 1.0;
-                }
                 let parent = fk.referenced_table.plain();
-                self.notes.push(format!("{} -> {parent}: always NULL, `{parent}` is skipped", fk.columns.join(", ")));
+                self.null_foreign_key(fk, format!("`{parent}` is skipped"));
                 continue;
             };
             let parent_columns = self.parent_columns(parent, &fk.referenced_columns, &fk.name)?;
             // NULL only when every column may be NULL: with MATCH SIMPLE one NULL would do, but the
             // NOT NULL columns of a composite key still need the parent's values.
             let nullable = fk.columns.iter().all(|c| self.table.column(c).is_some_and(|c| !c.not_null));
+            if let Some(unknown) = self.unknown_trigger_keys(parent, &parent_columns) {
+                let parent_name = fk.referenced_table.plain();
+                if !nullable {
+                    return Err(PlanError::table(
+                        &self.table.name,
+                        format!(
+                            "foreign key {} references `{parent_name}`.{unknown}, whose rows are {}, with values \
+                             seed cannot compute: run with --disable-triggers (`{parent_name}` is then generated), \
+                             or give `{}` rows = 0",
+                            fk.name,
+                            self.context.volumes.described[parent].trim_start_matches(char::is_numeric).trim_start(),
+                            self.table.name.plain()
+                        ),
+                    ));
+                }
+                self.null_foreign_key(fk, format!("`{parent_name}`.{unknown} comes from its triggers"));
+                continue;
+            }
             let parent_rows = self.context.volumes.rows[parent];
             let picker = if parent == self.i {
                 Picker::Earlier { root_is_self: !nullable }
@@ -288,10 +312,15 @@ impl<'a> Builder<'a> {
                 Picker::Uniform { parents: parent_rows }
             };
             if parent_rows == 0 && !nullable && self.rows > 0 && parent != self.i {
+                let described = &self.context.volumes.described[parent];
+                let by_triggers = match described.contains("filled by trigger") {
+                    true => format!(" ({described}; or run with --disable-triggers: it is then generated)"),
+                    false => String::new(),
+                };
                 return Err(PlanError::table(
                     &self.table.name,
                     format!(
-                        "foreign key {} needs rows in `{}`, which gets 0 rows: give it rows or give `{}` rows = 0",
+                        "foreign key {} needs rows in `{}`, which gets 0 rows{by_triggers}: give it rows or give `{}` rows = 0",
                         fk.name,
                         fk.referenced_table.plain(),
                         self.table.name.plain()
@@ -327,6 +356,30 @@ impl<'a> Builder<'a> {
             self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None, within: None, tenant: None });
         }
         Ok(())
+    }
+
+    /// A nullable foreign key whose parent's values cannot be had: always NULL, and why.
+    fn null_foreign_key(&mut self, fk: &crate::schema::ForeignKey, why: String) {
+        let slots: Vec<usize> = fk.columns.iter().filter_map(|c| self.slot_of(c)).collect();
+        for slot in slots {
+            self.slots[slot].generator = ColumnGen::Null;
+            self.slots[slot].null_rate = 1.0;
+        }
+        let parent = fk.referenced_table.plain();
+        self.notes.push(format!("{} -> {parent}: always NULL, {why}", fk.columns.join(", ")));
+    }
+
+    /// For a parent whose rows triggers make: the referenced columns the model does not know
+    /// (neither copied from the firing row nor drawn from a restarted sequence), as `(a, b)`.
+    fn unknown_trigger_keys(&self, parent: usize, parent_columns: &[usize]) -> Option<String> {
+        let model = self.context.built.get(parent).filter(|_| self.context.volumes.made_by_triggers[parent])?;
+        let copied = |slot: usize| model.fks.iter().any(|fk| fk.pairs.iter().any(|(s, _)| *s == slot));
+        let unknown: Vec<&str> = parent_columns
+            .iter()
+            .filter(|&&p| matches!(model.columns[p].generator, ColumnGen::Null) && !copied(p))
+            .map(|&p| model.columns[p].name.as_str())
+            .collect();
+        (!unknown.is_empty()).then(|| format!("({})", unknown.join(", ")))
     }
 
     /// Makes FKs copy their parent along other FKs where related rows should agree ([`inherit`]).
@@ -534,16 +587,7 @@ impl<'a> Builder<'a> {
 
     /// The parent's columns, by generator slot.
     fn parent_column_names(&self, parent: usize) -> Vec<String> {
-        match &self.context.volumes.fixtures[parent] {
-            Some(fixture) => fixture.columns.clone(),
-            None => self.context.scoped[parent]
-                .table
-                .columns
-                .iter()
-                .filter(|c| !c.generated)
-                .map(|c| c.name.clone())
-                .collect(),
-        }
+        column_names(self.context.volumes, self.context.scoped, parent)
     }
 
     /// Whether FK `f`'s columns that are in `key` reference a whole unique key of the parent, or a
@@ -811,7 +855,33 @@ impl<'a> Builder<'a> {
         if let [single] = parts.as_slice() {
             return self.make_injective(key, *single);
         }
+        if let Some(slot) = self.column_settling_shared_parts(&parts) {
+            self.make_injective(key, Part::Column(slot))?;
+            self.unique_sets.push(BTreeSet::from([slot]));
+            return Ok(());
+        }
         self.drive(key, parts)
+    }
+
+    /// A part that is already a digit of another key's driver (`code` of `(code, tenant_id)` when
+    /// `(code, project_id)` comes) cannot take a digit of a second driver: one would overwrite the
+    /// other and the first key would no longer hold. An own column of the key that can hold a
+    /// distinct value per row settles both keys at once (a key holds when any of its parts is
+    /// injective): a column no key drives yet first, else the shared one. `None` when the key
+    /// shares nothing, or every column is too narrow (the key then gets a driver of its own).
+    fn column_settling_shared_parts(&self, parts: &[Part]) -> Option<usize> {
+        let driven = |part: &Part| match *part {
+            Part::Fk(f) => matches!(self.fks[f].picker, Picker::Digit { .. }),
+            Part::Column(slot) => matches!(self.slots[slot].unique, Some(UniqueSource::Digit { .. })),
+        };
+        if !parts.iter().any(driven) {
+            return None;
+        }
+        let wide = |slot: usize| self.slots[slot].generator.capacity().is_none_or(|c| c >= self.rows);
+        let columns = || parts.iter().filter_map(|p| if let Part::Column(s) = p { Some(*s) } else { None });
+        columns()
+            .find(|&s| self.slots[s].unique.is_none() && wide(s))
+            .or_else(|| columns().find(|&s| driven(&Part::Column(s)) && wide(s)))
     }
 
     fn make_injective(&mut self, key: &UniqueKey, part: Part) -> Result<(), PlanError> {
@@ -1125,5 +1195,67 @@ mod tests {
         assert!(mentions("lower((email)::text)", "email"));
         assert!(!mentions("lower((email_2)::text)", "email"));
         assert!(mentions("lower(\"Email\")", "Email"));
+    }
+}
+
+#[cfg(test)]
+mod shared_part_tests {
+    use std::collections::HashSet;
+
+    use crate::generate::Value;
+    use crate::plan::{PlanOptions, build};
+    use crate::schema::{Column, ForeignKey, PgType, QualifiedName, Schema, Table, TypeKind, UniqueKey};
+
+    fn key(name: &str, columns: &[&str]) -> UniqueKey {
+        UniqueKey {
+            name: name.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            expressions: vec![],
+            predicate: None,
+            definition: String::new(),
+            nulls_not_distinct: false,
+        }
+    }
+
+    /// `code` in `(code, tenant_id)` and `(code, project_id)`: the second key's driver took `code`
+    /// over, and `(code, tenant_id)` repeated.
+    #[test]
+    fn keys_sharing_a_column_both_hold() {
+        let int = PgType::new(23, "integer", TypeKind::Int4);
+        let text = PgType::new(25, "text", TypeKind::Text);
+        let parent = |name: &str| {
+            let mut t = Table::with_columns(name, vec![Column::plain("id", int.clone())]);
+            t.primary_key = Some(key(&format!("{name}_pkey"), &["id"]));
+            t
+        };
+        let mut items = Table::with_columns(
+            "items",
+            vec![
+                Column::plain("tenant_id", int.clone()),
+                Column::plain("project_id", int.clone()),
+                Column::plain("code", text),
+            ],
+        );
+        items.uniques = vec![key("by_tenant", &["code", "tenant_id"]), key("by_project", &["code", "project_id"])];
+        items.foreign_keys = ["tenants", "projects"]
+            .iter()
+            .map(|p| {
+                let column = format!("{}_id", p.trim_end_matches('s'));
+                ForeignKey::plain(&format!("items_{p}"), &[&column], QualifiedName::new("public", *p), &["id"])
+            })
+            .collect();
+        let schema = Schema { tables: vec![items, parent("projects"), parent("tenants")] };
+        let plan =
+            build(&schema, None, &PlanOptions { rows: Some(200), strict: true, ..Default::default() }).expect("plan");
+        let t = plan.tables.iter().position(|p| p.name.name == "items").expect("items");
+        let mut scratch = Default::default();
+        let mut out = vec![Value::Null; 3];
+        let (mut by_tenant, mut by_project) = (HashSet::new(), HashSet::new());
+        for row in 0..plan.tables[t].rows {
+            plan.dataset.fill_row(t, row, None, &mut scratch, &mut out);
+            let [tenant, project, code] = [0, 1, 2].map(|c| format!("{:?}", out[c]));
+            assert!(by_tenant.insert((code.clone(), tenant)), "(code, tenant_id) repeats at row {row}");
+            assert!(by_project.insert((code, project)), "(code, project_id) repeats at row {row}");
+        }
     }
 }

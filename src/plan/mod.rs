@@ -21,6 +21,7 @@ mod positions;
 mod scope;
 mod sequence_keys;
 mod time;
+mod trigger_rows;
 mod volume;
 
 pub use scope::profile_key;
@@ -125,6 +126,10 @@ pub struct TablePlan {
     pub fixture: Option<PathBuf>,
     /// Sequences to move past the written values: (column, sequence).
     pub sequences: Vec<(String, QualifiedName)>,
+    /// Sequences restarted (sequence, next value) just before this table is copied: its triggers
+    /// draw keys from them for rows of other tables that the plan models or writes past (see
+    /// [`trigger_rows`]).
+    pub restarts: Vec<(QualifiedName, i64)>,
     /// How the volume was decided, for `seed plan`: `25`, `1..=5 per creator.users`.
     pub volume: String,
     /// One line per foreign key: how its parent is chosen.
@@ -196,16 +201,21 @@ fn build_once(
     } else {
         check_parents_in_scope(&scoped)?;
     }
-    let filled_by_triggers = if options.disable_triggers { HashMap::new() } else { trigger_filled(schema, &scoped) };
+    let fillers = if options.disable_triggers { HashMap::new() } else { trigger_rows::filled(schema, &scoped) };
     let refs: Vec<&Table> = scoped.iter().map(|s| s.table).collect();
-    let order = order::load_order(&refs);
+    let order = order::load_order_after(&refs, &trigger_rows::after(&refs, &fillers));
     let scoped: Vec<Scoped> = order.order.iter().map(|&i| Scoped { ..scoped[i].clone_ref() }).collect();
     let position: HashMap<&QualifiedName, usize> = scoped.iter().enumerate().map(|(i, s)| (&s.table.name, i)).collect();
-    let (mut tables, mut generators) =
-        build_tables(schema, &scoped, &position, profile, options, seed, &filled_by_triggers)?;
+    let context = Context { schema, scoped: &scoped, position: &position, profile, options, seed };
+    let (mut tables, mut generators, modelled) = build_tables(&context, &fillers)?;
     let settings: Vec<Option<&TableSettings>> = scoped.iter().map(|s| s.settings).collect();
+    let models: Vec<(usize, TableGen)> = modelled.iter().map(|&i| (i, generators[i].clone())).collect();
     owners::agree(&mut generators, &mut tables, &settings)?;
     time::back_edges::created_first(&mut generators, &mut tables, &settings);
+    // The rows triggers make are what they are: no tenant rule may pick them another way.
+    for (i, model) in models {
+        generators[i] = model;
+    }
     let dataset = Dataset { tables: generators };
     refuse_self_dependent(&dataset, &scoped)?;
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);
@@ -237,37 +247,76 @@ fn refuse_self_dependent(dataset: &Dataset, scoped: &[Scoped]) -> Result<(), Fai
     }
 }
 
+/// Every table's plan and generator, in load order, and the positions of the modelled ones.
+type Built = (Vec<TablePlan>, Vec<TableGen>, Vec<usize>);
+
+/// What every table's build reads.
+struct Context<'a> {
+    schema: &'a Schema,
+    scoped: &'a [Scoped<'a>],
+    position: &'a HashMap<&'a QualifiedName, usize>,
+    profile: Option<&'a Profile>,
+    options: &'a PlanOptions,
+    seed: u64,
+}
+
 /// Builds every table; where a default volume is more than a table's unique keys can hold, the
 /// volume is lowered to that capacity and the volumes (fan-out, parents' counts) are recomputed.
-fn build_tables(
-    schema: &Schema,
-    scoped: &[Scoped],
-    position: &HashMap<&QualifiedName, usize>,
-    profile: Option<&Profile>,
-    options: &PlanOptions,
-    seed: u64,
-    filled_by_triggers: &HashMap<QualifiedName, String>,
-) -> Result<(Vec<TablePlan>, Vec<TableGen>), Failure> {
+/// Tables left to triggers get no generated rows, and where the plan can tell the triggers'
+/// rows, a model of them ([`trigger_rows`]) for the tables that reference them: returned last,
+/// by position.
+fn build_tables(context: &Context, fillers: &HashMap<QualifiedName, trigger_rows::Filler>) -> Result<Built, Failure> {
+    let Context { schema, scoped, position, profile, options, seed } = *context;
     let mut capped: HashMap<usize, (u64, String)> = HashMap::new();
+    let mut models: HashMap<usize, (usize, String)> = HashMap::new();
     for (i, entry) in scoped.iter().enumerate() {
         let explicit = entry.settings.is_some_and(|s| s.rows.is_some() || s.fixture.is_some());
-        if let (false, Some(by)) = (explicit, filled_by_triggers.get(&entry.table.name)) {
-            capped.insert(i, (0, format!("filled by triggers of {by}: rows come from the loads that fire them")));
+        let Some(filler) = fillers.get(&entry.table.name).filter(|_| !explicit) else { continue };
+        let by = position.get(&filler.by.name).copied().filter(|&by| by < i && !capped.contains_key(&by));
+        match by.filter(|_| filler.one_per_row()) {
+            Some(by) => {
+                models.insert(i, (by, filler.describe()));
+            }
+            None => {
+                capped.insert(i, (0, filler.unmodelled(by.is_some())));
+            }
         }
     }
     loop {
-        let volumes = volume::volumes(scoped, position, profile, options, seed, &capped)?;
-        let mut tables = Vec::with_capacity(scoped.len());
+        let volumes = volume::volumes(scoped, position, profile, options, seed, &capped, &models)?;
+        let mut tables: Vec<TablePlan> = Vec::with_capacity(scoped.len());
         let mut generators = Vec::with_capacity(scoped.len());
         let mut lowered = false;
         for i in 0..scoped.len() {
+            let table = scoped[i].table;
+            if let Some(&(by, _)) = models.get(&i) {
+                if lowered {
+                    continue;
+                }
+                let filler = &fillers[&table.name];
+                let columns = keys::column_names(&volumes, scoped, by);
+                let (generator, plan, restarts) =
+                    trigger_rows::model(schema, table, filler, (by, volumes.rows[by]), &columns, seed);
+                tables[copied_first(by, &models)].restarts.extend(restarts);
+                generators.push(generator);
+                tables.push(plan);
+                continue;
+            }
             // After a lowered volume this pass is thrown away: positions no longer line up.
             let built = if lowered { &[][..] } else { &generators[..] };
             let context = keys::TableContext { schema, scoped, position, volumes: &volumes, seed, profile, built };
-            let built = keys::build_table(&context, i).map_err(|e| Failure::Table(scoped[i].table.name.clone(), e))?;
+            let built = keys::build_table(&context, i).map_err(|e| Failure::Table(table.name.clone(), e))?;
             match built {
                 keys::Built::Table(built) => {
-                    let (generator, plan) = *built;
+                    let (generator, mut plan) = *built;
+                    if let (false, Some(filler)) = (lowered, fillers.get(&table.name)) {
+                        let by = position.get(&filler.by.name).copied().filter(|&by| by < i);
+                        let restarts = trigger_rows::past_written(schema, table, &generator);
+                        plan.notes.push(trigger_rows::also_filled(filler, &restarts, by.is_some()));
+                        if let Some(by) = by {
+                            tables[copied_first(by, &models)].restarts.extend(restarts);
+                        }
+                    }
                     generators.push(generator);
                     tables.push(plan);
                 }
@@ -278,9 +327,17 @@ fn build_tables(
             }
         }
         if !lowered {
-            return Ok((tables, generators));
+            let mut modelled: Vec<usize> = models.into_keys().collect();
+            modelled.sort_unstable();
+            return Ok((tables, generators, modelled));
         }
     }
+}
+
+/// The table whose COPY fires the triggers that make table `t`'s rows: `t` itself when seed
+/// writes it, else, up a chain of tables whose triggers fill each other, the first one seed writes.
+fn copied_first(t: usize, models: &HashMap<usize, (usize, String)>) -> usize {
+    models.get(&t).map_or(t, |&(by, _)| copied_first(by, models))
 }
 
 impl Scoped<'_> {
@@ -378,20 +435,6 @@ fn exclude(scoped: &mut Vec<Scoped>, excluded: &[(QualifiedName, String)]) -> Ve
         let Some((i, why)) = needy else { return removed };
         removed.push((scoped.remove(i).table.name.clone(), why));
     }
-}
-
-/// Tables that in-scope tables' triggers insert into, with the table whose trigger does it.
-fn trigger_filled(schema: &Schema, scoped: &[Scoped]) -> HashMap<QualifiedName, String> {
-    let mut filled = HashMap::new();
-    for entry in scoped {
-        for target in schema.trigger_targets(entry.table) {
-            let in_scope = scoped.iter().any(|s| s.table.name == target.name);
-            if in_scope && target.name != entry.table.name {
-                filled.entry(target.name.clone()).or_insert_with(|| entry.table.name.plain());
-            }
-        }
-    }
-    filled
 }
 
 /// The triggers that would fire in this run's session on `tables` and their partitions.

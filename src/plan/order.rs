@@ -32,6 +32,13 @@ pub struct LoadOrder {
 
 /// Orders `tables` (the run's scope) so every FK points at an earlier table, except back edges.
 pub fn load_order(tables: &[&Table]) -> LoadOrder {
+    load_order_after(tables, &[])
+}
+
+/// [`load_order`], where each `(later, earlier)` of `after` also puts table `later` after table
+/// `earlier` (a table another one's triggers fill comes after it, and so do its dependents),
+/// unless that closes a cycle: then the foreign keys decide.
+pub fn load_order_after(tables: &[&Table], after: &[(usize, usize)]) -> LoadOrder {
     let mut graph = DiGraph::<usize, ()>::new();
     let nodes: Vec<_> = (0..tables.len()).map(|i| graph.add_node(i)).collect();
     for (child, table) in tables.iter().enumerate() {
@@ -39,6 +46,11 @@ pub fn load_order(tables: &[&Table]) -> LoadOrder {
             if parent != child {
                 graph.add_edge(nodes[child], nodes[parent], ());
             }
+        }
+    }
+    for &(later, earlier) in after {
+        if later != earlier && !petgraph::algo::has_path_connecting(&graph, nodes[earlier], nodes[later], None) {
+            graph.add_edge(nodes[later], nodes[earlier], ());
         }
     }
     // Tarjan yields components in reverse topological order of the edges child -> parent:

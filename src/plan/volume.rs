@@ -30,6 +30,8 @@ pub struct Volumes {
     pub fixtures: Vec<Option<Fixture>>,
     /// How each volume was decided, for `seed plan`.
     pub described: Vec<String>,
+    /// Whether a table's rows are made by triggers, not written (see `plan::trigger_rows`).
+    pub made_by_triggers: Vec<bool>,
 }
 
 pub fn volumes(
@@ -39,6 +41,7 @@ pub fn volumes(
     options: &PlanOptions,
     seed: u64,
     capped: &HashMap<usize, (u64, String)>,
+    modelled: &HashMap<usize, (usize, String)>,
 ) -> Result<Volumes, PlanError> {
     let scale = profile.map_or(1.0, |p| p.scale) * options.scale.unwrap_or(1.0);
     if !(scale.is_finite() && scale >= 0.0) {
@@ -50,7 +53,8 @@ pub fn volumes(
         });
     }
     let default_rows = options.rows.or(profile.map(|p| p.default_rows)).unwrap_or(crate::profile::DEFAULT_ROWS);
-    let mut volumes = Volumes { rows: vec![], fan_outs: vec![], fixtures: vec![], described: vec![] };
+    let mut volumes =
+        Volumes { rows: vec![], fan_outs: vec![], fixtures: vec![], described: vec![], made_by_triggers: vec![] };
     for (i, entry) in scoped.iter().enumerate() {
         let settings = entry.settings;
         let (rows, fan, fixture, described) =
@@ -74,6 +78,12 @@ pub fn volumes(
                     );
                     (fan.total, Some((parent_position, fan)), None, described)
                 }
+                (None, None) if modelled.contains_key(&i) => {
+                    // Rows a trigger makes, one per row of an earlier table.
+                    let (by, trigger) = &modelled[&i];
+                    let rows = volumes.rows[*by];
+                    (rows, None, None, format!("{rows} made by {trigger}"))
+                }
                 (None, None) => match capped.get(&i) {
                     Some((0, reason)) => (0, None, None, format!("0 ({reason})")),
                     Some((rows, reason)) => (*rows, None, None, format!("{rows} (lowered from the default: {reason})")),
@@ -87,6 +97,7 @@ pub fn volumes(
         volumes.fan_outs.push(fan);
         volumes.fixtures.push(fixture);
         volumes.described.push(described);
+        volumes.made_by_triggers.push(modelled.contains_key(&i) && settings.is_none_or(|s| s.rows.is_none()));
     }
     Ok(volumes)
 }

@@ -238,7 +238,6 @@ async fn read_tables(conn: &mut PgConnection) -> Result<Vec<Table>, IntrospectEr
             checks: Vec::new(),
             exclusions: Vec::new(),
             triggers: Vec::new(),
-            trigger_inserts: Vec::new(),
         });
     }
     Ok(tables)
@@ -501,11 +500,13 @@ SELECT a.attrelid AS table_oid,
        a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
        seq.schema AS seq_schema,
-       seq.name AS seq_name
+       seq.name AS seq_name,
+       seq.min AS seq_min,
+       seq.increment AS seq_increment
   FROM pg_attribute a
   LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
   LEFT JOIN LATERAL (
-        SELECT sn.nspname::text AS schema, s.relname::text AS name
+        SELECT sn.nspname::text AS schema, s.relname::text AS name, ps.seqmin AS min, ps.seqincrement AS increment
           FROM (SELECT d.objid AS seq, 0 AS preference
                   FROM pg_depend d
                  WHERE d.classid = 'pg_class'::regclass
@@ -524,6 +525,7 @@ SELECT a.attrelid AS table_oid,
                ) AS feeds
           JOIN pg_class s ON s.oid = feeds.seq AND s.relkind = 'S'
           JOIN pg_namespace sn ON sn.oid = s.relnamespace
+          JOIN pg_sequence ps ON ps.seqrelid = s.oid
          ORDER BY feeds.preference, s.oid
          LIMIT 1
        ) seq ON true
@@ -559,6 +561,8 @@ async fn read_columns(
         let generated = matches!(get_char(row, "generated", PURPOSE)?, 's' | 'v');
         let seq_schema: Option<String> = get(row, "seq_schema", PURPOSE)?;
         let seq_name: Option<String> = get(row, "seq_name", PURPOSE)?;
+        let seq_min: Option<i64> = get(row, "seq_min", PURPOSE)?;
+        let seq_increment: Option<i64> = get(row, "seq_increment", PURPOSE)?;
         table.columns.push(Column {
             name,
             number: get(row, "number", PURPOSE)?,
@@ -568,6 +572,7 @@ async fn read_columns(
             identity,
             generated,
             sequence: seq_schema.zip(seq_name).map(|(s, n)| QualifiedName::new(s, n)),
+            sequence_steps: seq_min.zip(seq_increment),
         });
     }
     Ok(())
@@ -862,6 +867,7 @@ async fn read_exclusions(
 /// Enabled user triggers; `tgisinternal` ones implement foreign keys and are not the user's.
 const TRIGGERS_SQL: &str = r"
 SELECT t.tgrelid AS table_oid, t.tgname::text AS name, t.tgenabled::text AS enabled,
+       (t.tgtype & 1 <> 0 AND t.tgtype & 4 <> 0 AND t.tgtype & 64 = 0 AND t.tgqual IS NULL) AS per_inserted_row,
        coalesce(p.prosrc, '') AS source
   FROM pg_trigger t
   LEFT JOIN pg_proc p ON p.oid = t.tgfoid
@@ -884,92 +890,20 @@ async fn read_triggers(
             'R' => Fires::Replica,
             _ => Fires::Origin,
         };
-        table.triggers.push(Trigger { name: get(row, "name", PURPOSE)?, fires });
         let source: String = get(row, "source", PURPOSE)?;
-        for target in inserted_tables(&source) {
-            if !table.trigger_inserts.contains(&target) {
-                table.trigger_inserts.push(target);
-            }
-        }
+        table.triggers.push(Trigger {
+            name: get(row, "name", PURPOSE)?,
+            fires,
+            per_inserted_row: get(row, "per_inserted_row", PURPOSE)?,
+            inserts: super::trigger_source::inserts(&source),
+        });
     }
     Ok(())
-}
-
-/// The tables a trigger function's source inserts into (`INSERT INTO x`, `insert into s."T"`), as
-/// written: a plain-text scan, which is what we have for PL/pgSQL and SQL functions.
-fn inserted_tables(source: &str) -> Vec<String> {
-    let lower = source.to_ascii_lowercase();
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(at) = lower[from..].find("insert") {
-        let start = from + at;
-        from = start + "insert".len();
-        let rest = lower[from..].trim_start();
-        let Some(after_into) = rest.strip_prefix("into") else { continue };
-        if !after_into.starts_with(char::is_whitespace) {
-            continue;
-        }
-        let offset = source.len() - after_into.len();
-        let name = read_name(source[offset..].trim_start());
-        if !name.is_empty() {
-            found.push(name);
-        }
-    }
-    found
-}
-
-/// A possibly qualified, possibly quoted name at the start of `text`, in `schema.name` form
-/// (quotes removed, unquoted parts lowercased as PostgreSQL folds them).
-fn read_name(text: &str) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut chars = text.chars().peekable();
-    loop {
-        let mut part = String::new();
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            while let Some(c) = chars.next() {
-                if c == '"' {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        part.push('"');
-                        continue;
-                    }
-                    break;
-                }
-                part.push(c);
-            }
-        } else {
-            while let Some(&c) = chars.peek() {
-                if c.is_alphanumeric() || c == '_' || c == '$' {
-                    part.push(c.to_ascii_lowercase());
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-        }
-        if part.is_empty() {
-            break;
-        }
-        parts.push(part);
-        if chars.peek() != Some(&'.') {
-            break;
-        }
-        chars.next();
-    }
-    parts.join(".")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn trigger_sources_name_the_tables_they_insert_into() {
-        let source = "BEGIN\n INSERT INTO comment_aggregates (comment_id) SELECT id FROM new_comment;\n insert into r.\"Audit Log\"(x) values (1);\n -- insertion\nEND";
-        assert_eq!(inserted_tables(source), vec!["comment_aggregates".to_string(), "r.Audit Log".to_string()]);
-        assert!(inserted_tables("SELECT 1; -- inserted into nothing").is_empty());
-    }
 
     fn typmod(precision: i32, scale: i32) -> i32 {
         ((precision << 16) | (scale & 0x7ff)) + 4

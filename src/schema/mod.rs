@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod introspect;
+mod trigger_source;
 mod types;
 
 use std::fmt;
@@ -90,23 +91,25 @@ impl Schema {
         self.tables.iter().position(|t| &t.name == name)
     }
 
-    /// The tables `table`'s triggers insert into, resolved like PostgreSQL's search path would
-    /// mostly do: a qualified name exactly, else the trigger table's schema, then `public`, then
-    /// the only table of that name.
-    pub fn trigger_targets(&self, table: &Table) -> Vec<&Table> {
+    /// What `table`'s triggers insert, and where: each trigger with one of its inserts and the
+    /// table it inserts into, resolved like PostgreSQL's search path would mostly do: a qualified
+    /// name exactly, else the trigger table's schema, then `public`, then the only table of that name.
+    pub fn trigger_targets<'a>(&'a self, table: &'a Table) -> Vec<(&'a Trigger, &'a TriggerInsert, &'a Table)> {
+        let resolve = |written: &String| match written.split_once('.') {
+            Some((space, name)) => self.table(&QualifiedName::new(space, name)),
+            None => self
+                .table(&QualifiedName::new(table.name.schema.clone(), written.clone()))
+                .or_else(|| self.table(&QualifiedName::new("public", written.clone())))
+                .or_else(|| {
+                    let mut named = self.tables.iter().filter(|t| &t.name.name == written);
+                    named.next().filter(|_| named.next().is_none())
+                }),
+        };
         table
-            .trigger_inserts
+            .triggers
             .iter()
-            .filter_map(|written| match written.split_once('.') {
-                Some((space, name)) => self.table(&QualifiedName::new(space, name)),
-                None => self
-                    .table(&QualifiedName::new(table.name.schema.clone(), written.clone()))
-                    .or_else(|| self.table(&QualifiedName::new("public", written.clone())))
-                    .or_else(|| {
-                        let mut named = self.tables.iter().filter(|t| &t.name.name == written);
-                        named.next().filter(|_| named.next().is_none())
-                    }),
-            })
+            .flat_map(|trigger| trigger.inserts.iter().map(move |insert| (trigger, insert)))
+            .filter_map(|(trigger, insert)| resolve(&insert.table).map(|target| (trigger, insert, target)))
             .collect()
     }
 
@@ -167,8 +170,6 @@ pub struct Table {
     pub exclusions: Vec<Exclusion>,
     /// Enabled user triggers (not the internal ones that implement FKs).
     pub triggers: Vec<Trigger>,
-    /// Tables those triggers' functions insert into, as written (`schema.name` or `name`).
-    pub trigger_inserts: Vec<String>,
 }
 
 impl Table {
@@ -208,16 +209,33 @@ impl Table {
             checks: vec![],
             exclusions: vec![],
             triggers: vec![],
-            trigger_inserts: vec![],
         }
     }
 }
 
-/// A user trigger and when it fires (`pg_trigger.tgenabled`).
+/// A user trigger, when it fires (`pg_trigger.tgenabled`), and what its function inserts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Trigger {
     pub name: String,
     pub fires: Fires,
+    /// `FOR EACH ROW` on `INSERT` (before or after it, not `INSTEAD OF`): the function runs once
+    /// for every row a COPY writes, in the rows' order.
+    pub per_inserted_row: bool,
+    /// The `INSERT INTO` statements of its function's source (`pg_proc.prosrc`), in order.
+    pub inserts: Vec<TriggerInsert>,
+}
+
+/// One `INSERT INTO` of a trigger function, as far as a plain-text reading of its source tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriggerInsert {
+    /// The table, as written: `schema.name` or `name` (quotes removed, unquoted parts folded).
+    pub table: String,
+    /// The columns it names, each with the firing row's column its value is (`NEW.id`), if that.
+    pub columns: Vec<(String, Option<String>)>,
+    /// Whether each run of the function inserts exactly one row here: one `VALUES` row, and no
+    /// condition, loop, exception block, dynamic SQL or `ON CONFLICT` anywhere in the function
+    /// that could skip or repeat it.
+    pub once: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,6 +262,8 @@ pub struct Column {
     pub generated: bool,
     /// The sequence that feeds this column (serial or identity), if any.
     pub sequence: Option<QualifiedName>,
+    /// That sequence's `minvalue` and `increment`: where a restart may put it, and its step.
+    pub sequence_steps: Option<(i64, i64)>,
 }
 
 impl Column {
@@ -259,6 +279,7 @@ impl Column {
             identity: None,
             generated: false,
             sequence: None,
+            sequence_steps: None,
         }
     }
 }

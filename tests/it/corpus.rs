@@ -90,7 +90,7 @@ pub(crate) async fn seed_corpus_schema(name: &str, rows: u64, extra: &[&str]) ->
             format!("SELECT count(*) FROM \"{}\".\"{}\"", schema.replace('"', "\"\""), relation.replace('"', "\"\""));
         let count = scalar(&db, &sql).await;
         let planned = table["rows"].as_i64().expect("rows");
-        let by_triggers = table["volume"].as_str().is_some_and(|v| v.contains("filled by triggers"));
+        let by_triggers = table["volume"].as_str().is_some_and(|v| v.contains("filled by trigger"));
         if by_triggers {
             assert_eq!(planned, 0, "{name}: {qualified}");
         } else {

@@ -577,6 +577,7 @@ mod tests {
             identity: None,
             generated: false,
             sequence: None,
+            sequence_steps: None,
         }
     }
 

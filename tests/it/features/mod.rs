@@ -19,7 +19,9 @@ mod roles;
 mod server_rules;
 mod skips;
 mod tenants;
+mod trigger_tables;
 mod types;
+mod uniques_at_scale;
 
 use serde_json::Value;
 
@@ -84,9 +86,14 @@ pub async fn seed(schema_sql: &str) -> Seeded {
 
 /// [`seed`] with more arguments for both `seed plan` and `seed`.
 pub async fn seed_with(schema_sql: &str, extra: &[&str]) -> Seeded {
+    seed_at(schema_sql, ROWS, extra).await
+}
+
+/// [`seed_with`] at `rows` rows per table instead of [`ROWS`]: what only shows at scale.
+pub async fn seed_at(schema_sql: &str, rows: i64, extra: &[&str]) -> Seeded {
     let db = TestDb::new().await;
     db.execute(schema_sql).await;
-    let rows = ROWS.to_string();
+    let rows = rows.to_string();
     let mut args = vec!["--rows", &rows, "--strict"];
     args.extend_from_slice(extra);
     load(db, &args).await
@@ -144,7 +151,7 @@ async fn check_every_table(seeded: &Seeded) {
             .find_table(|t| t["schema"] == schema.as_str() && t["name"] == name.as_str())
             .unwrap_or_else(|| panic!("{plain} is not in the plan: {}", seeded.plan));
         let planned = entry["rows"].as_i64().expect("rows");
-        let by_triggers = entry["volume"].as_str().is_some_and(|v| v.contains("filled by triggers"));
+        let by_triggers = entry["volume"].as_str().is_some_and(|v| v.contains("filled by trigger"));
         // ONLY: an inheritance parent's count would include its children's rows.
         let only = if kind == "p" { "" } else { "ONLY " };
         let count = seeded.count(&format!("{only}{}.{}", quote(&schema), quote(&name))).await;
