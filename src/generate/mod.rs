@@ -4,13 +4,14 @@
 //! the loader asks it for rows in any order and any chunking. [`rng`] makes the randomness
 //! index-addressable, [`column`] turns it into values ([`span`] keeps them in their columns' ranges), [`text`] makes them look real, [`time`] keeps moments in order, and
 //! [`table`] computes keys and foreign keys without remembering anything ([`inherit`] and [`tenant`]
-//! keep related rows on one tenant).
+//! keep related rows on one tenant; [`presence`] lets columns take turns being set).
 
 pub mod ascending;
 pub mod column;
 pub mod identity;
 pub mod inherit;
 pub mod names;
+pub mod presence;
 pub mod rng;
 pub mod span;
 pub mod table;

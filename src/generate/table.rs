@@ -14,6 +14,7 @@ use rand_distr::Zipf;
 use super::ascending::Ascending;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
+use super::presence::{self, Presence};
 use super::rng::{Permutation, RowRng, StreamKey};
 use super::tenant::{KeyLayout, TenantPairs, TenantPick};
 use super::time::{Creation, MAX_TIME_DEPTH};
@@ -98,6 +99,9 @@ pub struct ColumnSlot {
     pub null_rate: f64,
     pub unique: Option<UniqueSource>,
     pub key: StreamKey,
+    /// The row's branch of a CHECK that lets columns take turns decides NULLs and values (see
+    /// [`super::presence`]).
+    pub presence: Option<Presence>,
 }
 
 /// Where a unique column's injective index comes from.
@@ -132,6 +136,9 @@ pub struct FkGen {
     /// Pick a parent of the row's tenant (see [`super::tenant`]): on its own, or when `inherit`
     /// or `within` give no row (their source is NULL); `picker` is the last fallback.
     pub tenant: Option<TenantPick>,
+    /// The row's branch of a CHECK that lets columns take turns decides NULLs (see
+    /// [`super::presence`]).
+    pub presence: Option<Presence>,
 }
 
 #[derive(Debug, Clone)]
@@ -855,7 +862,7 @@ fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, o
 
 /// Whether this attempt at `row` draws NULL for `fk`.
 fn drawn_null(fk: &FkGen, key: StreamKey, row: u64) -> bool {
-    fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate
+    presence::is_null(fk.null_rate, fk.presence.as_ref(), row, || key.derive("null").unit(row))
 }
 
 fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &RowScratch, attempt: u32) -> Option<u64> {
@@ -900,7 +907,7 @@ pub fn sources(fk: &FkGen) -> impl Iterator<Item = usize> + '_ {
 fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value], out: &mut Value, attempt: u32) {
     // Unique (key) columns never change between attempts: children recompute them at attempt 0.
     let key = if slot.unique.is_some() { slot.key } else { attempt_key(slot.key, attempt) };
-    if slot.null_rate > 0.0 && key.derive("null").unit(row) < slot.null_rate {
+    if presence::is_null(slot.null_rate, slot.presence.as_ref(), row, || key.derive("null").unit(row)) {
         out.set_null();
         return;
     }
@@ -912,7 +919,8 @@ fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value]
         UniqueSource::Position => scratch.position.unwrap_or(row),
     });
     let mut rng = RowRng::at(key, row);
-    slot.generator.fill(&mut rng, unique, values, out);
+    let generator = slot.presence.as_ref().and_then(|p| p.generator(row)).unwrap_or(&slot.generator);
+    generator.fill(&mut rng, unique, values, out);
 }
 
 #[cfg(test)]

@@ -69,6 +69,7 @@ fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
                 null_rate: 0.0,
                 unique: None,
                 key: StreamKey(0),
+                presence: None,
             })
             .collect(),
         order: vec![],
@@ -319,7 +320,17 @@ impl<'a> Builder<'a> {
                 false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },
             };
             let key = StreamKey::new(self.context.seed, &self.table.name.plain(), &format!("fk:{}", fk.name));
-            self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None, within: None, tenant: None });
+            self.fks.push(FkGen {
+                parent,
+                pairs,
+                picker,
+                null_rate,
+                key,
+                inherit: None,
+                within: None,
+                tenant: None,
+                presence: None,
+            });
         }
         Ok(())
     }
@@ -349,7 +360,8 @@ impl<'a> Builder<'a> {
     }
 
     /// A CHECK or the profile can force an FK column's NULLs (`parent_id IS NOT NULL AND level >= 1`),
-    /// but an FK's NULLs are decided by its picker: carry forced rates (0 or 1) over. A nullable
+    /// but an FK's NULLs are decided by its picker: carry forced rates (0 or 1) over, and the
+    /// branches of a CHECK that lets the FK take turns with other columns (`num_nonnulls(...) = 1`). A nullable
     /// column whose slot rate is exactly 0 or 1 was forced: defaults lie strictly between. A parent
     /// with no rows leaves the FK always NULL.
     fn apply_null_rules_to_foreign_keys(&mut self) {
@@ -364,7 +376,12 @@ impl<'a> Builder<'a> {
             {
                 continue;
             }
-            if rates.contains(&1.0) {
+            let taking_turns = fk.pairs.iter().find_map(|(s, _)| self.slots[*s].presence.as_ref().map(|p| (*s, p)));
+            if let Some((slot, presence)) = taking_turns {
+                // A CHECK lets the FK take turns with other columns: the row's branch decides.
+                fk.null_rate = self.slots[slot].null_rate;
+                fk.presence = Some(presence.clone());
+            } else if rates.contains(&1.0) {
                 fk.null_rate = 1.0;
             } else if rates.contains(&0.0) {
                 fk.null_rate = 0.0;

@@ -26,6 +26,7 @@ pub mod words;
 
 pub use restrict::domain_checks;
 mod settings;
+mod turns;
 mod validate;
 
 /// Share of NULLs in a nullable column no rule covers.
@@ -75,10 +76,13 @@ pub fn choose_all(
                 null_rate: default_null_rate(column, default_null),
                 unique: None,
                 key: StreamKey::new(seed, &table.name.plain(), &column.name),
+                presence: None,
             }
         })
         .collect();
-    restrict::apply_checks(table, written, &mut slots, &mut notes, profile.and_then(|p| p.now));
+    let mut inferred = Vec::new();
+    let mut choices = restrict::Found { notes: &mut notes, inferred: &mut inferred };
+    restrict::apply_checks(table, written, &mut slots, &mut choices, profile.and_then(|p| p.now));
     let unaimed = partition::apply_bounds(table, schema, written, &mut slots);
     for column_settings in settings.map(|s| s.columns.as_slice()).unwrap_or_default() {
         let c = scope::resolve_column(table, &column_settings.name)?;
@@ -101,7 +105,6 @@ pub fn choose_all(
         }
     }
     text_keys_as_ids(table, written, settings, &mut slots);
-    let mut inferred = Vec::new();
     fit::apply(table, written, settings, &mut slots, &mut inferred);
     identity::apply(table, written, settings, seed, &mut slots, &mut inferred)?;
     unsupported_columns(table, written, &slots)?;

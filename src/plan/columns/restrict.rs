@@ -12,61 +12,74 @@ use crate::generate::value::{MICROS_PER_DAY, Value};
 use crate::schema::check::{self, Bound, CompareOp, Restriction};
 use crate::schema::{Table, TypeKind};
 
-use super::value_for_column;
+use super::{turns, value_for_column};
+
+/// Where the plan's lines about CHECKs go: `notes` for what is not understood, `inferred` for
+/// the rules construction follows (columns that take turns).
+pub struct Found<'a> {
+    pub notes: &'a mut Vec<String>,
+    pub inferred: &'a mut Vec<String>,
+}
+
+/// A restriction, with the slot `VALUE` stands for in a domain check and the constraint it
+/// comes from.
+struct Stated {
+    restriction: Restriction,
+    domain_slot: Option<usize>,
+    source: String,
+}
 
 /// Narrows `slots` (aligned with `written`) by every CHECK of the table and its columns' domains.
 /// `now()` in a CHECK stands for the reference moment `now` (the profile's, else the built-in).
-pub fn apply_checks(
-    table: &Table,
-    written: &[usize],
-    slots: &mut [ColumnSlot],
-    notes: &mut Vec<String>,
-    now: Option<i64>,
-) {
-    let mut found: Vec<(Restriction, Option<usize>)> = Vec::new();
+pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], out: &mut Found, now: Option<i64>) {
+    let mut found: Vec<Stated> = Vec::new();
     for constraint in &table.checks {
-        let applied = analyze_into(&constraint.definition, None, &mut found);
-        note_understanding(notes, &constraint.name, &constraint.definition, applied);
+        let applied = analyze_into(&constraint.definition, None, &constraint.name, &mut found);
+        note_understanding(out.notes, &constraint.name, &constraint.definition, applied);
     }
     for (slot, &c) in written.iter().enumerate() {
         let column = &table.columns[c];
         for (domain, checks) in domain_checks(&column.ty) {
             for definition in checks {
-                let applied = analyze_into(definition, Some(slot), &mut found);
-                note_understanding(notes, &format!("domain {domain} of {}", column.name), definition, applied);
+                let name = format!("domain {domain} of {}", column.name);
+                let applied = analyze_into(definition, Some(slot), &name, &mut found);
+                note_understanding(out.notes, &name, definition, applied);
             }
         }
     }
-    narrow_all(table, written, slots, &found, now.unwrap_or(REFERENCE_MICROS));
+    let lines = narrow_all(table, written, slots, &found, now.unwrap_or(REFERENCE_MICROS));
+    out.inferred.extend(lines);
 }
 
 /// Narrows `slots` by one more expression (a leaf partition's constraint); `None` when it does not
 /// parse, else whether it is fully understood.
 pub fn apply_expression(table: &Table, written: &[usize], slots: &mut [ColumnSlot], definition: &str) -> Option<bool> {
     let mut found = Vec::new();
-    let understood = analyze_into(definition, None, &mut found)?;
+    let understood = analyze_into(definition, None, "partition bounds", &mut found)?;
     narrow_all(table, written, slots, &found, REFERENCE_MICROS);
     Some(understood)
 }
 
 /// Applies the restrictions found, each to the slot of the column it names; `now` (micros) is the
-/// moment `now()` stands for.
-fn narrow_all(
-    table: &Table,
-    written: &[usize],
-    slots: &mut [ColumnSlot],
-    found: &[(Restriction, Option<usize>)],
-    now: i64,
-) {
+/// moment `now()` stands for. Choices between NULL patterns come last, once every column's values
+/// are narrowed by what holds on every row (see [`turns`]); returns the plan's lines about them.
+fn narrow_all(table: &Table, written: &[usize], slots: &mut [ColumnSlot], found: &[Stated], now: i64) -> Vec<String> {
     let slot_of = |name: &str| written.iter().position(|&c| table.columns[c].name == name);
     // Bounds from several CHECKs on one column (`stock >= -3`, `stock < 0`) are intersected
     // first, then meet the generator's default range once.
     let mut ranges: Vec<(usize, Option<Bound>, Option<Bound>)> = Vec::new();
-    for (restriction, domain_slot) in found {
+    let mut groups: Vec<turns::Group> = Vec::new();
+    for Stated { restriction, domain_slot, source } in found {
         let resolve = |name: &str| match domain_slot {
             Some(slot) if name.eq_ignore_ascii_case("value") => Some(*slot),
             _ => slot_of(name),
         };
+        let branches = domain_slot.is_none().then(|| turns::branches(restriction)).flatten();
+        if let Some(branches) = branches
+            && turns::add(&mut groups, source, branches).is_some()
+        {
+            continue;
+        }
         match restriction {
             Restriction::Range { column, min, max, .. } => {
                 if let Some(slot) = resolve(column) {
@@ -79,7 +92,21 @@ fn narrow_all(
     for (slot, min, max) in ranges {
         narrow_range(&mut slots[slot].generator, min.as_ref(), max.as_ref());
     }
+    let always_present: Vec<usize> = found
+        .iter()
+        .filter_map(|stated| match &stated.restriction {
+            Restriction::NotNull { column } if stated.domain_slot.is_none() => slot_of(column),
+            _ => None,
+        })
+        .collect();
+    let required = |slot: usize| table.columns[written[slot]].not_null || always_present.contains(&slot);
+    let narrow = |restriction: &Restriction, slots: &mut [ColumnSlot]| {
+        apply(restriction, table, written, slots, &slot_of, now);
+    };
+    let layout = turns::Layout { resolve: &slot_of, required: &required, narrow: &narrow };
+    let lines = groups.iter().filter_map(|group| turns::lay_out(group, slots, &layout)).collect();
     make_room(slots);
+    lines
 }
 
 /// A column that follows another (`b > a`) stays inside its own span: what it follows is capped
@@ -100,13 +127,10 @@ fn make_room(slots: &mut [ColumnSlot]) {
 
 /// Parses and analyses one CHECK (or domain check, with its column's slot); `None` when it does
 /// not parse, else whether it is fully understood.
-fn analyze_into(
-    definition: &str,
-    domain_slot: Option<usize>,
-    found: &mut Vec<(Restriction, Option<usize>)>,
-) -> Option<bool> {
+fn analyze_into(definition: &str, domain_slot: Option<usize>, source: &str, found: &mut Vec<Stated>) -> Option<bool> {
     let analysis = check::restrictions(&check::parse(definition).ok()?);
-    found.extend(analysis.restrictions.into_iter().map(|r| (r, domain_slot)));
+    let stated = |restriction| Stated { restriction, domain_slot, source: source.to_string() };
+    found.extend(analysis.restrictions.into_iter().map(stated));
     Some(analysis.fully_understood)
 }
 

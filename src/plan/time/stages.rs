@@ -130,6 +130,7 @@ mod tests {
             null_rate: 0.1,
             unique: None,
             key: StreamKey::new(1, "t", name),
+            presence: None,
         };
         let status =
             ColumnGen::Choice { values: texts(&["draft", "scheduled", "published", "failed"]), cumulative: vec![] };

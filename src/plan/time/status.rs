@@ -131,7 +131,14 @@ mod tests {
     use crate::generate::rng::StreamKey;
 
     fn slot(name: &str, generator: ColumnGen) -> ColumnSlot {
-        ColumnSlot { name: name.into(), generator, null_rate: 0.1, unique: None, key: StreamKey::new(1, "t", name) }
+        ColumnSlot {
+            name: name.into(),
+            generator,
+            null_rate: 0.1,
+            unique: None,
+            key: StreamKey::new(1, "t", name),
+            presence: None,
+        }
     }
 
     fn moment() -> ColumnGen {

@@ -14,6 +14,7 @@ fn moment(name: &str) -> ColumnSlot {
         null_rate: 0.1,
         unique: None,
         key: StreamKey::new(1, "t", name),
+        presence: None,
     }
 }
 
