@@ -226,3 +226,86 @@ fn shapes(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::rng::StreamKey;
+    use crate::generate::value::Value;
+
+    fn slot(name: &str, generator: ColumnGen) -> ColumnSlot {
+        let key = StreamKey::new(1, "t", name);
+        ColumnSlot { name: name.into(), generator, null_rate: 0.1, unique: None, key, presence: None }
+    }
+
+    fn restrictions(check: &str) -> Vec<Restriction> {
+        crate::schema::check::analyze(check).expect("parses").restrictions
+    }
+
+    fn lay_out_check(check: &str, slots: &mut [ColumnSlot], not_null: &[&str]) -> Option<String> {
+        let names: Vec<String> = slots.iter().map(|s| s.name.clone()).collect();
+        let resolve = |c: &str| names.iter().position(|n| n == c);
+        let required = |s: usize| not_null.contains(&names[s].as_str());
+        let narrow = |r: &Restriction, slots: &mut [ColumnSlot]| {
+            if let (Restriction::OneOf { values, .. }, Some(s)) = (r, resolve(r.columns()[0])) {
+                slots[s].generator = ColumnGen::Choice { values: values.clone(), cumulative: vec![] };
+            }
+        };
+        let mut groups = Vec::new();
+        for restriction in restrictions(check) {
+            add(&mut groups, "c", branches(&restriction).expect("a choice"))?;
+        }
+        let layout = Layout { resolve: &resolve, required: &required, narrow: &narrow };
+        groups.iter().filter_map(|g| lay_out(g, slots, &layout)).next()
+    }
+
+    #[test]
+    fn exactly_one_of_three_is_three_branches_that_every_row_chooses_among() {
+        let text = || ColumnGen::Text { min: 1, max: 10, kind: None };
+        let mut slots = vec![slot("a", text()), slot("b", text()), slot("c", text())];
+        let line = lay_out_check("CHECK ((num_nonnulls(a, b, c) = 1))", &mut slots, &[]).expect("takes turns");
+        assert!(line.starts_with("a, b, c take turns by CHECK c: one of 3"), "{line}");
+        let presence: Vec<&Presence> = slots.iter().map(|s| s.presence.as_ref().expect("presence")).collect();
+        for row in 0..300 {
+            let set = presence.iter().filter(|p| !p.is_null(row, || 0.5)).count();
+            assert_eq!(set, 1, "row {row}");
+        }
+    }
+
+    #[test]
+    fn a_not_null_column_leaves_only_the_branches_where_it_is_set() {
+        let mut slots = vec![slot("place", ColumnGen::Null), slot("lat", ColumnGen::Null)];
+        assert_eq!(lay_out_check("CHECK ((num_nonnulls(place, lat) = 1))", &mut slots, &["lat"]), None);
+        assert_eq!((slots[0].null_rate, slots[1].null_rate), (1.0, 0.0));
+        assert!(slots.iter().all(|s| s.presence.is_none()));
+    }
+
+    #[test]
+    fn each_kind_brings_its_own_values_and_nulls() {
+        let values = vec![Value::Text("post".into()), Value::Text("comment".into())];
+        let kinds = ColumnGen::Choice { values, cumulative: vec![] };
+        let mut slots =
+            vec![slot("kind", kinds), slot("post_id", ColumnGen::Null), slot("comment_id", ColumnGen::Null)];
+        let check = "CHECK ((((kind = 'post'::text) AND (post_id IS NOT NULL) AND (comment_id IS NULL)) OR \
+                     ((kind = 'comment'::text) AND (comment_id IS NOT NULL) AND (post_id IS NULL))))";
+        lay_out_check(check, &mut slots, &["kind"]).expect("takes turns");
+        let kind = slots[0].presence.as_ref().expect("kind follows the branch");
+        for row in 0..100 {
+            let Some(ColumnGen::Choice { values, .. }) = kind.generator(row) else { panic!("a kind per branch") };
+            let post_set = !slots[1].presence.as_ref().expect("post_id").is_null(row, || 0.5);
+            assert_eq!(values == &[Value::Text("post".into())], post_set, "row {row}");
+        }
+    }
+
+    #[test]
+    fn checks_over_shared_columns_are_crossed() {
+        let mut groups = Vec::new();
+        for check in ["CHECK ((num_nonnulls(a, b) = 1))", "CHECK ((num_nonnulls(b, c) = 1))"] {
+            let [restriction] = restrictions(check).try_into().expect("one restriction");
+            add(&mut groups, check, branches(&restriction).expect("a choice")).expect("small");
+        }
+        assert_eq!(groups.len(), 1);
+        // b set (a and c NULL), or b NULL (a and c set).
+        assert_eq!(groups[0].branches.len(), 2, "{:?}", groups[0].branches);
+    }
+}

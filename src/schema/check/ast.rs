@@ -155,11 +155,46 @@ pub enum Expr {
         expr: Box<Expr>,
         collation: String,
     },
+    /// `CASE [operand] WHEN a THEN b ... [ELSE c] END`: with an operand, each `a` is a value it is
+    /// compared to; without, a condition.
+    Case {
+        operand: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
 }
 
 impl Expr {
     pub(crate) fn boxed(self) -> Box<Expr> {
         Box::new(self)
+    }
+
+    /// A `CASE` whose results are conditions, as the disjunction of its branches: branch `i`
+    /// holds when its condition is true, the earlier ones are not (false or NULL), and its result
+    /// holds; a missing `ELSE` is NULL. `None` for any other expression.
+    pub fn case_as_branches(&self) -> Option<Expr> {
+        let Expr::Case { operand, whens, otherwise } = self else {
+            return None;
+        };
+        let condition = |when: &Expr| match operand {
+            Some(operand) => Expr::Binary {
+                op: BinaryOp::Compare(CompareOp::Eq),
+                left: operand.clone(),
+                right: when.clone().boxed(),
+            },
+            None => when.clone(),
+        };
+        let is_true = |when: &Expr, negated| Expr::IsBool { expr: condition(when).boxed(), value: true, negated };
+        let mut branches = Vec::new();
+        let mut earlier: Vec<Expr> = Vec::new();
+        for (when, then) in whens {
+            let parts = earlier.iter().cloned().chain([is_true(when, false), then.clone()]).collect();
+            branches.push(Expr::And(parts));
+            earlier.push(is_true(when, true));
+        }
+        let otherwise = otherwise.as_deref().cloned().unwrap_or(Expr::Literal(Value::Null));
+        branches.push(Expr::And(earlier.into_iter().chain([otherwise]).collect()));
+        Some(Expr::Or(branches))
     }
 
     /// The column this expression reads, looking through casts and `COLLATE`: `(status)::text`
@@ -210,6 +245,10 @@ impl Expr {
             | Expr::IsDistinct { left, right, .. } => vec![left, right],
             Expr::InList { expr, list, .. } => std::iter::once(&**expr).chain(list).collect(),
             Expr::Between { expr, low, high, .. } => vec![expr, low, high],
+            Expr::Case { operand, whens, otherwise } => {
+                let pairs = whens.iter().flat_map(|(when, then)| [when, then]);
+                operand.as_deref().into_iter().chain(pairs).chain(otherwise.as_deref()).collect()
+            }
         }
     }
 }

@@ -198,6 +198,9 @@ impl Collector {
             self.found.extend(found);
             return;
         }
+        if let Some(branches) = expr.case_as_branches() {
+            return self.conjunct(&branches);
+        }
         match expr {
             Expr::Not(inner) => self.negated(inner),
             Expr::Or(items) => self.disjunction(items),
@@ -209,6 +212,10 @@ impl Collector {
     fn negated(&mut self, inner: &Expr) {
         match inner {
             Expr::Not(again) => self.conjunct(again),
+            Expr::Case { .. } => match inner.case_as_branches() {
+                Some(branches) => self.negated(&branches),
+                None => self.understood = false,
+            },
             Expr::Or(items) => items.iter().for_each(|item| self.conjunct(&Expr::Not(item.clone().boxed()))),
             Expr::And(items) => {
                 let negated: Vec<Expr> = items.iter().map(|item| Expr::Not(item.clone().boxed())).collect();

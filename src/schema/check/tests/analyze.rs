@@ -388,3 +388,19 @@ fn trivial_checks() {
     assert_eq!(understood("CHECK ((a > NULL::integer))"), vec![]);
     assert_eq!(understood("CHECK (((a IS NULL) OR (a IS NOT NULL)))"), vec![]);
 }
+
+/// A `CASE` of conditions is the disjunction of its branches: the kind that leads to each, and
+/// what the branch asks (a branch reached when no `WHEN` holds also allows a NULL kind).
+#[test]
+fn case_of_conditions_is_a_choice_of_branches() {
+    let got = understood(
+        "CHECK (\nCASE\n    WHEN (kind = 'post'::app.kind) THEN (post_ref IS NOT NULL)\n    ELSE (comment_ref IS NOT NULL)\nEND)",
+    );
+    let post = vec![one_of("kind", vec![text("post")]), not_null("kind"), not_null("post_ref")];
+    let other = vec![not_equal("kind", text("post")), not_null("comment_ref")];
+    assert_eq!(got, vec![Restriction::AnyOf { branches: vec![post, other] }]);
+    let got =
+        understood("CHECK (CASE kind WHEN 'a'::text THEN (x IS NOT NULL) WHEN 'b'::text THEN (y IS NOT NULL) END)");
+    let [Restriction::AnyOf { branches }] = got.as_slice() else { panic!("{got:?}") };
+    assert_eq!(branches.len(), 3, "two WHENs and the missing ELSE: {branches:?}");
+}
