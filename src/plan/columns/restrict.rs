@@ -92,6 +92,15 @@ fn narrow_all(table: &Table, written: &[usize], slots: &mut [ColumnSlot], found:
     for (slot, min, max) in ranges {
         narrow_range(&mut slots[slot].generator, min.as_ref(), max.as_ref());
     }
+    // A pattern applied after a `length()` bound starts from the type's limit: bound it again.
+    for stated in found.iter().filter(|s| s.domain_slot.is_none()) {
+        if let Restriction::Length { column, min, max, .. } = &stated.restriction
+            && let Some(slot) = slot_of(column)
+            && matches!(slots[slot].generator, ColumnGen::Pattern { .. })
+        {
+            narrow_length(&mut slots[slot].generator, *min, *max);
+        }
+    }
     let always_present: Vec<usize> = found
         .iter()
         .filter_map(|stated| match &stated.restriction {
@@ -216,7 +225,9 @@ fn apply(
         }
         Pattern { column, regex, .. } => with_slot(resolve, column, |s| {
             if !matches!(slots[s].generator, ColumnGen::Choice { .. } | ColumnGen::Fixed(_)) {
-                let max = text_max(&slots[s].generator);
+                // The pattern bounds the length itself (a 40-character hash is longer than a
+                // word); the type's limit, and `length()` checks (applied again last), still hold.
+                let max = table.columns[written[s]].ty.max_length().unwrap_or(PATTERN_MAX);
                 slots[s].generator = ColumnGen::Pattern { pattern: check::Pattern::new(regex), max };
             }
         }),
@@ -479,12 +490,8 @@ fn narrow_length(generator: &mut ColumnGen, min: Option<u32>, max: Option<u32>) 
     }
 }
 
-fn text_max(generator: &ColumnGen) -> u32 {
-    match generator {
-        ColumnGen::Text { max, .. } => *max,
-        _ => 255,
-    }
-}
+/// The longest value a pattern's generator makes for a column of unlimited length.
+const PATTERN_MAX: u32 = 255;
 
 fn exclude(generator: &mut ColumnGen, value: &Value) {
     match generator {

@@ -363,7 +363,7 @@ fn partial_understanding_keeps_the_rest() {
         "CHECK (((h % 2) = 0))",
         "CHECK (((h + 1) > 2))",
         "CHECK ((tags @> ARRAY['x'::text]))",
-        "CHECK ((p ~ similar_to_escape('ab%'::text)))",
+        "CHECK ((p ~ similar_to_escape('ab%'::text, '#'::text, 'x'::text)))",
         "CHECK ((e > (d + 1)))",
         "CHECK (((e)::date > d))",
         "CHECK ((upper(x) <> 'A'::text))",
@@ -403,4 +403,18 @@ fn case_of_conditions_is_a_choice_of_branches() {
         understood("CHECK (CASE kind WHEN 'a'::text THEN (x IS NOT NULL) WHEN 'b'::text THEN (y IS NOT NULL) END)");
     let [Restriction::AnyOf { branches }] = got.as_slice() else { panic!("{got:?}") };
     assert_eq!(branches.len(), 3, "two WHENs and the missing ELSE: {branches:?}");
+}
+
+/// Key-like text: `SIMILAR TO` (printed as `~ similar_to_escape(...)`) is a pattern, and "valid
+/// characters" (`!~ '[^...]'`) is a pattern of those characters only.
+#[test]
+fn similar_to_and_valid_characters_are_patterns() {
+    assert_eq!(
+        understood("CHECK ((ref ~ similar_to_escape('[A-Z]{2}[0-9]{6}'::text)))"),
+        vec![pattern("ref", "^([A-Z]{2}[0-9]{6})$", false)]
+    );
+    assert_eq!(understood("CHECK ((name !~ '[^a-zA-Z0-9_]'::text))"), vec![pattern("name", "^[a-zA-Z0-9_]*$", false)]);
+    assert_eq!(understood("CHECK ((code !~* '[^a-z]'::text))"), vec![pattern("code", "^[a-z]*$", true)]);
+    let got = understood("CHECK ((name !~ '[^a-z]+x'::text))");
+    assert!(matches!(got.as_slice(), [Restriction::NotPattern { .. }]), "{got:?}");
 }

@@ -170,7 +170,9 @@ fn arrays_and_json() {
 fn unknowns_are_reported_not_guessed() {
     assert_eq!(run("CHECK ((tags @> ARRAY['x'::text]))", &[("tags", text("x"))]), None);
     assert_eq!(run("CHECK ((missing > 0))", &[]), None);
-    assert_eq!(run("CHECK ((p ~ similar_to_escape('ab%'::text)))", &[("p", text("ab"))]), None);
+    assert_eq!(run("CHECK ((p ~ similar_to_escape('ab%'::text, 'x'::text, 'y'::text)))", &[("p", text("ab"))]), None);
+    assert_eq!(run("CHECK ((p ~ similar_to_escape('ab%'::text)))", &[("p", text("abc"))]), Some(true));
+    assert_eq!(run("CHECK ((p ~ similar_to_escape('ab%'::text)))", &[("p", text("xab"))]), Some(false));
     // A deciding operand wins over an unknown one.
     assert_eq!(run("CHECK (((a > 0) AND (tags @> ARRAY['x'::text])))", &[("a", Value::Int(0))]), Some(false));
     assert_eq!(run("CHECK (((a > 0) OR (tags @> ARRAY['x'::text])))", &[("a", Value::Int(1))]), Some(true));
