@@ -399,7 +399,7 @@ impl<'a> Builder<'a> {
             .checks
             .iter()
             .filter_map(|constraint| {
-                let expr = check::parse(&constraint.definition).ok()?;
+                let expr = constraint.parse().ok()?;
                 let understood = check::restrictions(&expr).fully_understood;
                 let generated = self.generated_expressions(&constraint.definition);
                 // The columns the generated ones are computed from are read too.

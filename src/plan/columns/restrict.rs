@@ -34,7 +34,9 @@ struct Stated {
 pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], out: &mut Found, now: Option<i64>) {
     let mut found: Vec<Stated> = Vec::new();
     for constraint in &table.checks {
-        let applied = analyze_into(&constraint.definition, None, &constraint.name, &mut found);
+        let expr = constraint.parse().ok();
+        out.inferred.extend(inlined(constraint, expr.as_ref()));
+        let applied = analyze_into(expr, None, &constraint.name, &mut found);
         note_understanding(out.notes, &constraint.name, &constraint.definition, applied);
     }
     for (slot, &c) in written.iter().enumerate() {
@@ -42,7 +44,7 @@ pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], 
         for (domain, checks) in domain_checks(&column.ty) {
             for definition in checks {
                 let name = format!("domain {domain} of {}", column.name);
-                let applied = analyze_into(definition, Some(slot), &name, &mut found);
+                let applied = analyze_into(check::parse(definition).ok(), Some(slot), &name, &mut found);
                 note_understanding(out.notes, &name, definition, applied);
             }
         }
@@ -51,11 +53,22 @@ pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], 
     out.inferred.extend(lines);
 }
 
+/// The plan's line for a CHECK that calls the schema's SQL functions and is read through their
+/// bodies (`CHECK (app.is_valid_slug(slug))`).
+fn inlined(constraint: &crate::schema::CheckConstraint, expr: Option<&check::Expr>) -> Option<String> {
+    let original = check::parse(&constraint.definition).ok()?;
+    if constraint.functions.is_empty() || Some(&original) == expr {
+        return None;
+    }
+    let names: Vec<String> = constraint.functions.iter().map(|f| format!("{}()", f.name)).collect();
+    Some(format!("CHECK {} calls {}: read through the SQL body", constraint.name, names.join(", ")))
+}
+
 /// Narrows `slots` by one more expression (a leaf partition's constraint); `None` when it does not
 /// parse, else whether it is fully understood.
 pub fn apply_expression(table: &Table, written: &[usize], slots: &mut [ColumnSlot], definition: &str) -> Option<bool> {
     let mut found = Vec::new();
-    let understood = analyze_into(definition, None, "partition bounds", &mut found)?;
+    let understood = analyze_into(check::parse(definition).ok(), None, "partition bounds", &mut found)?;
     narrow_all(table, written, slots, &found, REFERENCE_MICROS);
     Some(understood)
 }
@@ -134,10 +147,15 @@ fn make_room(slots: &mut [ColumnSlot]) {
     }
 }
 
-/// Parses and analyses one CHECK (or domain check, with its column's slot); `None` when it does
-/// not parse, else whether it is fully understood.
-fn analyze_into(definition: &str, domain_slot: Option<usize>, source: &str, found: &mut Vec<Stated>) -> Option<bool> {
-    let analysis = check::restrictions(&check::parse(definition).ok()?);
+/// Analyses one parsed CHECK (or domain check, with its column's slot); `None` when it did not
+/// parse, else whether it is fully understood.
+fn analyze_into(
+    expr: Option<check::Expr>,
+    domain_slot: Option<usize>,
+    source: &str,
+    found: &mut Vec<Stated>,
+) -> Option<bool> {
+    let analysis = check::restrictions(&expr?);
     let stated = |restriction| Stated { restriction, domain_slot, source: source.to_string() };
     found.extend(analysis.restrictions.into_iter().map(stated));
     Some(analysis.fully_understood)

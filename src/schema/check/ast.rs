@@ -228,6 +228,44 @@ impl Expr {
         }
     }
 
+    /// This node with `f` applied to each of its direct children.
+    pub fn map_children(self, f: &mut dyn FnMut(Expr) -> Expr) -> Expr {
+        fn boxed(e: Box<Expr>, f: &mut dyn FnMut(Expr) -> Expr) -> Box<Expr> {
+            f(*e).boxed()
+        }
+        match self {
+            Expr::Column(_) | Expr::Literal(_) => self,
+            Expr::Cast { expr, ty } => Expr::Cast { expr: boxed(expr, f), ty },
+            Expr::Not(expr) => Expr::Not(boxed(expr, f)),
+            Expr::Neg(expr) => Expr::Neg(boxed(expr, f)),
+            Expr::IsNull { expr, negated } => Expr::IsNull { expr: boxed(expr, f), negated },
+            Expr::IsBool { expr, value, negated } => Expr::IsBool { expr: boxed(expr, f), value, negated },
+            Expr::Collate { expr, collation } => Expr::Collate { expr: boxed(expr, f), collation },
+            Expr::Func { name, args } => Expr::Func { name, args: args.into_iter().map(&mut *f).collect() },
+            Expr::Array(items) => Expr::Array(items.into_iter().map(&mut *f).collect()),
+            Expr::And(items) => Expr::And(items.into_iter().map(&mut *f).collect()),
+            Expr::Or(items) => Expr::Or(items.into_iter().map(&mut *f).collect()),
+            Expr::Binary { op, left, right } => Expr::Binary { op, left: boxed(left, f), right: boxed(right, f) },
+            Expr::Quantified { op, all, left, right } => {
+                Expr::Quantified { op, all, left: boxed(left, f), right: boxed(right, f) }
+            }
+            Expr::IsDistinct { left, right, negated } => {
+                Expr::IsDistinct { left: boxed(left, f), right: boxed(right, f), negated }
+            }
+            Expr::InList { expr, list, negated } => {
+                Expr::InList { expr: boxed(expr, f), list: list.into_iter().map(&mut *f).collect(), negated }
+            }
+            Expr::Between { expr, low, high, negated } => {
+                Expr::Between { expr: boxed(expr, f), low: boxed(low, f), high: boxed(high, f), negated }
+            }
+            Expr::Case { operand, whens, otherwise } => Expr::Case {
+                operand: operand.map(|e| boxed(e, f)),
+                whens: whens.into_iter().map(|(when, then)| (f(when), f(then))).collect(),
+                otherwise: otherwise.map(|e| boxed(e, f)),
+            },
+        }
+    }
+
     fn children(&self) -> Vec<&Expr> {
         match self {
             Expr::Column(_) | Expr::Literal(_) => Vec::new(),

@@ -126,20 +126,19 @@ async fn nullness_kind_regex_and_function_checks_load_at_100_and_2000_rows() {
             assert_eq!(scalar(&db, &format!("SELECT count(*) FROM app.{table}")).await, rows, "app.{table}");
         }
         revalidate_constraints(&db).await;
-        let patterns = |sql: &str| scalar(&db, sql);
         let distinct = |table: &str, columns: &str| {
-            format!("SELECT count(DISTINCT ({columns})) FROM (SELECT {columns} FROM app.{table}) t")
+            format!("SELECT count(*) FROM (SELECT DISTINCT {columns} FROM app.{table}) t")
         };
         let nulls = |columns: &[&str]| columns.iter().map(|c| format!("{c} IS NULL")).collect::<Vec<_>>().join(", ");
-        assert_eq!(patterns(&distinct("contacts", &nulls(&["email", "phone", "fax_number"]))).await, 3);
-        assert_eq!(patterns(&distinct("drafts", &nulls(&["published_at", "archived_on"]))).await, 3);
-        assert_eq!(patterns(&distinct("payouts", &nulls(&["iban", "paypal"]))).await, 2);
-        assert_eq!(patterns(&distinct("labels", &nulls(&["color", "icon"]))).await, 3);
-        assert_eq!(patterns(&distinct("attachments", &nulls(&["comment_id", "post_id", "user_id"]))).await, 3);
-        assert_eq!(patterns(&distinct("events", "kind")).await, 3, "every kind, the CASE's ELSE too");
-        assert_eq!(patterns(&distinct("reactions", "kind")).await, 2);
-        assert_eq!(patterns("SELECT count(*) FROM app.pins WHERE place IS NOT NULL").await, 0);
-        assert_eq!(patterns("SELECT count(DISTINCT slug) FROM app.pages").await, rows);
+        assert_eq!(scalar(&db, &distinct("contacts", &nulls(&["email", "phone", "fax_number"]))).await, 3);
+        assert_eq!(scalar(&db, &distinct("drafts", &nulls(&["published_at", "archived_on"]))).await, 3);
+        assert_eq!(scalar(&db, &distinct("payouts", &nulls(&["iban", "paypal"]))).await, 2);
+        assert_eq!(scalar(&db, &distinct("labels", &nulls(&["color", "icon"]))).await, 3);
+        assert_eq!(scalar(&db, &distinct("attachments", &nulls(&["comment_id", "post_id", "user_id"]))).await, 3);
+        assert_eq!(scalar(&db, &distinct("events", "kind")).await, 3, "every kind, the CASE's ELSE too");
+        assert_eq!(scalar(&db, &distinct("reactions", "kind")).await, 2);
+        assert_eq!(scalar(&db, "SELECT count(*) FROM app.pins WHERE place IS NOT NULL").await, 0);
+        assert_eq!(scalar(&db, "SELECT count(DISTINCT slug) FROM app.pages").await, rows);
     }
     let plan = run_seed(&["plan", "--rows", "100"], &db.url).stdout_text();
     assert!(plan.contains("comment_id, post_id, user_id"), "the plan says which owner columns take turns: {plan}");
