@@ -330,6 +330,7 @@ impl<'a> Builder<'a> {
                 within: None,
                 tenant: None,
                 presence: None,
+                kept: vec![],
             });
         }
         Ok(())
@@ -367,6 +368,16 @@ impl<'a> Builder<'a> {
     fn apply_null_rules_to_foreign_keys(&mut self) {
         for fk in &mut self.fks {
             let nullable = |slot: usize| !self.table.columns[self.written[slot]].not_null;
+            let taking_turns = fk.pairs.iter().find_map(|(s, _)| self.slots[*s].presence.as_ref().map(|p| (*s, p)));
+            let fixed = matches!(fk.picker, Picker::FanOut | Picker::Injective(_) | Picker::Digit { .. });
+            if let Some((slot, presence)) = taking_turns.filter(|_| !fixed && fk.null_rate < 1.0) {
+                // A CHECK lets the FK take turns with other columns: the row's branch decides, and
+                // NOT NULL columns it shares (a tenant's) keep a value.
+                fk.null_rate = self.slots[slot].null_rate;
+                fk.presence = Some(presence.clone());
+                fk.kept = fk.pairs.iter().map(|(s, _)| *s).filter(|s| !nullable(*s)).collect();
+                continue;
+            }
             if !fk.pairs.iter().all(|(s, _)| nullable(*s)) {
                 continue;
             }
@@ -376,12 +387,7 @@ impl<'a> Builder<'a> {
             {
                 continue;
             }
-            let taking_turns = fk.pairs.iter().find_map(|(s, _)| self.slots[*s].presence.as_ref().map(|p| (*s, p)));
-            if let Some((slot, presence)) = taking_turns {
-                // A CHECK lets the FK take turns with other columns: the row's branch decides.
-                fk.null_rate = self.slots[slot].null_rate;
-                fk.presence = Some(presence.clone());
-            } else if rates.contains(&1.0) {
+            if rates.contains(&1.0) {
                 fk.null_rate = 1.0;
             } else if rates.contains(&0.0) {
                 fk.null_rate = 0.0;

@@ -126,9 +126,8 @@ async fn nullness_kind_regex_and_function_checks_load_at_100_and_2000_rows() {
             assert_eq!(scalar(&db, &format!("SELECT count(*) FROM app.{table}")).await, rows, "app.{table}");
         }
         revalidate_constraints(&db).await;
-        let distinct = |table: &str, columns: &str| {
-            format!("SELECT count(*) FROM (SELECT DISTINCT {columns} FROM app.{table}) t")
-        };
+        let distinct =
+            |table: &str, columns: &str| format!("SELECT count(*) FROM (SELECT DISTINCT {columns} FROM app.{table}) t");
         let nulls = |columns: &[&str]| columns.iter().map(|c| format!("{c} IS NULL")).collect::<Vec<_>>().join(", ");
         assert_eq!(scalar(&db, &distinct("contacts", &nulls(&["email", "phone", "fax_number"]))).await, 3);
         assert_eq!(scalar(&db, &distinct("drafts", &nulls(&["published_at", "archived_on"]))).await, 3);
@@ -142,4 +141,40 @@ async fn nullness_kind_regex_and_function_checks_load_at_100_and_2000_rows() {
     }
     let plan = run_seed(&["plan", "--rows", "100"], &db.url).stdout_text();
     assert!(plan.contains("comment_id, post_id, user_id"), "the plan says which owner columns take turns: {plan}");
+}
+
+/// "Exactly one owner" where the owners are tenant-scoped composite FKs `(org_id, post_id)` and
+/// `(org_id, comment_id)`: when the row's branch leaves an FK unset, its nullable column is NULL
+/// and the tenant column it shares keeps a value from a real parent, so the set FK still finds
+/// its parent within the same tenant.
+#[tokio::test]
+async fn exactly_one_tenant_scoped_owner_loads_at_100_and_2000_rows() {
+    let db = TestDb::new().await;
+    db.execute(
+        r#"
+        CREATE TABLE orgs (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE posts (org_id int NOT NULL REFERENCES orgs, id int NOT NULL, title text NOT NULL,
+            PRIMARY KEY (org_id, id));
+        CREATE TABLE comments (org_id int NOT NULL REFERENCES orgs, id int NOT NULL, post_id int NOT NULL,
+            PRIMARY KEY (org_id, id), FOREIGN KEY (org_id, post_id) REFERENCES posts (org_id, id));
+        CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL);
+        CREATE TABLE attachments (
+            id serial PRIMARY KEY,
+            org_id int NOT NULL REFERENCES orgs,
+            post_id int, comment_id int, user_id int REFERENCES users,
+            FOREIGN KEY (org_id, post_id) REFERENCES posts (org_id, id),
+            FOREIGN KEY (org_id, comment_id) REFERENCES comments (org_id, id),
+            CONSTRAINT one_owner CHECK (num_nonnulls(post_id, comment_id, user_id) = 1)
+        );
+        "#,
+    )
+    .await;
+    for rows in [100i64, 2000] {
+        let run = run_seed(&["--rows", &rows.to_string(), "--strict"], &db.url);
+        assert!(run.status.success(), "--rows {rows}: {}", run.stderr_text());
+        assert_eq!(scalar(&db, "SELECT count(*) FROM attachments").await, rows);
+        let patterns = "SELECT count(*) FROM (SELECT DISTINCT post_id IS NULL, comment_id IS NULL FROM attachments) t";
+        assert_eq!(scalar(&db, patterns).await, 3);
+        revalidate_constraints(&db).await;
+    }
 }
