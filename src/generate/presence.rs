@@ -58,6 +58,17 @@ impl Presence {
     }
 }
 
+/// Whether two columns (or FKs) can both be set in one row: not when they follow the same
+/// branches and no branch sets both (`num_nonnulls(comment_id, post_id) = 1`).
+pub fn ever_together(a: Option<&Presence>, b: Option<&Presence>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) if a.key == b.key && a.branches.len() == b.branches.len() => {
+            a.branches.iter().zip(&b.branches).any(|(x, y)| x.null_rate < 1.0 && y.null_rate < 1.0)
+        }
+        _ => true,
+    }
+}
+
 /// Whether a column (or FK) with NULL rate `rate` and an optional [`Presence`] is NULL in `row`:
 /// a rate forced to 0 or 1 after the branches were laid (a key column, a parent with no rows) wins
 /// over them; `draw` is the column's own uniform draw.
@@ -95,6 +106,14 @@ mod tests {
             seen[usize::from(a_null)] += 1;
         }
         assert!(seen.iter().all(|&n| n > 400), "both branches are used: {seen:?}");
+    }
+
+    #[test]
+    fn columns_that_take_turns_are_never_set_together() {
+        let (a, b, c) = (presence(&[0.0, 1.0]), presence(&[1.0, 0.0]), presence(&[0.0, 0.0]));
+        assert!(!ever_together(Some(&a), Some(&b)));
+        assert!(ever_together(Some(&a), Some(&c)));
+        assert!(ever_together(Some(&a), None));
     }
 
     #[test]

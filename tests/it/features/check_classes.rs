@@ -140,7 +140,12 @@ async fn nullness_kind_regex_and_function_checks_load_at_100_and_2000_rows() {
         assert_eq!(scalar(&db, "SELECT count(DISTINCT slug) FROM app.pages").await, rows);
     }
     let plan = run_seed(&["plan", "--rows", "100"], &db.url).stdout_text();
-    assert!(plan.contains("comment_id, post_id, user_id"), "the plan says which owner columns take turns: {plan}");
+    assert!(plan.contains("comment_id, post_id, user_id take turns"), "the plan says which owners take turns: {plan}");
+    assert!(
+        !plan.contains("post_id agrees with comment_id's"),
+        "owners that never meet do not follow each other: {plan}"
+    );
+    assert!(plan.contains("calls is_valid_slug(): read through the SQL body"), "{plan}");
 }
 
 /// "Exactly one owner" where the owners are tenant-scoped composite FKs `(org_id, post_id)` and
