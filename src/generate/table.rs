@@ -895,8 +895,9 @@ fn drawn_null(fk: &FkGen, key: StreamKey, row: u64) -> bool {
 
 /// Whether the row's branch of a CHECK leaves `fk` unset at this attempt (see [`FkGen::presence`]).
 fn unset_by_branch(fk: &FkGen, row: u64, attempt: u32) -> bool {
+    let Some(presence) = &fk.presence else { return false };
     let key = attempt_key(fk.key, attempt);
-    presence::is_null(fk.null_rate, fk.presence.as_ref(), row, || key.derive("null").unit(row))
+    presence::is_null(fk.null_rate, Some(presence), row, || key.derive("null").unit(row))
 }
 
 fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &RowScratch, attempt: u32) -> Option<u64> {

@@ -242,6 +242,7 @@ pub fn keep_referenced_columns(table: &Table, referencing: &[&Table], written: &
         for fk in child.foreign_keys.iter().filter(|fk| fk.referenced_table == table.name) {
             for column in &fk.referenced_columns {
                 if let Some(slot) = written.iter().position(|&c| &table.columns[c].name == column) {
+                    turns::require(slots, slot);
                     slots[slot].null_rate = 0.0;
                 }
             }

@@ -197,6 +197,25 @@ pub(super) fn lay_out(group: &Group, slots: &mut [ColumnSlot], layout: &Layout) 
     ))
 }
 
+/// Keeps only the branches where `slot` is set, in every column of its group: a column other
+/// tables reference must never be NULL. Leaves the group as it is when no branch sets it.
+pub(super) fn require(slots: &mut [ColumnSlot], slot: usize) {
+    let Some(presence) = slots[slot].presence.clone() else { return };
+    let keep: Vec<bool> = presence.branches.iter().map(|shape| shape.null_rate < 1.0).collect();
+    if !keep.contains(&true) {
+        return;
+    }
+    for other in slots.iter_mut() {
+        let Some(p) = other.presence.as_mut().filter(|p| p.key == presence.key) else { continue };
+        let mut at = 0;
+        p.branches.retain(|_| {
+            at += 1;
+            keep[at - 1]
+        });
+        other.null_rate = p.null_share();
+    }
+}
+
 /// What one branch asks of each of `columns`; `None` when it leaves one of them no value.
 fn shapes(
     branch: &[Restriction],
@@ -295,6 +314,19 @@ mod tests {
             let post_set = !slots[1].presence.as_ref().expect("post_id").is_null(row, || 0.5);
             assert_eq!(values == &[Value::Text("post".into())], post_set, "row {row}");
         }
+    }
+
+    #[test]
+    fn a_column_other_tables_reference_keeps_only_the_branches_that_set_it() {
+        let text = || ColumnGen::Text { min: 1, max: 10, kind: None };
+        let mut slots = vec![slot("email", text()), slot("phone", text())];
+        lay_out_check("CHECK ((num_nonnulls(email, phone) >= 1))", &mut slots, &[]).expect("takes turns");
+        require(&mut slots, 0);
+        let (email, phone) = (slots[0].presence.as_ref().expect("email"), slots[1].presence.as_ref().expect("phone"));
+        assert_eq!(email.branches.len(), 2, "email alone, or both");
+        assert!((0..200).all(|row| !email.is_null(row, || 0.5)));
+        assert!((0..200).any(|row| phone.is_null(row, || 0.5)) && (0..200).any(|row| !phone.is_null(row, || 0.5)));
+        assert_eq!(slots[0].null_rate, 0.0);
     }
 
     #[test]

@@ -34,6 +34,12 @@ const SCHEMA: &str = r#"
         color text, icon uuid,
         CONSTRAINT something CHECK (color IS NOT NULL OR icon IS NOT NULL)
     );
+    -- Another table references email: it is always set, the handle and phone take turns.
+    CREATE TABLE app.accounts (
+        id serial PRIMARY KEY, email text UNIQUE, handle text, phone text,
+        CONSTRAINT two_ways CHECK (num_nonnulls(email, handle, phone) = 2)
+    );
+    CREATE TABLE app.invites (id serial PRIMARY KEY, email text NOT NULL REFERENCES app.accounts (email));
     -- One of the two is NOT NULL: the other one is always NULL.
     CREATE TABLE app.pins (
         id serial PRIMARY KEY,
@@ -122,6 +128,8 @@ async fn nullness_kind_regex_and_function_checks_load_at_100_and_2000_rows() {
             "attachments",
             "builds",
             "pages",
+            "accounts",
+            "invites",
         ] {
             assert_eq!(scalar(&db, &format!("SELECT count(*) FROM app.{table}")).await, rows, "app.{table}");
         }
@@ -137,6 +145,8 @@ async fn nullness_kind_regex_and_function_checks_load_at_100_and_2000_rows() {
         assert_eq!(scalar(&db, &distinct("events", "kind")).await, 3, "every kind, the CASE's ELSE too");
         assert_eq!(scalar(&db, &distinct("reactions", "kind")).await, 2);
         assert_eq!(scalar(&db, "SELECT count(*) FROM app.pins WHERE place IS NOT NULL").await, 0);
+        assert_eq!(scalar(&db, "SELECT count(*) FROM app.accounts WHERE email IS NULL").await, 0);
+        assert_eq!(scalar(&db, &distinct("accounts", "handle IS NULL")).await, 2, "the handle still takes turns");
         assert_eq!(scalar(&db, "SELECT count(DISTINCT slug) FROM app.pages").await, rows);
     }
     let plan = run_seed(&["plan", "--rows", "100"], &db.url).stdout_text();
