@@ -53,6 +53,13 @@ const SCHEMA: &str = r#"
         post_ref int, comment_ref bigint,
         CONSTRAINT kind_target CHECK (CASE WHEN kind = 'post' THEN post_ref IS NOT NULL ELSE comment_ref IS NOT NULL END)
     );
+    CREATE TABLE app.notifications (
+        id serial PRIMARY KEY,
+        channel text NOT NULL CHECK (channel IN ('email', 'sms', 'push')),
+        address text, phone_number text, device uuid,
+        CONSTRAINT channel_target CHECK (CASE channel WHEN 'email' THEN address IS NOT NULL
+            WHEN 'sms' THEN phone_number IS NOT NULL ELSE device IS NOT NULL END)
+    );
     CREATE TABLE app.reactions (
         id serial PRIMARY KEY,
         kind text NOT NULL CHECK (kind IN ('post', 'comment')),
@@ -128,6 +135,7 @@ async fn nullness_kind_regex_and_function_checks_load_at_100_and_2000_rows() {
             "attachments",
             "builds",
             "pages",
+            "notifications",
             "accounts",
             "invites",
         ] {
@@ -144,6 +152,7 @@ async fn nullness_kind_regex_and_function_checks_load_at_100_and_2000_rows() {
         assert_eq!(scalar(&db, &distinct("attachments", &nulls(&["comment_id", "post_id", "user_id"]))).await, 3);
         assert_eq!(scalar(&db, &distinct("events", "kind")).await, 3, "every kind, the CASE's ELSE too");
         assert_eq!(scalar(&db, &distinct("reactions", "kind")).await, 2);
+        assert_eq!(scalar(&db, &distinct("notifications", "channel")).await, 3);
         assert_eq!(scalar(&db, "SELECT count(*) FROM app.pins WHERE place IS NOT NULL").await, 0);
         assert_eq!(scalar(&db, "SELECT count(*) FROM app.accounts WHERE email IS NULL").await, 0);
         assert_eq!(scalar(&db, &distinct("accounts", "handle IS NULL")).await, 2, "the handle still takes turns");
