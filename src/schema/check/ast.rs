@@ -230,8 +230,10 @@ impl Expr {
 
     /// This node with `f` applied to each of its direct children.
     pub fn map_children(self, f: &mut dyn FnMut(Expr) -> Expr) -> Expr {
-        fn boxed(e: Box<Expr>, f: &mut dyn FnMut(Expr) -> Expr) -> Box<Expr> {
-            f(*e).boxed()
+        // The child is replaced in its own box: no allocation.
+        fn boxed(mut e: Box<Expr>, f: &mut dyn FnMut(Expr) -> Expr) -> Box<Expr> {
+            *e = f(std::mem::replace(&mut *e, Expr::Literal(Value::Null)));
+            e
         }
         match self {
             Expr::Column(_) | Expr::Literal(_) => self,
