@@ -2,8 +2,8 @@
 //!
 //! The type gives a valid domain (int2's range, numeric(5,2)'s digits, varchar(n)'s length), the
 //! name makes it realistic (`email`, `*_count`, `deleted_at`), CHECK restrictions shape it (IN lists
-//! become choices, bounds become ranges, `b > a` orders two columns) and the profile has the last
-//! word. Columns filled by a foreign key get a generator too, but the key's value replaces it.
+//! become choices, bounds become ranges, `b > a` orders two columns, columns whose NULLs a CHECK
+//! ties together take turns, see [`turns`]) and the profile has the last word. Columns filled by a foreign key get a generator too, but the key's value replaces it.
 
 use crate::generate::column::{
     ColumnGen, CompositeField, GeoShape, IntSpread, IsnKind, KEY_DIGITS, LiteralKind, MAX_MULTIRANGE, MomentUnit,

@@ -3,7 +3,8 @@
 //! `schema::check` turns each constraint (and each domain's checks, where the column is `VALUE`)
 //! into restrictions; this module narrows the column generators accordingly: an `IN` list becomes a
 //! choice, bounds intersect the numeric or time range, `length()` bounds the text, a regex becomes
-//! a pattern generator, `b > a` makes `b` follow `a`. What is not understood is noted in the plan.
+//! a pattern generator, `b > a` makes `b` follow `a`, a choice between NULL patterns makes the
+//! columns take turns ([`super::turns`]). What is not understood is noted in the plan.
 
 use crate::generate::column::{ColumnGen, MomentUnit, REFERENCE_DAY, REFERENCE_MICROS};
 use crate::generate::table::ColumnSlot;

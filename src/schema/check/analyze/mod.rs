@@ -2,7 +2,8 @@
 //!
 //! The expression is split into conjuncts; each conjunct is recognised as a restriction on one
 //! column (a list of values, a range, a length, a pattern...), a comparison between two columns, or
-//! a rule about which columns may be NULL. The contract:
+//! a rule about which columns may be NULL. A `CASE` of conditions is read as the disjunction of its
+//! branches (`CASE WHEN kind = 'x' THEN a IS NOT NULL ELSE ... END`). The contract:
 //!
 //! - when [`Analysis::fully_understood`] is true, a row that satisfies every restriction passes the
 //!   check;
