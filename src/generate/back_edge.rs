@@ -192,7 +192,7 @@ mod tests {
 
     fn slot(name: &str) -> ColumnSlot {
         let generator = ColumnGen::Moment { lo: 0, hi: 1, unit: MomentUnit::Timestamp };
-        ColumnSlot { name: name.into(), generator, null_rate: 0.0, unique: None, key: StreamKey::new(3, "t", name) }
+        ColumnSlot { name: name.into(), generator, null_rate: 0.0, unique: None, key: StreamKey::new(3, "t", name), presence: None }
     }
 
     fn table(rows: u64, fk: FkGen, creation: Creation) -> TableGen {
@@ -222,6 +222,8 @@ mod tests {
             inherit: None,
             within: None,
             tenant: None,
+            presence: None,
+            kept: vec![],
         };
         let creation = |parents: Vec<usize>, back_edges: Vec<(usize, usize)>, key: u64| Creation {
             slot: 2,

@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use super::identity;
-use super::rng::RowRng;
+use super::rng::{Permutation, RowRng, StreamKey};
 use super::text::{self, TextKind};
 use super::time::GapSpread;
 use super::value::{MICROS_PER_DAY, Value};
@@ -581,7 +581,11 @@ fn fill_pattern(rng: &mut RowRng, unique: Option<u64>, pattern: &Pattern, max: u
     }
     match (sampled, unique) {
         (true, None) => {}
-        (true, Some(k)) => make_unique(pattern, k, max, out),
+        (true, Some(k)) => {
+            if !make_unique(pattern, k, max, out) {
+                encode_unique(rng, pattern, k, out);
+            }
+        }
         (false, k) => {
             out.clear();
             let _ = write!(out, "{}", Base36(k.unwrap_or_else(|| rng.below(1 << 40))));
@@ -592,7 +596,7 @@ fn fill_pattern(rng: &mut RowRng, unique: Option<u64>, pattern: &Pattern, max: u
 /// Turns the sample in `out` into the first variant the pattern accepts: its head, a separator,
 /// index `k` in base36, within `max` characters. Each candidate is built after the sample in the
 /// same buffer; the sample stays as it was when none is accepted.
-fn make_unique(pattern: &Pattern, k: u64, max: usize, out: &mut String) {
+fn make_unique(pattern: &Pattern, k: u64, max: usize, out: &mut String) -> bool {
     let sample_len = out.len();
     let suffix_len = Base36(k).digits();
     for separator in ["", "-", "_"] {
@@ -602,9 +606,57 @@ fn make_unique(pattern: &Pattern, k: u64, max: usize, out: &mut String) {
         let _ = write!(out, "{separator}{}", Base36(k));
         if pattern.is_match(&out[sample_len..]) == Some(true) {
             out.drain(..sample_len);
-            return;
+            return true;
         }
         out.truncate(sample_len);
+    }
+    false
+}
+
+/// For a pattern of fixed shape (`^[0-9a-f]{40}$`, `^[A-Z]{3}-[0-9]{4}$`) that no suffix fits:
+/// index `k`, through a keyed permutation, spelled in the choices of the pattern's last positions
+/// (as many as hold every index: all of them for a small pattern, the last 64 bits' worth of a
+/// long one), the others drawn at random. Distinct indexes below the pattern's capacity give
+/// distinct values. `out` is left as it was when no value matches.
+fn encode_unique(rng: &mut RowRng, pattern: &Pattern, k: u64, out: &mut String) {
+    let mut radices: Vec<u32> = Vec::new();
+    let mut probe = String::new();
+    if !pattern.sample_into(
+        &mut |n| {
+            radices.push(n.max(1));
+            0
+        },
+        &mut probe,
+    ) {
+        return;
+    }
+    let (mut tail, mut capacity) = (radices.len(), 1u128);
+    while tail > 0 && capacity <= u128::from(u64::MAX) {
+        tail -= 1;
+        capacity *= u128::from(radices[tail]);
+    }
+    let key = StreamKey(0x5eed_c0de_0000_0001);
+    let mut x = match u64::try_from(capacity) {
+        Ok(capacity) => Permutation::new(capacity, key).apply(k % capacity.max(1)),
+        Err(_) => Permutation::new(u64::MAX, key).apply(k.min(u64::MAX - 1)),
+    };
+    let mut digits = vec![0u32; radices.len()];
+    for at in (tail..radices.len()).rev() {
+        let radix = u64::from(radices[at]);
+        digits[at] = (x % radix) as u32;
+        x /= radix;
+    }
+    let mut at = 0;
+    let mut pick = |n: u32| {
+        let value = match digits.get(at) {
+            Some(&digit) if at >= tail => digit.min(n.max(1) - 1),
+            _ => rng.below(u64::from(n.max(1))) as u32,
+        };
+        at += 1;
+        value
+    };
+    if pattern.sample_into(&mut pick, &mut probe) && pattern.is_match(&probe) == Some(true) {
+        std::mem::swap(out, &mut probe);
     }
 }
 
@@ -955,7 +1007,24 @@ fn date_literal(day_offset: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::rng::StreamKey;
+
+    /// A unique column under a pattern of fixed shape, which no suffix fits: every value matches,
+    /// and the index is spelled in the pattern's own characters, so values never repeat.
+    #[test]
+    fn fixed_shape_patterns_spell_the_unique_index() {
+        for regex in ["^[0-9a-f]{40}$", "^[A-Z]{3}-[0-9]{4}$", "^[A-Z]{2}[0-9]{2}$"] {
+            let pattern = Pattern::new(regex);
+            let generator = ColumnGen::Pattern { pattern: pattern.clone(), max: 255 };
+            let mut seen = std::collections::HashSet::new();
+            for row in 0..5000u64 {
+                let mut out = Value::Null;
+                generator.fill(&mut RowRng::at(StreamKey(3), row), Some(row), &[], &mut out);
+                let text = out.as_text().expect("text").to_string();
+                assert_eq!(pattern.is_match(&text), Some(true), "{regex}: {text}");
+                assert!(seen.insert(text.clone()), "{regex}: {text} twice");
+            }
+        }
+    }
 
     #[test]
     fn base36_formats_pads_and_counts_its_digits() {

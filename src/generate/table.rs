@@ -14,6 +14,7 @@ use rand_distr::Zipf;
 use super::ascending::Ascending;
 use super::column::{ColumnGen, weighted_index};
 use super::inherit::Inherit;
+use super::presence::{self, Presence};
 use super::rng::{Permutation, RowRng, StreamKey};
 use super::tenant::{KeyLayout, TenantPairs, TenantPick};
 use super::time::{Creation, MAX_TIME_DEPTH};
@@ -98,6 +99,9 @@ pub struct ColumnSlot {
     pub null_rate: f64,
     pub unique: Option<UniqueSource>,
     pub key: StreamKey,
+    /// The row's branch of a CHECK that lets columns take turns decides NULLs and values (see
+    /// [`super::presence`]).
+    pub presence: Option<Presence>,
 }
 
 /// Where a unique column's injective index comes from.
@@ -132,6 +136,13 @@ pub struct FkGen {
     /// Pick a parent of the row's tenant (see [`super::tenant`]): on its own, or when `inherit`
     /// or `within` give no row (their source is NULL); `picker` is the last fallback.
     pub tenant: Option<TenantPick>,
+    /// The row's branch of a CHECK that lets columns take turns decides whether the FK is set
+    /// (see [`super::presence`]): when it is not, its nullable columns are NULL and the FK counts
+    /// as having picked nothing; `null_rate` then only says how often.
+    pub presence: Option<Presence>,
+    /// Columns of `pairs` that are NOT NULL (`org_id` of `(org_id, comment_id)`): they keep the
+    /// values of the parent picked as if the FK were set, when the row's branch leaves it unset.
+    pub kept: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -489,7 +500,11 @@ impl Dataset {
             return false;
         }
         let parent_column = fk.pairs.iter().find(|(child, _)| *child == column).map(|(_, p)| *p);
-        match (self.first_pick(t, row, f), parent_column) {
+        let pick = match fk.kept.contains(&column) {
+            true => self.first_pick_if_set(t, row, f),
+            false => self.first_pick(t, row, f),
+        };
+        match (pick, parent_column) {
             (Some(p), Some(parent_column)) if !(fk.parent == t && p == row) => {
                 self.value_into(fk.parent, p, parent_column, out)
             }
@@ -518,6 +533,15 @@ impl Dataset {
     /// The parent FK `f` of table `t` picks for `row` at the first attempt: what was written when
     /// the table's rows are always made at the first attempt ([`TableGen::first_attempt_only`]).
     pub(super) fn first_pick(&self, t: usize, row: u64, f: usize) -> Option<u64> {
+        match unset_by_branch(&self.tables[t].fks[f], row, 0) {
+            true => None,
+            false => self.first_pick_if_set(t, row, f),
+        }
+    }
+
+    /// [`Dataset::first_pick`] as if the row's branch set the FK: the parent its NOT NULL
+    /// columns ([`FkGen::kept`]) were copied from.
+    fn first_pick_if_set(&self, t: usize, row: u64, f: usize) -> Option<u64> {
         let table = &self.tables[t];
         let fk = &table.fks[f];
         if matches!(fk.picker, Picker::CreatedFirst { .. }) && !relates(fk) {
@@ -538,6 +562,7 @@ impl Dataset {
             }
             let scratch = &*scratch;
             let source = |s: usize| match table.fks.get(s) {
+                Some(other) if unset_by_branch(other, row, 0) => None,
                 Some(other) if !relates(other) => pick_parent(other, row, position, scratch, 0),
                 Some(_) => self.first_pick(t, row, s),
                 None => None,
@@ -607,6 +632,11 @@ impl Dataset {
     ) -> Result<Option<u64>, NoMatch> {
         let fk = &self.tables[t].fks[f];
         let RowAt { row, position, attempt } = at;
+        let unset = unset_by_branch(fk, row, attempt);
+        if unset && fk.kept.is_empty() {
+            fk.pairs.iter().for_each(|&(child, _)| out[child].set_null());
+            return Ok(None);
+        }
         let own = || pick_parent(fk, row, position, scratch, attempt);
         let source = |s: usize| picks.get(s).copied().flatten();
         let parent_row = match &fk.picker {
@@ -623,6 +653,7 @@ impl Dataset {
         };
         for &(child, parent_column) in &fk.pairs {
             match parent_row {
+                _ if unset && !fk.kept.contains(&child) => out[child].set_null(),
                 Some(p) if fk.parent == t && p == row => {
                     // A root pointing at itself: its own key, computed before this call.
                     self.value_into(t, p, parent_column, &mut out[child]);
@@ -631,7 +662,7 @@ impl Dataset {
                 None => out[child].set_null(),
             }
         }
-        Ok(parent_row)
+        Ok(if unset { None } else { parent_row })
     }
 }
 
@@ -886,7 +917,18 @@ fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, o
 
 /// Whether this attempt at `row` draws NULL for `fk`.
 pub(super) fn drawn_null(fk: &FkGen, key: StreamKey, row: u64) -> bool {
-    fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate
+    match fk.presence {
+        // The branch decides after the pick (see `unset_by_branch`).
+        Some(_) => fk.null_rate >= 1.0,
+        None => fk.null_rate > 0.0 && key.derive("null").unit(row) < fk.null_rate,
+    }
+}
+
+/// Whether the row's branch of a CHECK leaves `fk` unset at this attempt (see [`FkGen::presence`]).
+fn unset_by_branch(fk: &FkGen, row: u64, attempt: u32) -> bool {
+    let Some(presence) = &fk.presence else { return false };
+    let key = attempt_key(fk.key, attempt);
+    presence::is_null(fk.null_rate, Some(presence), row, || key.derive("null").unit(row))
 }
 
 fn pick_parent(fk: &FkGen, row: u64, position: Option<(u64, u64)>, scratch: &RowScratch, attempt: u32) -> Option<u64> {
@@ -932,7 +974,7 @@ pub fn sources(fk: &FkGen) -> impl Iterator<Item = usize> + '_ {
 fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value], out: &mut Value, attempt: u32) {
     // Unique (key) columns never change between attempts: children recompute them at attempt 0.
     let key = if slot.unique.is_some() { slot.key } else { attempt_key(slot.key, attempt) };
-    if slot.null_rate > 0.0 && key.derive("null").unit(row) < slot.null_rate {
+    if presence::is_null(slot.null_rate, slot.presence.as_ref(), row, || key.derive("null").unit(row)) {
         out.set_null();
         return;
     }
@@ -944,7 +986,8 @@ fn fill_slot(slot: &ColumnSlot, row: u64, scratch: &RowScratch, values: &[Value]
         UniqueSource::Position => scratch.position.unwrap_or(row),
     });
     let mut rng = RowRng::at(key, row);
-    slot.generator.fill(&mut rng, unique, values, out);
+    let generator = slot.presence.as_ref().and_then(|p| p.generator(row)).unwrap_or(&slot.generator);
+    generator.fill(&mut rng, unique, values, out);
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@
 
 use crate::generate::TableGen;
 use crate::generate::inherit::Inherit;
+use crate::generate::presence::ever_together;
 use crate::generate::table::{ColumnSlot, FkGen, Picker, sources};
 
 /// The longest chain followed, in FKs after the source.
@@ -77,6 +78,8 @@ pub fn derive(
         let wanted = signature(&fks[b].pairs, slots);
         let candidates = (0..fks.len())
             .filter(|&a| a != b && fks[a].inherit.is_none() && is_source(tables, &fks[a], fks[b].parent))
+            // Owners that take turns (`num_nonnulls(comment_id, post_id) = 1`) never meet in a row.
+            .filter(|&a| ever_together(fks[a].presence.as_ref(), fks[b].presence.as_ref()))
             .filter_map(|a| shortest_chain(tables, fks[a].parent, fks[b].parent, &wanted).map(|hops| (a, hops)));
         let best = candidates.min_by_key(|(a, hops)| (fks[*a].null_rate > 0.0, hops.len(), *a));
         if let Some((a, hops)) = best {

@@ -78,6 +78,7 @@ fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
                 null_rate: 0.0,
                 unique: None,
                 key: StreamKey(0),
+                presence: None,
             })
             .collect(),
         order: vec![],
@@ -353,7 +354,18 @@ impl<'a> Builder<'a> {
                 false => Picker::Matching { shared, parents: parent_rows, earlier: parent == self.i },
             };
             let key = StreamKey::new(self.context.seed, &self.table.name.plain(), &format!("fk:{}", fk.name));
-            self.fks.push(FkGen { parent, pairs, picker, null_rate, key, inherit: None, within: None, tenant: None });
+            self.fks.push(FkGen {
+                parent,
+                pairs,
+                picker,
+                null_rate,
+                key,
+                inherit: None,
+                within: None,
+                tenant: None,
+                presence: None,
+                kept: vec![],
+            });
         }
         Ok(())
     }
@@ -407,12 +419,23 @@ impl<'a> Builder<'a> {
     }
 
     /// A CHECK or the profile can force an FK column's NULLs (`parent_id IS NOT NULL AND level >= 1`),
-    /// but an FK's NULLs are decided by its picker: carry forced rates (0 or 1) over. A nullable
+    /// but an FK's NULLs are decided by its picker: carry forced rates (0 or 1) over, and the
+    /// branches of a CHECK that lets the FK take turns with other columns (`num_nonnulls(...) = 1`). A nullable
     /// column whose slot rate is exactly 0 or 1 was forced: defaults lie strictly between. A parent
     /// with no rows leaves the FK always NULL.
     fn apply_null_rules_to_foreign_keys(&mut self) {
         for fk in &mut self.fks {
             let nullable = |slot: usize| !self.table.columns[self.written[slot]].not_null;
+            let taking_turns = fk.pairs.iter().find_map(|(s, _)| self.slots[*s].presence.as_ref().map(|p| (*s, p)));
+            let fixed = matches!(fk.picker, Picker::FanOut | Picker::Injective(_) | Picker::Digit { .. });
+            if let Some((slot, presence)) = taking_turns.filter(|_| !fixed && fk.null_rate < 1.0) {
+                // A CHECK lets the FK take turns with other columns: the row's branch decides, and
+                // NOT NULL columns it shares (a tenant's) keep a value.
+                fk.null_rate = self.slots[slot].null_rate;
+                fk.presence = Some(presence.clone());
+                fk.kept = fk.pairs.iter().map(|(s, _)| *s).filter(|s| !nullable(*s)).collect();
+                continue;
+            }
             if !fk.pairs.iter().all(|(s, _)| nullable(*s)) {
                 continue;
             }
@@ -440,7 +463,7 @@ impl<'a> Builder<'a> {
             .checks
             .iter()
             .filter_map(|constraint| {
-                let expr = check::parse(&constraint.definition).ok()?;
+                let expr = constraint.parse().ok()?;
                 let understood = check::restrictions(&expr).fully_understood;
                 let generated = self.generated_expressions(&constraint.definition);
                 // The columns the generated ones are computed from are read too.

@@ -104,6 +104,7 @@ mod tests {
             null_rate: 0.0,
             unique: None,
             key: StreamKey(1),
+            presence: None,
         }
     }
 

@@ -158,7 +158,7 @@ pub fn model(
                 }
             }
             let key = StreamKey::new(seed, &table.name.plain(), &column.name);
-            ColumnSlot { name: column.name.clone(), generator, null_rate: 0.0, unique, key }
+            ColumnSlot { name: column.name.clone(), generator, null_rate: 0.0, unique, key, presence: None }
         })
         .collect();
     let filled: Vec<usize> = pairs.iter().map(|(s, _)| *s).collect();
@@ -174,6 +174,8 @@ pub fn model(
             inherit: None,
             within: None,
             tenant: None,
+            presence: None,
+            kept: vec![],
         }],
     };
     let generator = TableGen {

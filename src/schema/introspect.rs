@@ -18,6 +18,7 @@ use sqlx::postgres::PgRow;
 use sqlx::postgres::types::Oid;
 use sqlx::{Connection, PgConnection, Row};
 
+use super::check::SqlFunction;
 use super::{
     CheckConstraint, Column, Exclusion, Fires, ForeignKey, Identity, PgType, QualifiedName, Schema, Table, TableKind,
     Trigger, TypeKind, UniqueKey,
@@ -776,15 +777,44 @@ fn lift_partition_foreign_keys(tables: &mut [Table]) {
 // ---------------------------------------------------------------------------------------------
 // CHECK constraints
 
+/// `"s,,n"` (parameter names, comma-joined, empty for an unnamed one) as `["s", "", "n"]`, for a
+/// function of `arity` arguments; `None` when a name holds a comma (the count is off).
+fn split_params(joined: &str, arity: i32) -> Option<Vec<String>> {
+    let params: Vec<String> = match arity {
+        0 => Vec::new(),
+        _ => joined.split(',').map(str::to_string).collect(),
+    };
+    (params.len() == usize::try_from(arity).ok()?).then_some(params)
+}
+
 /// Table CHECK constraints. A partition is loaded through its parent, whose checks already apply,
 /// so only its own (`conislocal`) ones are listed; an inheritance child is loaded directly and
-/// keeps the inherited ones too.
+/// keeps the inherited ones too. With each, the `LANGUAGE sql IMMUTABLE` functions it calls (the
+/// server records them as its dependencies), for the analysis to inline: name, parameter names
+/// (comma-joined, one per argument), body.
 const CHECKS_SQL: &str = r"
 SELECT c.conrelid AS table_oid,
        c.conname::text AS name,
-       pg_get_constraintdef(c.oid) AS definition
+       pg_get_constraintdef(c.oid) AS definition,
+       f.names AS function_names,
+       f.params AS function_params,
+       f.arities AS function_arities,
+       f.bodies AS function_bodies
   FROM pg_constraint c
   JOIN pg_class t ON t.oid = c.conrelid
+  CROSS JOIN LATERAL (
+      SELECT COALESCE(array_agg(p.proname::text ORDER BY p.oid), '{}') AS names,
+             COALESCE(array_agg(array_to_string(ARRAY(SELECT COALESCE(p.proargnames[i], '')
+                                                        FROM generate_series(1, p.pronargs) AS i ORDER BY i), ',')
+                                ORDER BY p.oid), '{}') AS params,
+             COALESCE(array_agg(p.pronargs::int4 ORDER BY p.oid), '{}') AS arities,
+             COALESCE(array_agg(COALESCE(pg_get_function_sqlbody(p.oid), p.prosrc) ORDER BY p.oid), '{}') AS bodies
+        FROM pg_depend d
+        JOIN pg_proc p ON p.oid = d.refobjid
+        JOIN pg_language l ON l.oid = p.prolang
+       WHERE d.classid = 'pg_constraint'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_proc'::regclass
+         AND l.lanname = 'sql' AND p.provolatile = 'i' AND p.prokind = 'f' AND NOT p.proretset
+  ) AS f
  WHERE c.contype = 'c' AND c.conrelid = ANY($1)
    AND (c.conislocal OR NOT t.relispartition)
  ORDER BY c.conrelid, c.conname";
@@ -800,9 +830,23 @@ async fn read_checks(
     for row in &rows {
         let table_oid: Oid = get(row, "table_oid", PURPOSE)?;
         let table = table_mut(tables, by_oid, table_oid.0)?;
-        table
-            .checks
-            .push(CheckConstraint { name: get(row, "name", PURPOSE)?, definition: get(row, "definition", PURPOSE)? });
+        let names: Vec<String> = get(row, "function_names", PURPOSE)?;
+        let params: Vec<String> = get(row, "function_params", PURPOSE)?;
+        let arities: Vec<i32> = get(row, "function_arities", PURPOSE)?;
+        let bodies: Vec<String> = get(row, "function_bodies", PURPOSE)?;
+        let functions = names
+            .into_iter()
+            .zip(params.iter().zip(arities))
+            .zip(bodies)
+            .filter_map(|((name, (params, arity)), body)| {
+                Some(SqlFunction { name, params: split_params(params, arity)?, body })
+            })
+            .collect();
+        table.checks.push(CheckConstraint {
+            name: get(row, "name", PURPOSE)?,
+            definition: get(row, "definition", PURPOSE)?,
+            functions,
+        });
     }
     Ok(())
 }

@@ -342,6 +342,16 @@ pub struct CheckConstraint {
     pub name: String,
     /// `pg_get_constraintdef`, e.g. `CHECK ((status)::text = ANY (...))`.
     pub definition: String,
+    /// The `LANGUAGE sql IMMUTABLE` functions the constraint calls, to be inlined (see
+    /// [`check::inline`]).
+    pub functions: Vec<check::SqlFunction>,
+}
+
+impl CheckConstraint {
+    /// The constraint's expression, its calls to the schema's SQL functions inlined.
+    pub fn parse(&self) -> Result<check::Expr, check::CheckParseError> {
+        check::parse(&self.definition).map(|expr| check::inline(expr, &self.functions))
+    }
 }
 
 /// An exclusion constraint: `EXCLUDE USING gist (room_id WITH =, during WITH &&)`.

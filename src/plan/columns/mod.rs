@@ -2,8 +2,8 @@
 //!
 //! The type gives a valid domain (int2's range, numeric(5,2)'s digits, varchar(n)'s length), the
 //! name makes it realistic (`email`, `*_count`, `deleted_at`), CHECK restrictions shape it (IN lists
-//! become choices, bounds become ranges, `b > a` orders two columns) and the profile has the last
-//! word. Columns filled by a foreign key get a generator too, but the key's value replaces it.
+//! become choices, bounds become ranges, `b > a` orders two columns, columns whose NULLs a CHECK
+//! ties together take turns, see [`turns`]) and the profile has the last word. Columns filled by a foreign key get a generator too, but the key's value replaces it.
 
 use crate::generate::column::{
     ColumnGen, CompositeField, GeoShape, IntSpread, IsnKind, KEY_DIGITS, LiteralKind, MAX_MULTIRANGE, MomentUnit,
@@ -26,6 +26,7 @@ pub mod words;
 
 pub use restrict::domain_checks;
 mod settings;
+mod turns;
 mod validate;
 
 /// Share of NULLs in a nullable column no rule covers.
@@ -75,10 +76,13 @@ pub fn choose_all(
                 null_rate: default_null_rate(column, default_null),
                 unique: None,
                 key: StreamKey::new(seed, &table.name.plain(), &column.name),
+                presence: None,
             }
         })
         .collect();
-    restrict::apply_checks(table, written, &mut slots, &mut notes, profile.and_then(|p| p.now));
+    let mut inferred = Vec::new();
+    let mut choices = restrict::Found { notes: &mut notes, inferred: &mut inferred };
+    restrict::apply_checks(table, written, &mut slots, &mut choices, profile.and_then(|p| p.now));
     let unaimed = partition::apply_bounds(table, schema, written, &mut slots);
     for column_settings in settings.map(|s| s.columns.as_slice()).unwrap_or_default() {
         let c = scope::resolve_column(table, &column_settings.name)?;
@@ -101,7 +105,6 @@ pub fn choose_all(
         }
     }
     text_keys_as_ids(table, written, settings, &mut slots);
-    let mut inferred = Vec::new();
     fit::apply(table, written, settings, &mut slots, &mut inferred);
     identity::apply(table, written, settings, seed, &mut slots, &mut inferred)?;
     unsupported_columns(table, written, &slots)?;
@@ -137,7 +140,9 @@ pub fn widest_high(
     };
     let mut wide = slots.to_vec();
     wide[slot].generator = ColumnGen::Int { lo, hi: type_max, spread };
-    restrict::apply_checks(table, written, &mut wide, &mut Vec::new(), None);
+    let (mut notes, mut inferred) = (Vec::new(), Vec::new());
+    let mut found = restrict::Found { notes: &mut notes, inferred: &mut inferred };
+    restrict::apply_checks(table, written, &mut wide, &mut found, None);
     match wide[slot].generator {
         ColumnGen::Int { hi, .. } => Some(hi),
         _ => None,
@@ -269,6 +274,7 @@ pub fn keep_referenced_columns(table: &Table, referencing: &[&Table], written: &
         for fk in child.foreign_keys.iter().filter(|fk| fk.referenced_table == table.name) {
             for column in &fk.referenced_columns {
                 if let Some(slot) = written.iter().position(|&c| &table.columns[c].name == column) {
+                    turns::require(slots, slot);
                     slots[slot].null_rate = 0.0;
                 }
             }

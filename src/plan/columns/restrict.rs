@@ -3,7 +3,8 @@
 //! `schema::check` turns each constraint (and each domain's checks, where the column is `VALUE`)
 //! into restrictions; this module narrows the column generators accordingly: an `IN` list becomes a
 //! choice, bounds intersect the numeric or time range, `length()` bounds the text, a regex becomes
-//! a pattern generator, `b > a` makes `b` follow `a`. What is not understood is noted in the plan.
+//! a pattern generator, `b > a` makes `b` follow `a`, a choice between NULL patterns makes the
+//! columns take turns ([`super::turns`]). What is not understood is noted in the plan.
 
 use crate::generate::column::{ColumnGen, MomentUnit, REFERENCE_DAY, REFERENCE_MICROS};
 use crate::generate::table::ColumnSlot;
@@ -12,61 +13,87 @@ use crate::generate::value::{MICROS_PER_DAY, Value};
 use crate::schema::check::{self, Bound, CompareOp, Restriction};
 use crate::schema::{Table, TypeKind};
 
-use super::value_for_column;
+use super::{turns, value_for_column};
+
+/// Where the plan's lines about CHECKs go: `notes` for what is not understood, `inferred` for
+/// the rules construction follows (columns that take turns).
+pub struct Found<'a> {
+    pub notes: &'a mut Vec<String>,
+    pub inferred: &'a mut Vec<String>,
+}
+
+/// A restriction, with the slot `VALUE` stands for in a domain check and the constraint it
+/// comes from.
+struct Stated {
+    restriction: Restriction,
+    domain_slot: Option<usize>,
+    source: String,
+}
 
 /// Narrows `slots` (aligned with `written`) by every CHECK of the table and its columns' domains.
 /// `now()` in a CHECK stands for the reference moment `now` (the profile's, else the built-in).
-pub fn apply_checks(
-    table: &Table,
-    written: &[usize],
-    slots: &mut [ColumnSlot],
-    notes: &mut Vec<String>,
-    now: Option<i64>,
-) {
-    let mut found: Vec<(Restriction, Option<usize>)> = Vec::new();
+pub fn apply_checks(table: &Table, written: &[usize], slots: &mut [ColumnSlot], out: &mut Found, now: Option<i64>) {
+    let mut found: Vec<Stated> = Vec::new();
     for constraint in &table.checks {
-        let applied = analyze_into(&constraint.definition, None, &mut found);
-        note_understanding(notes, &constraint.name, &constraint.definition, applied);
+        let expr = constraint.parse().ok();
+        out.inferred.extend(inlined(constraint, expr.as_ref()));
+        let applied = analyze_into(expr, None, &constraint.name, &mut found);
+        note_understanding(out.notes, &constraint.name, &constraint.definition, applied);
     }
     for (slot, &c) in written.iter().enumerate() {
         let column = &table.columns[c];
         for (domain, checks) in domain_checks(&column.ty) {
             for definition in checks {
-                let applied = analyze_into(definition, Some(slot), &mut found);
-                note_understanding(notes, &format!("domain {domain} of {}", column.name), definition, applied);
+                let name = format!("domain {domain} of {}", column.name);
+                let applied = analyze_into(check::parse(definition).ok(), Some(slot), &name, &mut found);
+                note_understanding(out.notes, &name, definition, applied);
             }
         }
     }
-    narrow_all(table, written, slots, &found, now.unwrap_or(REFERENCE_MICROS));
+    let lines = narrow_all(table, written, slots, &found, now.unwrap_or(REFERENCE_MICROS));
+    out.inferred.extend(lines);
+}
+
+/// The plan's line for a CHECK that calls the schema's SQL functions and is read through their
+/// bodies (`CHECK (app.is_valid_slug(slug))`).
+fn inlined(constraint: &crate::schema::CheckConstraint, expr: Option<&check::Expr>) -> Option<String> {
+    let original = check::parse(&constraint.definition).ok()?;
+    if constraint.functions.is_empty() || Some(&original) == expr {
+        return None;
+    }
+    let names: Vec<String> = constraint.functions.iter().map(|f| format!("{}()", f.name)).collect();
+    Some(format!("CHECK {} calls {}: read through the SQL body", constraint.name, names.join(", ")))
 }
 
 /// Narrows `slots` by one more expression (a leaf partition's constraint); `None` when it does not
 /// parse, else whether it is fully understood.
 pub fn apply_expression(table: &Table, written: &[usize], slots: &mut [ColumnSlot], definition: &str) -> Option<bool> {
     let mut found = Vec::new();
-    let understood = analyze_into(definition, None, &mut found)?;
+    let understood = analyze_into(check::parse(definition).ok(), None, "partition bounds", &mut found)?;
     narrow_all(table, written, slots, &found, REFERENCE_MICROS);
     Some(understood)
 }
 
 /// Applies the restrictions found, each to the slot of the column it names; `now` (micros) is the
-/// moment `now()` stands for.
-fn narrow_all(
-    table: &Table,
-    written: &[usize],
-    slots: &mut [ColumnSlot],
-    found: &[(Restriction, Option<usize>)],
-    now: i64,
-) {
+/// moment `now()` stands for. Choices between NULL patterns come last, once every column's values
+/// are narrowed by what holds on every row (see [`turns`]); returns the plan's lines about them.
+fn narrow_all(table: &Table, written: &[usize], slots: &mut [ColumnSlot], found: &[Stated], now: i64) -> Vec<String> {
     let slot_of = |name: &str| written.iter().position(|&c| table.columns[c].name == name);
     // Bounds from several CHECKs on one column (`stock >= -3`, `stock < 0`) are intersected
     // first, then meet the generator's default range once.
     let mut ranges: Vec<(usize, Option<Bound>, Option<Bound>)> = Vec::new();
-    for (restriction, domain_slot) in found {
+    let mut groups: Vec<turns::Group> = Vec::new();
+    for Stated { restriction, domain_slot, source } in found {
         let resolve = |name: &str| match domain_slot {
             Some(slot) if name.eq_ignore_ascii_case("value") => Some(*slot),
             _ => slot_of(name),
         };
+        let branches = domain_slot.is_none().then(|| turns::branches(restriction)).flatten();
+        if let Some(branches) = branches
+            && turns::add(&mut groups, source, branches).is_some()
+        {
+            continue;
+        }
         match restriction {
             Restriction::Range { column, min, max, .. } => {
                 if let Some(slot) = resolve(column) {
@@ -79,7 +106,30 @@ fn narrow_all(
     for (slot, min, max) in ranges {
         narrow_range(&mut slots[slot].generator, min.as_ref(), max.as_ref());
     }
+    // A pattern applied after a `length()` bound starts from the type's limit: bound it again.
+    for stated in found.iter().filter(|s| s.domain_slot.is_none()) {
+        if let Restriction::Length { column, min, max, .. } = &stated.restriction
+            && let Some(slot) = slot_of(column)
+            && matches!(slots[slot].generator, ColumnGen::Pattern { .. })
+        {
+            narrow_length(&mut slots[slot].generator, *min, *max);
+        }
+    }
+    let always_present: Vec<usize> = found
+        .iter()
+        .filter_map(|stated| match &stated.restriction {
+            Restriction::NotNull { column } if stated.domain_slot.is_none() => slot_of(column),
+            _ => None,
+        })
+        .collect();
+    let required = |slot: usize| table.columns[written[slot]].not_null || always_present.contains(&slot);
+    let narrow = |restriction: &Restriction, slots: &mut [ColumnSlot]| {
+        apply(restriction, table, written, slots, &slot_of, now);
+    };
+    let layout = turns::Layout { resolve: &slot_of, required: &required, narrow: &narrow };
+    let lines = groups.iter().filter_map(|group| turns::lay_out(group, slots, &layout)).collect();
     make_room(slots);
+    lines
 }
 
 /// A column that follows another (`b > a`) stays inside its own span: what it follows is capped
@@ -98,15 +148,17 @@ fn make_room(slots: &mut [ColumnSlot]) {
     }
 }
 
-/// Parses and analyses one CHECK (or domain check, with its column's slot); `None` when it does
-/// not parse, else whether it is fully understood.
+/// Analyses one parsed CHECK (or domain check, with its column's slot); `None` when it did not
+/// parse, else whether it is fully understood.
 fn analyze_into(
-    definition: &str,
+    expr: Option<check::Expr>,
     domain_slot: Option<usize>,
-    found: &mut Vec<(Restriction, Option<usize>)>,
+    source: &str,
+    found: &mut Vec<Stated>,
 ) -> Option<bool> {
-    let analysis = check::restrictions(&check::parse(definition).ok()?);
-    found.extend(analysis.restrictions.into_iter().map(|r| (r, domain_slot)));
+    let analysis = check::restrictions(&expr?);
+    let stated = |restriction| Stated { restriction, domain_slot, source: source.to_string() };
+    found.extend(analysis.restrictions.into_iter().map(stated));
     Some(analysis.fully_understood)
 }
 
@@ -192,7 +244,9 @@ fn apply(
         }
         Pattern { column, regex, .. } => with_slot(resolve, column, |s| {
             if !matches!(slots[s].generator, ColumnGen::Choice { .. } | ColumnGen::Fixed(_)) {
-                let max = text_max(&slots[s].generator);
+                // The pattern bounds the length itself (a 40-character hash is longer than a
+                // word); the type's limit, and `length()` checks (applied again last), still hold.
+                let max = table.columns[written[s]].ty.max_length().unwrap_or(PATTERN_MAX);
                 slots[s].generator = ColumnGen::Pattern { pattern: check::Pattern::new(regex), max };
             }
         }),
@@ -455,12 +509,8 @@ fn narrow_length(generator: &mut ColumnGen, min: Option<u32>, max: Option<u32>) 
     }
 }
 
-fn text_max(generator: &ColumnGen) -> u32 {
-    match generator {
-        ColumnGen::Text { max, .. } => *max,
-        _ => 255,
-    }
-}
+/// The longest value a pattern's generator makes for a column of unlimited length.
+const PATTERN_MAX: u32 = 255;
 
 fn exclude(generator: &mut ColumnGen, value: &Value) {
     match generator {

@@ -122,15 +122,9 @@ mod tests {
     #[test]
     fn published_rows_were_scheduled_first() {
         use crate::generate::column::MomentUnit;
-        use crate::generate::rng::{RowRng, StreamKey};
+        use crate::generate::rng::RowRng;
         let moment = || ColumnGen::Moment { lo: 0, hi: 1000 * MICROS_PER_DAY, unit: MomentUnit::Timestamp };
-        let slot = |name: &str, generator| ColumnSlot {
-            name: name.into(),
-            generator,
-            null_rate: 0.1,
-            unique: None,
-            key: StreamKey::new(1, "t", name),
-        };
+        use crate::plan::time::tests::slot;
         let status =
             ColumnGen::Choice { values: texts(&["draft", "scheduled", "published", "failed"]), cumulative: vec![] };
         let mut slots = vec![slot("status", status), slot("published_at", moment()), slot("scheduledAt", moment())];

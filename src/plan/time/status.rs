@@ -128,11 +128,8 @@ fn describe(moment: &str, column: &str, values: &[Value]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::rng::StreamKey;
 
-    fn slot(name: &str, generator: ColumnGen) -> ColumnSlot {
-        ColumnSlot { name: name.into(), generator, null_rate: 0.1, unique: None, key: StreamKey::new(1, "t", name) }
-    }
+    use crate::plan::time::tests::slot;
 
     fn moment() -> ColumnGen {
         ColumnGen::Moment { lo: 0, hi: 1_000_000_000, unit: MomentUnit::Timestamp }

@@ -2,19 +2,21 @@ use super::*;
 use crate::generate::column::REFERENCE_MICROS;
 use crate::generate::rng::StreamKey;
 
-fn moment(name: &str) -> ColumnSlot {
-    let year = 365 * MICROS_PER_DAY;
+/// A nullable column of table `t` with `generator`, as the time rules' tests start from.
+pub(super) fn slot(name: &str, generator: ColumnGen) -> ColumnSlot {
     ColumnSlot {
         name: name.into(),
-        generator: ColumnGen::Moment {
-            lo: REFERENCE_MICROS - 2 * year,
-            hi: REFERENCE_MICROS,
-            unit: MomentUnit::Timestamp,
-        },
+        generator,
         null_rate: 0.1,
         unique: None,
         key: StreamKey::new(1, "t", name),
+        presence: None,
     }
+}
+
+fn moment(name: &str) -> ColumnSlot {
+    let year = 365 * MICROS_PER_DAY;
+    slot(name, ColumnGen::Moment { lo: REFERENCE_MICROS - 2 * year, hi: REFERENCE_MICROS, unit: MomentUnit::Timestamp })
 }
 
 fn ordered(names: &[&str]) -> (Vec<ColumnSlot>, Vec<String>) {

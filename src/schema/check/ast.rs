@@ -155,11 +155,46 @@ pub enum Expr {
         expr: Box<Expr>,
         collation: String,
     },
+    /// `CASE [operand] WHEN a THEN b ... [ELSE c] END`: with an operand, each `a` is a value it is
+    /// compared to; without, a condition.
+    Case {
+        operand: Option<Box<Expr>>,
+        whens: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
 }
 
 impl Expr {
     pub(crate) fn boxed(self) -> Box<Expr> {
         Box::new(self)
+    }
+
+    /// A `CASE` whose results are conditions, as the disjunction of its branches: branch `i`
+    /// holds when its condition is true, the earlier ones are not (false or NULL), and its result
+    /// holds; a missing `ELSE` is NULL. `None` for any other expression.
+    pub fn case_as_branches(&self) -> Option<Expr> {
+        let Expr::Case { operand, whens, otherwise } = self else {
+            return None;
+        };
+        let condition = |when: &Expr| match operand {
+            Some(operand) => Expr::Binary {
+                op: BinaryOp::Compare(CompareOp::Eq),
+                left: operand.clone(),
+                right: when.clone().boxed(),
+            },
+            None => when.clone(),
+        };
+        let is_true = |when: &Expr, negated| Expr::IsBool { expr: condition(when).boxed(), value: true, negated };
+        let mut branches = Vec::new();
+        let mut earlier: Vec<Expr> = Vec::new();
+        for (when, then) in whens {
+            let parts = earlier.iter().cloned().chain([is_true(when, false), then.clone()]).collect();
+            branches.push(Expr::And(parts));
+            earlier.push(is_true(when, true));
+        }
+        let otherwise = otherwise.as_deref().cloned().unwrap_or(Expr::Literal(Value::Null));
+        branches.push(Expr::And(earlier.into_iter().chain([otherwise]).collect()));
+        Some(Expr::Or(branches))
     }
 
     /// The column this expression reads, looking through casts and `COLLATE`: `(status)::text`
@@ -193,6 +228,46 @@ impl Expr {
         }
     }
 
+    /// This node with `f` applied to each of its direct children.
+    pub fn map_children(self, f: &mut dyn FnMut(Expr) -> Expr) -> Expr {
+        // The child is replaced in its own box: no allocation.
+        fn boxed(mut e: Box<Expr>, f: &mut dyn FnMut(Expr) -> Expr) -> Box<Expr> {
+            *e = f(std::mem::replace(&mut *e, Expr::Literal(Value::Null)));
+            e
+        }
+        match self {
+            Expr::Column(_) | Expr::Literal(_) => self,
+            Expr::Cast { expr, ty } => Expr::Cast { expr: boxed(expr, f), ty },
+            Expr::Not(expr) => Expr::Not(boxed(expr, f)),
+            Expr::Neg(expr) => Expr::Neg(boxed(expr, f)),
+            Expr::IsNull { expr, negated } => Expr::IsNull { expr: boxed(expr, f), negated },
+            Expr::IsBool { expr, value, negated } => Expr::IsBool { expr: boxed(expr, f), value, negated },
+            Expr::Collate { expr, collation } => Expr::Collate { expr: boxed(expr, f), collation },
+            Expr::Func { name, args } => Expr::Func { name, args: args.into_iter().map(&mut *f).collect() },
+            Expr::Array(items) => Expr::Array(items.into_iter().map(&mut *f).collect()),
+            Expr::And(items) => Expr::And(items.into_iter().map(&mut *f).collect()),
+            Expr::Or(items) => Expr::Or(items.into_iter().map(&mut *f).collect()),
+            Expr::Binary { op, left, right } => Expr::Binary { op, left: boxed(left, f), right: boxed(right, f) },
+            Expr::Quantified { op, all, left, right } => {
+                Expr::Quantified { op, all, left: boxed(left, f), right: boxed(right, f) }
+            }
+            Expr::IsDistinct { left, right, negated } => {
+                Expr::IsDistinct { left: boxed(left, f), right: boxed(right, f), negated }
+            }
+            Expr::InList { expr, list, negated } => {
+                Expr::InList { expr: boxed(expr, f), list: list.into_iter().map(&mut *f).collect(), negated }
+            }
+            Expr::Between { expr, low, high, negated } => {
+                Expr::Between { expr: boxed(expr, f), low: boxed(low, f), high: boxed(high, f), negated }
+            }
+            Expr::Case { operand, whens, otherwise } => Expr::Case {
+                operand: operand.map(|e| boxed(e, f)),
+                whens: whens.into_iter().map(|(when, then)| (f(when), f(then))).collect(),
+                otherwise: otherwise.map(|e| boxed(e, f)),
+            },
+        }
+    }
+
     fn children(&self) -> Vec<&Expr> {
         match self {
             Expr::Column(_) | Expr::Literal(_) => Vec::new(),
@@ -210,6 +285,10 @@ impl Expr {
             | Expr::IsDistinct { left, right, .. } => vec![left, right],
             Expr::InList { expr, list, .. } => std::iter::once(&**expr).chain(list).collect(),
             Expr::Between { expr, low, high, .. } => vec![expr, low, high],
+            Expr::Case { operand, whens, otherwise } => {
+                let pairs = whens.iter().flat_map(|(when, then)| [when, then]);
+                operand.as_deref().into_iter().chain(pairs).chain(otherwise.as_deref()).collect()
+            }
         }
     }
 }

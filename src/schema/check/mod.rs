@@ -8,7 +8,8 @@
 //! - [`evaluate`] / [`passes`]: a row checked with SQL's three-valued logic ([`eval`]), to verify
 //!   generated rows and to test checks we only partly understand;
 //! - [`Pattern`]: strings for `col ~ '^[A-Z]{3}$'` from a small regex subset ([`regex`], [`nfa`],
-//!   [`sample`]), compiled once per column.
+//!   [`sample`]), compiled once per column;
+//! - [`inline`]: calls to the schema's own one-expression SQL functions replaced by their bodies.
 //!
 //! Everything here is pure: no database access. Domain checks work the same way with the column
 //! `VALUE`. The planner (`plan`) reports checks that are not fully understood, with the
@@ -18,6 +19,7 @@ mod analyze;
 mod ast;
 mod datetime;
 mod eval;
+mod inline;
 mod lexer;
 mod nfa;
 mod parser;
@@ -34,6 +36,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use analyze::{Analysis, Bound, Interval, Restriction, restrictions};
 pub use ast::{BinaryOp, CompareOp, Expr};
+pub use inline::{SqlFunction, inline};
 pub use pattern::Pattern;
 
 pub(crate) use datetime::parse_timestamp;

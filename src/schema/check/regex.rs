@@ -319,6 +319,40 @@ pub(crate) fn like_to_regex(pattern: &str) -> String {
     out
 }
 
+/// Converts a `SIMILAR TO` pattern into the anchored POSIX regex PostgreSQL's
+/// `similar_to_escape()` makes of it: `%` and `_` as in `LIKE`, `.` literal, `escape` (`\` by
+/// default, `None` for none) before a literal character, bracket classes and the regex operators
+/// (`|`, `*`, `+`, `?`, `{m,n}`, groups) kept.
+pub(crate) fn similar_to_regex(pattern: &str, escape: Option<char>) -> String {
+    let mut out = String::from("^(");
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if Some(c) == escape => push_literal(&mut out, chars.next().unwrap_or(c)),
+            '%' => out.push_str(".*"),
+            '_' => out.push('.'),
+            '[' => {
+                out.push('[');
+                for opening in ['^', ']'] {
+                    if chars.next_if_eq(&opening).is_some() {
+                        out.push(opening);
+                    }
+                }
+                for inner in chars.by_ref() {
+                    out.push(inner);
+                    if inner == ']' {
+                        break;
+                    }
+                }
+            }
+            '.' | '^' | '$' | '\\' => push_literal(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out.push_str(")$");
+    out
+}
+
 fn push_literal(out: &mut String, c: char) {
     if ".^$|()[]{}*+?\\".contains(c) {
         out.push('\\');

@@ -41,7 +41,7 @@ pub(crate) fn word(p: &mut Parser, word: String) -> Parsed {
         "FALSE" => Ok(Expr::Literal(Value::Bool(false))),
         "VALUE" if !call && p.peek() != Some(&Token::Dot) => Ok(Expr::Column("VALUE".into())),
         "ARRAY" => array(p),
-        "CASE" => Err(p.error("CASE expressions are not supported")),
+        "CASE" => case(p),
         "CAST" if call => cast(p),
         "EXTRACT" if call => extract(p),
         "SUBSTRING" if call => substring(p),
@@ -95,6 +95,23 @@ fn niladic(p: &mut Parser, upper: &str) -> Parsed {
         p.expect(&Token::RParen, "')' after the precision")?;
     }
     Ok(Expr::Func { name: upper.to_ascii_lowercase(), args: Vec::new() })
+}
+
+/// `CASE [operand] WHEN a THEN b ... [ELSE c] END`, after `CASE`.
+fn case(p: &mut Parser) -> Parsed {
+    let operand = if p.at_keyword("WHEN") { None } else { Some(p.expr(0)?.boxed()) };
+    let mut whens = Vec::new();
+    while p.eat_keyword("WHEN") {
+        let when = p.expr(0)?;
+        p.expect_keyword("THEN")?;
+        whens.push((when, p.expr(0)?));
+    }
+    if whens.is_empty() {
+        return Err(p.error("expected WHEN"));
+    }
+    let otherwise = if p.eat_keyword("ELSE") { Some(p.expr(0)?.boxed()) } else { None };
+    p.expect_keyword("END")?;
+    Ok(Expr::Case { operand, whens, otherwise })
 }
 
 /// `ARRAY[a, b]`, with nested `[...]` for more dimensions.

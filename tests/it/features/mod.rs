@@ -8,6 +8,7 @@
 //! every table of the database planned, every table holding its planned rows, and every FK and
 //! CHECK re-validated. Each test then checks what is specific to its feature.
 
+mod check_classes;
 mod checks;
 mod columns;
 mod cycles;

@@ -41,7 +41,7 @@ async fn refused_tables_are_skipped_alone_with_what_resolves_them() {
         CREATE TRIGGER no BEFORE INSERT ON refused FOR EACH ROW EXECUTE FUNCTION reject();
         CREATE TABLE needs (id int PRIMARY KEY, refused_id int NOT NULL REFERENCES refused);
         CREATE TABLE may (id int PRIMARY KEY, refused_id int REFERENCES refused);
-        CREATE FUNCTION is_even(int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 % 2 = 0';
+        CREATE FUNCTION is_even(int) RETURNS bool LANGUAGE plpgsql IMMUTABLE AS 'BEGIN RETURN $1 % 2 = 0; END';
         CREATE TABLE odd (n int NOT NULL CHECK (is_even(n)));
         "#,
     )
@@ -125,7 +125,7 @@ async fn a_refused_table_s_triggers_are_switched_back_on() {
     db.execute(
         r#"
         CREATE FUNCTION keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
-        CREATE FUNCTION is_even(int) RETURNS bool LANGUAGE sql IMMUTABLE AS 'SELECT $1 % 2 = 0';
+        CREATE FUNCTION is_even(int) RETURNS bool LANGUAGE plpgsql IMMUTABLE AS 'BEGIN RETURN $1 % 2 = 0; END';
         CREATE TABLE a_first (id int PRIMARY KEY);
         CREATE TABLE odd (n int NOT NULL CHECK (is_even(n)));
         CREATE TRIGGER kept BEFORE INSERT ON odd FOR EACH ROW EXECUTE FUNCTION keep();

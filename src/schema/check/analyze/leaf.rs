@@ -227,6 +227,9 @@ fn pattern(left: &Expr, regex: String, case_insensitive: bool, negated: bool) ->
     };
     let nullable = false;
     if negated {
+        if let Some(allowed) = only_characters(&regex).filter(|_| wraps.is_empty()) {
+            return Some(vec![Restriction::Pattern { column, regex: allowed, case_insensitive, nullable }]);
+        }
         return wraps.is_empty().then(|| vec![Restriction::NotPattern { column, regex, case_insensitive, nullable }]);
     }
     let mut out = vec![Restriction::Pattern { column: column.clone(), regex, case_insensitive, nullable }];
@@ -237,6 +240,15 @@ fn pattern(left: &Expr, regex: String, case_insensitive: bool, negated: bool) ->
         _ => return None,
     }
     Some(out)
+}
+
+/// "Valid characters": `col !~ '[^a-z0-9_]'` (no character outside the class) is `col ~
+/// '^[a-z0-9_]*$'`, which the generators can build values for.
+fn only_characters(regex: &str) -> Option<String> {
+    let class = regex.strip_prefix("[^")?.strip_suffix(']')?;
+    let closes_early = class.char_indices().any(|(at, c)| c == ']' && at > 0 && !class[..at].ends_with('\\'));
+    let inside_brackets = class.contains("[:") || class.contains('[');
+    (!class.is_empty() && !closes_early && !inside_brackets).then(|| format!("^[{class}]*$"))
 }
 
 /// `x IS [NOT] TRUE/FALSE`: on a boolean column, a value (and NOT NULL for `IS TRUE`/`IS FALSE`);

@@ -2,7 +2,8 @@
 //!
 //! The expression is split into conjuncts; each conjunct is recognised as a restriction on one
 //! column (a list of values, a range, a length, a pattern...), a comparison between two columns, or
-//! a rule about which columns may be NULL. The contract:
+//! a rule about which columns may be NULL. A `CASE` of conditions is read as the disjunction of its
+//! branches (`CASE WHEN kind = 'x' THEN a IS NOT NULL ELSE ... END`). The contract:
 //!
 //! - when [`Analysis::fully_understood`] is true, a row that satisfies every restriction passes the
 //!   check;
@@ -198,6 +199,9 @@ impl Collector {
             self.found.extend(found);
             return;
         }
+        if let Some(branches) = expr.case_as_branches() {
+            return self.conjunct(&branches);
+        }
         match expr {
             Expr::Not(inner) => self.negated(inner),
             Expr::Or(items) => self.disjunction(items),
@@ -209,6 +213,10 @@ impl Collector {
     fn negated(&mut self, inner: &Expr) {
         match inner {
             Expr::Not(again) => self.conjunct(again),
+            Expr::Case { .. } => match inner.case_as_branches() {
+                Some(branches) => self.negated(&branches),
+                None => self.understood = false,
+            },
             Expr::Or(items) => items.iter().for_each(|item| self.conjunct(&Expr::Not(item.clone().boxed()))),
             Expr::And(items) => {
                 let negated: Vec<Expr> = items.iter().map(|item| Expr::Not(item.clone().boxed())).collect();

@@ -1,10 +1,12 @@
 //! The functions CHECK constraints call: lengths, case, trimming, null counting, array sizes,
-//! `jsonb_typeof`, the clock (`now()`, `CURRENT_DATE`), `COALESCE` and friends.
+//! `jsonb_typeof`, the clock (`now()`, `CURRENT_DATE`), `COALESCE` and friends, and
+//! `similar_to_escape()` (what `SIMILAR TO` is printed as).
 
 use std::cmp::Ordering;
 
 use super::super::ast::Expr;
 use super::super::datetime;
+use super::super::regex::similar_to_regex;
 use super::{Context, Eval, Unknown, ops};
 use crate::generate::Value;
 use crate::generate::value::MICROS_PER_DAY;
@@ -51,6 +53,10 @@ fn strict(name: &str, values: &[Value]) -> Eval {
         ("strpos", [Value::Text(t), Value::Text(needle)]) => strpos(t, needle),
         ("extract" | "date_part", [Value::Text(field), moment]) => extract(field, moment, name == "date_part"),
         ("timezone", [Value::Text(zone), Value::Timestamp(t)]) if is_utc(zone) => Ok(Value::Timestamp(*t)),
+        ("similar_to_escape", [Value::Text(pattern)]) => Ok(Value::Text(similar_to_regex(pattern, Some('\\')))),
+        ("similar_to_escape", [Value::Text(pattern), Value::Text(escape)]) => {
+            Ok(Value::Text(similar_to_regex(pattern, escape.chars().next())))
+        }
         _ => Err(Unknown),
     }
 }

@@ -49,7 +49,26 @@ impl Context<'_> {
             Expr::IsBool { expr, value, negated } => self.is_bool(expr, *value, *negated),
             Expr::IsDistinct { left, right, negated } => self.is_distinct(left, right, *negated),
             Expr::Collate { expr, .. } => self.eval(expr),
+            Expr::Case { operand, whens, otherwise } => self.case(operand.as_deref(), whens, otherwise.as_deref()),
         }
+    }
+
+    /// The result of the first `WHEN` that holds (equals the operand, or is true), else `ELSE`.
+    fn case(&self, operand: Option<&Expr>, whens: &[(Expr, Expr)], otherwise: Option<&Expr>) -> Eval {
+        let operand = operand.map(|o| self.eval(o)).transpose()?;
+        for (when, then) in whens {
+            let when = match &operand {
+                Some(value) => {
+                    ops::binary(&BinaryOp::Compare(super::ast::CompareOp::Eq), value.clone(), self.eval(when)?)?
+                }
+                None => self.eval(when)?,
+            };
+            let holds = truth(&when)? == Some(true);
+            if holds {
+                return self.eval(then);
+            }
+        }
+        otherwise.map_or(Ok(Value::Null), |e| self.eval(e))
     }
 
     fn array(&self, items: &[Expr]) -> Eval {

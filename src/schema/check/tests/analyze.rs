@@ -363,7 +363,7 @@ fn partial_understanding_keeps_the_rest() {
         "CHECK (((h % 2) = 0))",
         "CHECK (((h + 1) > 2))",
         "CHECK ((tags @> ARRAY['x'::text]))",
-        "CHECK ((p ~ similar_to_escape('ab%'::text)))",
+        "CHECK ((p ~ similar_to_escape('ab%'::text, '#'::text, 'x'::text)))",
         "CHECK ((e > (d + 1)))",
         "CHECK (((e)::date > d))",
         "CHECK ((upper(x) <> 'A'::text))",
@@ -387,4 +387,34 @@ fn trivial_checks() {
     assert_eq!(understood("CHECK (true)"), vec![]);
     assert_eq!(understood("CHECK ((a > NULL::integer))"), vec![]);
     assert_eq!(understood("CHECK (((a IS NULL) OR (a IS NOT NULL)))"), vec![]);
+}
+
+/// A `CASE` of conditions is the disjunction of its branches: the kind that leads to each, and
+/// what the branch asks (a branch reached when no `WHEN` holds also allows a NULL kind).
+#[test]
+fn case_of_conditions_is_a_choice_of_branches() {
+    let got = understood(
+        "CHECK (\nCASE\n    WHEN (kind = 'post'::app.kind) THEN (post_ref IS NOT NULL)\n    ELSE (comment_ref IS NOT NULL)\nEND)",
+    );
+    let post = vec![one_of("kind", vec![text("post")]), not_null("kind"), not_null("post_ref")];
+    let other = vec![not_equal("kind", text("post")), not_null("comment_ref")];
+    assert_eq!(got, vec![Restriction::AnyOf { branches: vec![post, other] }]);
+    let got =
+        understood("CHECK (CASE kind WHEN 'a'::text THEN (x IS NOT NULL) WHEN 'b'::text THEN (y IS NOT NULL) END)");
+    let [Restriction::AnyOf { branches }] = got.as_slice() else { panic!("{got:?}") };
+    assert_eq!(branches.len(), 3, "two WHENs and the missing ELSE: {branches:?}");
+}
+
+/// Key-like text: `SIMILAR TO` (printed as `~ similar_to_escape(...)`) is a pattern, and "valid
+/// characters" (`!~ '[^...]'`) is a pattern of those characters only.
+#[test]
+fn similar_to_and_valid_characters_are_patterns() {
+    assert_eq!(
+        understood("CHECK ((ref ~ similar_to_escape('[A-Z]{2}[0-9]{6}'::text)))"),
+        vec![pattern("ref", "^([A-Z]{2}[0-9]{6})$", false)]
+    );
+    assert_eq!(understood("CHECK ((name !~ '[^a-zA-Z0-9_]'::text))"), vec![pattern("name", "^[a-zA-Z0-9_]*$", false)]);
+    assert_eq!(understood("CHECK ((code !~* '[^a-z]'::text))"), vec![pattern("code", "^[a-z]*$", true)]);
+    let got = understood("CHECK ((name !~ '[^a-z]+x'::text))");
+    assert!(matches!(got.as_slice(), [Restriction::NotPattern { .. }]), "{got:?}");
 }

@@ -137,6 +137,22 @@ fn nulls_and_three_valued_logic() {
     fail("CHECK ((VALUE IS NOT NULL))", &[("VALUE", Value::Null)]);
 }
 
+/// `CASE` picks the first `WHEN` that holds; a NULL condition goes on to the next, and a missing
+/// `ELSE` is NULL (which passes).
+#[test]
+fn case_expressions() {
+    let by_kind = "CHECK (\nCASE\n    WHEN (kind = 'post'::text) THEN (post_id IS NOT NULL)\n    ELSE (comment_id IS NOT NULL)\nEND)";
+    let row = |kind: Value, post: Value, comment: Value| [("kind", kind), ("post_id", post), ("comment_id", comment)];
+    pass(by_kind, &row(text("post"), Value::Int(1), Value::Null));
+    fail(by_kind, &row(text("post"), Value::Null, Value::Int(1)));
+    pass(by_kind, &row(text("other"), Value::Null, Value::Int(1)));
+    fail(by_kind, &row(Value::Null, Value::Int(1), Value::Null));
+    let operand = "CHECK ((CASE k WHEN 1 THEN x WHEN 2 THEN y END > 0))";
+    pass(operand, &[("k", Value::Int(2)), ("x", Value::Int(-1)), ("y", Value::Int(1))]);
+    fail(operand, &[("k", Value::Int(1)), ("x", Value::Int(-1)), ("y", Value::Int(1))]);
+    pass(operand, &[("k", Value::Int(3)), ("x", Value::Int(-1)), ("y", Value::Int(-1))]);
+}
+
 #[test]
 fn arrays_and_json() {
     let tags = |n: usize| Value::Array { dims: vec![n as u32], items: vec![text("t"); n] };
@@ -154,7 +170,9 @@ fn arrays_and_json() {
 fn unknowns_are_reported_not_guessed() {
     assert_eq!(run("CHECK ((tags @> ARRAY['x'::text]))", &[("tags", text("x"))]), None);
     assert_eq!(run("CHECK ((missing > 0))", &[]), None);
-    assert_eq!(run("CHECK ((p ~ similar_to_escape('ab%'::text)))", &[("p", text("ab"))]), None);
+    assert_eq!(run("CHECK ((p ~ similar_to_escape('ab%'::text, 'x'::text, 'y'::text)))", &[("p", text("ab"))]), None);
+    assert_eq!(run("CHECK ((p ~ similar_to_escape('ab%'::text)))", &[("p", text("abc"))]), Some(true));
+    assert_eq!(run("CHECK ((p ~ similar_to_escape('ab%'::text)))", &[("p", text("xab"))]), Some(false));
     // A deciding operand wins over an unknown one.
     assert_eq!(run("CHECK (((a > 0) AND (tags @> ARRAY['x'::text])))", &[("a", Value::Int(0))]), Some(false));
     assert_eq!(run("CHECK (((a > 0) OR (tags @> ARRAY['x'::text])))", &[("a", Value::Int(1))]), Some(true));

@@ -5,6 +5,7 @@
 mod analyze;
 mod corpus;
 mod eval;
+mod inline;
 mod parse;
 mod regex;
 mod robust;

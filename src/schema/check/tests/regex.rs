@@ -99,3 +99,15 @@ fn nested_quantifiers_stay_fast() {
     let huge = parse("(a{1000}){1000}").expect("parses");
     assert_eq!(is_match(&huge, "a", false), None);
 }
+
+/// `SIMILAR TO`, as `similar_to_escape()` turns it into a POSIX regex.
+#[test]
+fn similar_to_becomes_an_anchored_regex() {
+    use crate::schema::check::regex::similar_to_regex;
+    let regex = similar_to_regex("[A-Z]{2}[0-9]{6}", Some('\\'));
+    assert!(matches(&regex, "AB123456") && !matches(&regex, "xAB123456") && !matches(&regex, "AB1234567"), "{regex}");
+    let regex = similar_to_regex("INV-%.pdf|draft\\_%", Some('\\'));
+    assert!(matches(&regex, "INV-7.pdf") && !matches(&regex, "INV-7xpdf"), "{regex}");
+    assert!(matches(&regex, "draft_1") && !matches(&regex, "draftx1"), "{regex}");
+    assert!(matches(&similar_to_regex("[^]a]_", None), "b7"));
+}
