@@ -19,6 +19,7 @@ pub mod order;
 mod owners;
 mod positions;
 mod scope;
+pub mod server_checks;
 mod time;
 mod volume;
 
@@ -133,6 +134,8 @@ pub struct TablePlan {
     /// Rules inferred from names and types that the generated rows keep, one line each
     /// (`updated_at after created_at`); a profile's `infer = false` on a column turns its rules off.
     pub inferred: Vec<String>,
+    /// CHECKs seed cannot evaluate, which the server evaluates on candidate rows before COPY.
+    pub server_checks: server_checks::ServerChecks,
 }
 
 /// One table in the run, with the profile's settings for it.
@@ -206,6 +209,8 @@ fn build_once(
     owners::agree(&mut generators, &mut tables, &settings)?;
     let dataset = Dataset { tables: generators };
     refuse_self_dependent(&dataset, &scoped)?;
+    let in_order: Vec<&Table> = scoped.iter().map(|s| s.table).collect();
+    server_checks::assign(&in_order, &dataset, &mut tables);
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);
     let clean: Vec<QualifiedName> = scoped.iter().map(|s| s.table.name.clone()).collect();
     let triggers_off = if options.disable_triggers { firing_triggers(schema, &clean) } else { vec![] };
