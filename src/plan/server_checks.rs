@@ -79,11 +79,15 @@ pub fn assign(tables: &[&Table], dataset: &Dataset, plans: &mut [TablePlan]) {
                 continue;
             }
             let names: Vec<&str> = regenerated.iter().map(|&s| plan.columns[s].as_str()).collect();
+            // This line says more than "not understood".
+            let understanding = format!("CHECK {} is ", constraint.name);
+            plan.notes.retain(|note| !(note.starts_with(&understanding) && note.contains("understood: ")));
             plan.notes.push(format!(
                 "CHECK {} is evaluated by the server before COPY (seed cannot evaluate it): refused rows get new \
-                 values of {}",
+                 values of {}: {}",
                 constraint.name,
-                names.join(", ")
+                names.join(", "),
+                constraint.definition
             ));
             found.checks.push(ServerCheck { name: constraint.name.clone(), expression });
             for slot in regenerated {

@@ -15,6 +15,7 @@ mod keys;
 mod names;
 mod partitions;
 mod roles;
+mod server_checks;
 mod server_rules;
 mod skips;
 mod tenants;
