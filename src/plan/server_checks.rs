@@ -15,8 +15,8 @@
 //! and the plan says so.
 //!
 //! Which CHECKs need the server is found by evaluating them on the table's first rows: a CHECK
-//! that does not parse, or that seed's evaluator cannot decide on some of those rows, goes to the
-//! server. Pure, like the rest of the plan: rows are functions of their index.
+//! that does not parse, or that is not wholly understood and that seed's evaluator cannot decide on
+//! some of those rows, goes to the server. Pure, like the rest of the plan: rows are functions of their index.
 
 use crate::generate::Value;
 use crate::generate::table::{Dataset, Picker, RowScratch, TableGen};
@@ -101,8 +101,8 @@ pub fn assign(tables: &[&Table], dataset: &Dataset, plans: &mut [TablePlan]) {
     }
 }
 
-/// The table's CHECKs that do not parse, or that seed's evaluator cannot decide on one of the
-/// first rows.
+/// The table's CHECKs that do not parse, or that are not wholly understood and that seed's
+/// evaluator cannot decide on one of the first rows.
 fn unevaluable_checks<'t>(table: &'t Table, dataset: &Dataset, t: usize) -> Vec<&'t crate::schema::CheckConstraint> {
     let generator = &dataset.tables[t];
     let mut scratch = RowScratch::default();
@@ -120,8 +120,10 @@ fn unevaluable_checks<'t>(table: &'t Table, dataset: &Dataset, t: usize) -> Vec<
         .checks
         .iter()
         .filter(|constraint| {
-            if check::parse(&constraint.definition).is_err() {
-                return true;
+            let Ok(expr) = check::parse(&constraint.definition) else { return true };
+            // Understood wholly, it is evaluated too (and most checks are: no rows to make).
+            if check::restrictions(&expr).fully_understood {
+                return false;
             }
             let Some(row_check) = generator.checks.iter().find(|c| c.name == constraint.name) else {
                 return false;
