@@ -873,6 +873,7 @@ fn own_shared_columns<'a>(table: &'a TableGen, fk: &'a FkGen) -> impl Iterator<I
 }
 
 /// Fills column `c` of the row in `out` from its own generator (not from a foreign key).
+#[inline]
 fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, out: &mut [Value], attempt: u32) {
     let mut value = std::mem::take(&mut out[c]);
     fill_slot(&table.columns[c], row, scratch, out, &mut value, attempt);

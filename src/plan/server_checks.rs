@@ -105,11 +105,11 @@ pub fn assign(tables: &[&Table], dataset: &Dataset, plans: &mut [TablePlan]) {
 /// evaluator cannot decide on one of the first rows.
 fn unevaluable_checks<'t>(table: &'t Table, dataset: &Dataset, t: usize) -> Vec<&'t crate::schema::CheckConstraint> {
     let generator = &dataset.tables[t];
-    let mut scratch = RowScratch::default();
-    let mut row_values = vec![Value::Null; generator.columns.len()];
     let mut rows: Vec<Vec<Value>> = Vec::new();
-    let mut probed = |rows: &mut Vec<Vec<Value>>| {
+    let probed = |rows: &mut Vec<Vec<Value>>| {
         if rows.is_empty() {
+            let mut scratch = RowScratch::default();
+            let mut row_values = vec![Value::Null; generator.columns.len()];
             for row in 0..generator.rows.min(PROBED_ROWS) {
                 dataset.fill_row(t, row, None, &mut scratch, &mut row_values);
                 rows.push(row_values.clone());
@@ -120,14 +120,14 @@ fn unevaluable_checks<'t>(table: &'t Table, dataset: &Dataset, t: usize) -> Vec<
         .checks
         .iter()
         .filter(|constraint| {
-            let Ok(expr) = check::parse(&constraint.definition) else { return true };
+            // A check with no row check either does not parse or is wholly understood.
+            let Some(row_check) = generator.checks.iter().find(|c| c.name == constraint.name) else {
+                return check::parse(&constraint.definition).is_err();
+            };
             // Understood wholly, it is evaluated too (and most checks are: no rows to make).
-            if check::restrictions(&expr).fully_understood {
+            if check::restrictions(&row_check.expr).fully_understood {
                 return false;
             }
-            let Some(row_check) = generator.checks.iter().find(|c| c.name == constraint.name) else {
-                return false;
-            };
             probed(&mut rows);
             rows.iter().any(|row| row_check.verdict(row).is_none())
         })
