@@ -192,7 +192,7 @@ async fn stream_rows<W: RowWriter>(
 }
 
 /// Encodes row `row`'s `values` into the row begun in `writer`; an error names the column.
-#[inline]
+#[inline(always)]
 pub(super) fn write_fields<W: RowWriter>(writer: &mut W, table: &TablePlan, row: u64, values: &[Value]) -> Result<()> {
     for ((value, ty), column) in values.iter().zip(&table.types).zip(&table.columns) {
         writer.field(value, ty).map_err(|e| Error::Load {
