@@ -64,6 +64,7 @@ async fn seed_unwatched(
     let settings = server_settings(profile, &options);
     options.load.target = options.load.target.take().map(|target| target.with_settings(settings));
     let skippable = profile.is_none() && options.rows.is_some() && !options.strict;
+    let mut reloads = 0;
     loop {
         let (schema, plan) = prepare(&mut tx, profile, &options, reporter).await?;
         // Bulk mode cleans, loads and commits itself (see load::bulk). It is never chosen on its own
@@ -97,12 +98,37 @@ async fn seed_unwatched(
                 return Ok(Summary { rows, tables: plan.tables.len() });
             }
             // Leaving a refused table out changed a table already loaded, or it held rows the
-            // cleanup emptied: load everything again, with its rows back. Bounded: each round
-            // leaves one more table out (`options.skip`), and each is reported as skipped.
+            // cleanup emptied: load everything again, with its rows back. Each round leaves one
+            // more table out (`options.skip`), each reported as skipped; at most MAX_RELOADS.
             None => {
-                load::execute(&mut tx, "ROLLBACK TO SAVEPOINT seed_attempt", "rolling back to the savepoint").await?
+                load::execute(&mut tx, "ROLLBACK TO SAVEPOINT seed_attempt", "rolling back to the savepoint").await?;
+                reloads += 1;
+                if reloads >= MAX_RELOADS {
+                    return Err(gave_up(&options.skip));
+                }
             }
         }
+    }
+}
+
+/// Loads started again (from the cleanup) because leaving a refused table out changed what was
+/// already loaded: each one loads everything up to the next refusal, so a schema with many
+/// refused tables would take as many loads. Past this many the run stops and says what it found.
+pub const MAX_RELOADS: usize = 16;
+
+/// The error of a run that reached [`MAX_RELOADS`]: every table refused so far, with why (the
+/// last one is the refusal that would have needed one more load).
+fn gave_up(skipped: &[(QualifiedName, String)]) -> Error {
+    let table = skipped.last().map(|(table, _)| table.plain()).unwrap_or_default();
+    let refused: Vec<String> = skipped.iter().map(|(table, reason)| format!("{}: {reason}", table.plain())).collect();
+    Error::Load {
+        table,
+        message: format!(
+            "seed gave up after {MAX_RELOADS} loads, each started again because a refused table changed what was \
+             already loaded; nothing was written. Refused so far (skip them with `skip = true` in a profile, or fix \
+             what they say): {}",
+            refused.join(" | ")
+        ),
     }
 }
 

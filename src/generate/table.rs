@@ -76,6 +76,12 @@ pub struct RowCheck {
 impl RowCheck {
     /// `false` only when the check surely fails on this row (unknown functions count as passing).
     fn passes(&self, row: &[Value]) -> bool {
+        self.verdict(row) != Some(false)
+    }
+
+    /// Whether the row passes (`Some`), or `None` when seed cannot evaluate the check on it (a
+    /// function or operator it lacks): then only the server can say (see `plan::server_checks`).
+    pub fn verdict(&self, row: &[Value]) -> Option<bool> {
         let written = |name: &str| self.columns.iter().find(|(c, _)| c == name).map(|(_, slot)| row[*slot].clone());
         let lookup = |name: &str| {
             written(name).or_else(|| {
@@ -83,7 +89,7 @@ impl RowCheck {
                 crate::schema::check::value_of(expr, &written)
             })
         };
-        crate::schema::check::passes(&self.expr, &lookup) != Some(false)
+        crate::schema::check::passes(&self.expr, &lookup)
     }
 }
 
@@ -403,6 +409,26 @@ impl Dataset {
             }
         }
         scratch.picks = picks;
+    }
+
+    /// Regenerates the columns `slots` (own columns no other row reads: see
+    /// `plan::server_checks`) of row `row` of table `t`, which [`Dataset::fill_row`] just made in
+    /// `out` with `scratch`, from the streams of server attempt `attempt` (1 and up): the row the
+    /// server is asked about after it refused the earlier attempts. The other columns keep what
+    /// attempt 0 wrote, so children still recompute them from the row's index. Rows failing the
+    /// table's own [`RowCheck`]s are regenerated again, as in `fill_row`.
+    pub fn refill(&self, t: usize, row: u64, attempt: u32, slots: &[usize], scratch: &RowScratch, out: &mut [Value]) {
+        let table = &self.tables[t];
+        for local in 0..MAX_ATTEMPTS {
+            // Past the attempts fill_row uses (0..MAX_ATTEMPTS), so no stream is reused.
+            let attempt = attempt.saturating_mul(MAX_ATTEMPTS).saturating_add(local);
+            for &c in table.order.iter().filter(|c| slots.contains(c)) {
+                fill_own_column(table, c, row, scratch, out, attempt);
+            }
+            if table.checks.iter().all(|check| check.passes(out)) {
+                break;
+            }
+        }
     }
 
     /// One attempt at a row: FKs that pick on their own first, then those that inherit from them.
@@ -909,6 +935,7 @@ fn own_shared_columns<'a>(table: &'a TableGen, fk: &'a FkGen) -> impl Iterator<I
 }
 
 /// Fills column `c` of the row in `out` from its own generator (not from a foreign key).
+#[inline]
 fn fill_own_column(table: &TableGen, c: usize, row: u64, scratch: &RowScratch, out: &mut [Value], attempt: u32) {
     let mut value = std::mem::take(&mut out[c]);
     fill_slot(&table.columns[c], row, scratch, out, &mut value, attempt);

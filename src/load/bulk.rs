@@ -68,10 +68,14 @@ pub async fn run(
     let started = Instant::now();
     triggers::disable(&mut tx, plan).await?;
     let (saved, _) = prepare(&mut tx, plan, cleaning, reporter).await?;
+    // Read after the keys are dropped: what is left deferrable is constraint triggers.
+    let checks = super::deferred::read(&mut tx).await?;
     let mut total = 0;
     for index in 0..plan.tables.len() {
         let freeze = saved.is_ordinary(&plan.tables[index].name);
         total += copy::copy_table(&mut tx, plan, &Chunk::whole(plan, index, freeze), reporter).await?.rows;
+        // A refusal at COMMIT would name no table: fire the deferred checks table by table.
+        super::deferred::check(&mut tx, &checks, plan, index).await?;
     }
     reporter.report(Event::Finishing);
     super::step(reporter, Step::RebuildingIndexes { count: saved.indexes.len() });

@@ -18,6 +18,7 @@ use crate::generate::table::RowScratch;
 use crate::plan::{Plan, TablePlan};
 use crate::schema::quote_ident;
 
+use super::server_check::Attempts;
 use crate::error::explain_located;
 
 #[derive(Debug, Clone, Copy)]
@@ -92,7 +93,7 @@ fn copy_statement(table: &TablePlan, options: &str, freeze: bool) -> String {
     format!("COPY {} ({}) FROM STDIN {options}", table.name, columns.join(", "))
 }
 
-fn load_error(table: &TablePlan, error: &sqlx::Error) -> Error {
+pub(super) fn load_error(table: &TablePlan, error: &sqlx::Error) -> Error {
     Error::Load { table: table.name.plain(), message: explain_located(error) }
 }
 
@@ -139,9 +140,11 @@ async fn copy_generated<W: RowWriter>(
     if table.columns.is_empty() {
         return insert_columnless(conn, table, chunk).await;
     }
+    // Rows a CHECK only the server can evaluate refused are written at the attempt it accepted.
+    let attempts = super::server_check::settle(conn, plan, chunk).await?;
     let statement = copy_statement(table, writer.copy_options(), chunk.freeze);
     let mut copy = conn.copy_in_raw(&statement).await.map_err(|e| load_error(table, &e))?;
-    match stream_rows(&mut copy, plan, chunk, &mut writer, progress).await {
+    match stream_rows(&mut copy, plan, (chunk, attempts.as_ref()), &mut writer, progress).await {
         Ok(bytes) => {
             let rows = copy.finish().await.map_err(|e| load_error(table, &e))?;
             Ok(TableStats { rows, bytes })
@@ -156,7 +159,7 @@ async fn copy_generated<W: RowWriter>(
 async fn stream_rows<W: RowWriter>(
     copy: &mut PgCopyIn<&mut PgConnection>,
     plan: &Plan,
-    chunk: &Chunk,
+    (chunk, attempts): (&Chunk, Option<&Attempts>),
     writer: &mut W,
     progress: Option<&dyn Reporter>,
 ) -> Result<u64> {
@@ -172,13 +175,12 @@ async fn stream_rows<W: RowWriter>(
     for row in chunk.rows.clone() {
         let position = cursor.as_mut().map(|c| c.next_position());
         plan.dataset.fill_row(index, row, position, &mut scratch, &mut values);
-        writer.begin_row(field_count);
-        for ((value, ty), column) in values.iter().zip(&table.types).zip(&table.columns) {
-            writer.field(value, ty).map_err(|e| Error::Load {
-                table: table.name.plain(),
-                message: format!("row {row}, column {column}: {e}"),
-            })?;
+        if let Some(attempt) = attempts.map(|a| a.attempt_of(row)).filter(|&a| a > 0) {
+            let regenerated = &table.server_checks.regenerated;
+            plan.dataset.refill(index, row, attempt, regenerated, &scratch, &mut values);
         }
+        writer.begin_row(field_count);
+        write_fields(writer, table, row, &values)?;
         writer.end_row();
         if writer.is_full() {
             bytes += send(copy, writer, table).await?;
@@ -192,7 +194,23 @@ async fn stream_rows<W: RowWriter>(
     Ok(bytes)
 }
 
-async fn send<W: RowWriter>(copy: &mut PgCopyIn<&mut PgConnection>, writer: &mut W, table: &TablePlan) -> Result<u64> {
+/// Encodes row `row`'s `values` into the row begun in `writer`; an error names the column.
+#[inline(always)]
+pub(super) fn write_fields<W: RowWriter>(writer: &mut W, table: &TablePlan, row: u64, values: &[Value]) -> Result<()> {
+    for ((value, ty), column) in values.iter().zip(&table.types).zip(&table.columns) {
+        writer.field(value, ty).map_err(|e| Error::Load {
+            table: table.name.plain(),
+            message: format!("row {row}, column {column}: {e}"),
+        })?;
+    }
+    Ok(())
+}
+
+pub(super) async fn send<W: RowWriter>(
+    copy: &mut PgCopyIn<&mut PgConnection>,
+    writer: &mut W,
+    table: &TablePlan,
+) -> Result<u64> {
     let len = writer.len() as u64;
     copy.send(writer.buffer()).await.map_err(|e| load_error(table, &e))?;
     writer.clear();

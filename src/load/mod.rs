@@ -30,6 +30,7 @@ mod resume;
 pub mod saved;
 pub mod search_path;
 mod sequences;
+pub mod server_check;
 pub mod triggers;
 
 use std::time::Instant;

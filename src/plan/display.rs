@@ -107,6 +107,7 @@ impl Plan {
                     "foreign_keys": t.relationships,
                     "notes": t.notes,
                     "inferred": t.inferred,
+                    "server_checks": t.server_checks.checks.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
                 })
             })
             .collect();

@@ -103,6 +103,7 @@ fn fixture_table(table: &Table, fixture: &Fixture) -> (TableGen, TablePlan) {
         relationships: vec![],
         notes: vec![],
         inferred: vec![],
+        server_checks: Default::default(),
     };
     (generator, plan)
 }
@@ -207,6 +208,7 @@ impl<'a> Builder<'a> {
             relationships: self.relationships,
             notes: self.notes,
             inferred: self.inferred,
+            server_checks: Default::default(),
         };
         let generator = TableGen {
             rows: self.rows,

@@ -20,6 +20,7 @@ mod owners;
 mod positions;
 mod scope;
 mod sequence_keys;
+pub mod server_checks;
 mod time;
 mod trigger_rows;
 mod volume;
@@ -139,6 +140,8 @@ pub struct TablePlan {
     /// Rules inferred from names and types that the generated rows keep, one line each
     /// (`updated_at after created_at`); a profile's `infer = false` on a column turns its rules off.
     pub inferred: Vec<String>,
+    /// CHECKs seed cannot evaluate, which the server evaluates on candidate rows before COPY.
+    pub server_checks: server_checks::ServerChecks,
 }
 
 /// One table in the run, with the profile's settings for it.
@@ -218,6 +221,8 @@ fn build_once(
     }
     let dataset = Dataset { tables: generators };
     refuse_self_dependent(&dataset, &scoped)?;
+    let in_order: Vec<&Table> = scoped.iter().map(|s| s.table).collect();
+    server_checks::assign(&in_order, &dataset, &mut tables);
     let (deferred, dropped) = split_back_edges(&scoped, &order, &refs);
     let clean: Vec<QualifiedName> = scoped.iter().map(|s| s.table.name.clone()).collect();
     let triggers_off = if options.disable_triggers { firing_triggers(schema, &clean) } else { vec![] };

@@ -211,6 +211,7 @@ pub fn model(
         relationships: vec![],
         notes: vec![],
         inferred: vec![],
+        server_checks: Default::default(),
     };
     (generator, plan, restarts)
 }

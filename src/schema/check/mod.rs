@@ -73,6 +73,12 @@ pub fn parse(definition: &str) -> Result<Expr, CheckParseError> {
     Ok(expr)
 }
 
+/// The expression of a constraint definition as `pg_get_constraintdef` prints it:
+/// `CHECK ((price > 0)) NOT VALID` -> `((price > 0))`.
+pub fn expression(definition: &str) -> &str {
+    strip_wrapping(definition)
+}
+
 /// `CHECK (...) NOT VALID` -> `(...)`. Offsets in errors are relative to what remains.
 fn strip_wrapping(definition: &str) -> &str {
     let mut text = definition.trim();

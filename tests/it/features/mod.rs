@@ -17,6 +17,7 @@ mod multi_tenant;
 mod names;
 mod partitions;
 mod roles;
+mod server_checks;
 mod server_rules;
 mod skips;
 mod tenants;

@@ -62,6 +62,60 @@ async fn a_deferred_trigger_s_refusal_is_named_with_strict() {
     assert_eq!(scalar(&db, "SELECT count(*) FROM accounts").await, 0);
 }
 
+/// Bulk mode fires the deferred checks table by table too, and `--jobs` commits each table on
+/// its own: a refusal names its table (and, in bulk mode, the trigger), not the run's COMMIT.
+#[tokio::test]
+async fn bulk_and_jobs_name_the_table_a_deferred_trigger_refuses() {
+    let db = TestDb::new().await;
+    db.execute(DEFERRED_TRIGGER).await;
+    let bulk = run_seed(&["--rows", "100", "--bulk"], &db.url);
+    assert_eq!(bulk.status.code(), Some(3), "{}", bulk.stderr_text());
+    let stderr = bulk.stderr_text();
+    assert!(stderr.contains("loading table public.audited failed") && stderr.contains("audit_late"), "{stderr}");
+    let jobs = run_seed(&["--rows", "100", "--bulk", "--jobs", "2"], &db.url);
+    assert_eq!(jobs.status.code(), Some(3), "{}", jobs.stderr_text());
+    let stderr = jobs.stderr_text();
+    assert!(stderr.contains("loading table public.audited failed") && stderr.contains("audit refused row"), "{stderr}");
+    assert_eq!(scalar(&db, "SELECT count(*) FROM accounts").await, 0);
+}
+
+/// Tables that held rows and are refused each cost a load from the start (skipping one must keep
+/// its rows, which the cleanup emptied): bounded at `MAX_RELOADS`, after which the run stops and
+/// names every table refused so far. Fewer such tables are each skipped, their rows kept.
+#[tokio::test]
+async fn reloads_are_bounded_and_name_what_was_refused() {
+    let db = TestDb::new().await;
+    let held = |count: usize| {
+        format!(
+            "CREATE FUNCTION never(x text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RETURN false; END $$;
+             CREATE TABLE fine (id int PRIMARY KEY);
+             DO $$ BEGIN FOR i IN 1..{count} LOOP
+                 EXECUTE format('CREATE TABLE held_%s (id int PRIMARY KEY, x text NOT NULL)', i);
+                 EXECUTE format('INSERT INTO held_%s VALUES (1, %L)', i, 'kept');
+                 EXECUTE format('ALTER TABLE held_%s ADD CONSTRAINT held_%s_never CHECK (never(x)) NOT VALID', i, i);
+             END LOOP; END $$;"
+        )
+    };
+    db.execute(&held(3)).await;
+    let run = run_seed(&["--rows", "20"], &db.url);
+    assert!(run.status.success(), "{}", run.stderr_text());
+    for i in 1..=3 {
+        assert!(skip_line(&run, &format!("public.held_{i}")).contains(&format!("held_{i}_never")));
+        assert_eq!(scalar(&db, &format!("SELECT count(*) FROM held_{i}")).await, 1, "held_{i} keeps its row");
+    }
+    assert_eq!(scalar(&db, "SELECT count(*) FROM fine").await, 20);
+
+    let many = TestDb::new().await;
+    many.execute(&held(seed::run::MAX_RELOADS + 1)).await;
+    let run = run_seed(&["--rows", "20"], &many.url);
+    assert_eq!(run.status.code(), Some(3), "{}", run.stderr_text());
+    let stderr = run.stderr_text();
+    assert!(stderr.contains(&format!("gave up after {} loads", seed::run::MAX_RELOADS)), "{stderr}");
+    let named = (1..=seed::run::MAX_RELOADS + 1).filter(|i| stderr.contains(&format!("held_{i}_never"))).count();
+    assert_eq!(named, seed::run::MAX_RELOADS, "each refused table is named once: {stderr}");
+    assert_eq!(scalar(&many, "SELECT count(*) FROM held_1").await, 1, "nothing was written");
+}
+
 /// A trigger that raises unless `app.current_tenant` is set, and writes it into each row.
 const TENANT_SETTING: &str = r#"
     CREATE FUNCTION require_tenant() RETURNS trigger LANGUAGE plpgsql AS $$
