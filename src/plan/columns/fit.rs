@@ -30,13 +30,9 @@ pub fn apply(
         if !super::left_to_inference(settings, name) {
             continue;
         }
-        let rule = match &kind {
-            Some((kind, noun)) => named_for_table(*kind, noun, name, &mut slot.generator),
-            None => false,
-        };
-        if rule {
-            let kind = kind.as_ref().map_or("", |(kind, _)| kind.describe());
-            inferred.push(format!("{name}: {kind} (table {})", table.name.name));
+        let fitted = kind.as_ref().and_then(|(kind, noun)| named_for_table(*kind, noun, name, &mut slot.generator));
+        if let Some(fitted) = fitted {
+            inferred.push(format!("{name}: {} (table {})", describe(fitted), table.name.name));
         } else if let Some(prefix) = code_prefix(name, &table.name.name, &slot.generator) {
             inferred.push(format!("{name}: a code ({prefix}-{:0width$})", 42, width = CODE_DIGITS));
             slot.generator = ColumnGen::Code { prefix };
@@ -46,31 +42,45 @@ pub fn apply(
     }
 }
 
+/// How `seed plan` names the values a table's kind gave a column.
+fn describe(kind: TextKind) -> &'static str {
+    match kind {
+        TextKind::FullName => "a person's name",
+        TextKind::JobTitle => "a job title",
+        TextKind::Company => "company-like",
+        TextKind::Product => "product-like",
+        TextKind::Project => "project-like",
+        _ => "a short word",
+    }
+}
+
 /// A `name`/`title` (or `<noun>_name`: `team_name` in `teams`) that its table's kind says more
-/// about than the column's name alone. Returns whether it applied.
-fn named_for_table(kind: TableKind, noun: &str, column: &str, generator: &mut ColumnGen) -> bool {
+/// about than the column's name alone (a person's `title` is a job title). Returns the kind it
+/// chose, if it applied.
+fn named_for_table(kind: TableKind, noun: &str, column: &str, generator: &mut ColumnGen) -> Option<TextKind> {
     let column_words = words(column);
     let own = match column_words.as_slice() {
         [only] => only.as_str(),
         [first, last] if singular(first) == noun => last.as_str(),
-        _ => return false,
+        _ => return None,
     };
-    let ColumnGen::Text { kind: current, .. } = generator else { return false };
+    let ColumnGen::Text { kind: current, .. } = generator else { return None };
     let wanted = match (kind, own) {
-        (TableKind::People, "name") => TextKind::FullName,
-        (TableKind::People, _) => return false,
+        (TableKind::People, "name" | "displayname" | "fullname") => TextKind::FullName,
+        (TableKind::People, "title") => TextKind::JobTitle,
+        (TableKind::People, _) => return None,
         (TableKind::Organizations, "name" | "title") => TextKind::Company,
         (TableKind::Products, "name" | "title") => TextKind::Product,
         (TableKind::Projects, "name" | "title") => TextKind::Project,
         (TableKind::Tags, "name" | "title" | "label") => TextKind::Tag,
-        _ => return false,
+        _ => return None,
     };
     // Only what a name alone chose (or nothing: a `label` is free text) gives way to the table's.
     if !matches!(current, None | Some(TextKind::FullName | TextKind::Title | TextKind::Company)) {
-        return false;
+        return None;
     }
     *current = Some(wanted);
-    true
+    Some(wanted)
 }
 
 /// Words that make a text column a code or a document number (`invoice_number`, `sku`).
@@ -140,19 +150,23 @@ mod tests {
             (TableKind::Projects, "board", "name", TextKind::FullName, Some(TextKind::Project)),
             (TableKind::Tags, "tag", "name", TextKind::FullName, Some(TextKind::Tag)),
             (TableKind::People, "user", "name", TextKind::FullName, Some(TextKind::FullName)),
-            // A person's title is a job title; an email is not a name.
-            (TableKind::People, "user", "title", TextKind::Title, None),
+            // A person's title is a job title, a `displayname` their name; an email is not a name.
+            (TableKind::People, "user", "title", TextKind::Title, Some(TextKind::JobTitle)),
+            (TableKind::People, "profile", "displayname", TextKind::Title, Some(TextKind::FullName)),
             (TableKind::Organizations, "team", "email", TextKind::Email, None),
             (TableKind::Organizations, "team", "owner_name", TextKind::FullName, None),
         ];
         for (kind, noun, column, from, to) in cases {
             let mut generator = text(Some(from), 100);
             let applied = named_for_table(kind, noun, column, &mut generator);
-            assert_eq!(applied, to.is_some(), "{column} in {noun}");
+            assert_eq!(applied, to, "{column} in {noun}");
             assert_eq!(generator, text(Some(to.unwrap_or(from)), 100), "{column} in {noun}");
         }
+        let mut lorem = text(None, 40);
+        assert_eq!(named_for_table(TableKind::People, "profile", "displayname", &mut lorem), Some(TextKind::FullName));
+        assert_eq!(lorem, text(Some(TextKind::FullName), 40), "free text in a people table is a name");
         let mut label = text(None, 40);
-        assert!(named_for_table(TableKind::Tags, "label", "label", &mut label));
+        assert_eq!(named_for_table(TableKind::Tags, "label", "label", &mut label), Some(TextKind::Tag));
         assert_eq!(label, text(Some(TextKind::Tag), 40));
     }
 
