@@ -8,7 +8,17 @@ use super::{Report, Rule};
 use crate::support::{TestDb, run_seed};
 
 /// The rules every bundled profile keeps today: asserted together after one load per profile.
-pub const KEPT: &[Rule] = &[Rule::Order, Rule::Status, Rule::Email, Rule::Slug, Rule::PileUp, Rule::Tenant];
+pub const KEPT: &[Rule] = &[
+    Rule::Order,
+    Rule::Status,
+    Rule::Email,
+    Rule::Slug,
+    Rule::FullName,
+    Rule::Username,
+    Rule::Fit,
+    Rule::PileUp,
+    Rule::Tenant,
+];
 
 /// Seeds a fresh database with `args`, then asserts `rule` over it.
 pub async fn on_profile(args: &[&str], rule: Rule) {
