@@ -233,13 +233,14 @@ const TITLE_AUDIENCES: &[&str] = &[
     "Nonprofits",
 ];
 
-/// A title as people write them, in one of six shapes: `Building Better Habits`, `The Practical
+/// A title as people write them, in one of six shapes (the last one half as often): `Building Better Habits`, `The Practical
 /// Guide to Pricing`, `Simple Onboarding for Small Teams`, `7 Quiet Lessons from Remote Work`,
 /// `Notes on Calm Meetings`, `Pricing, Explained`.
 pub fn write_title(rng: &mut RowRng, out: &mut String) {
     let adjective = rng.pick(TITLE_ADJECTIVES);
     let topic = rng.pick(TITLE_TOPICS);
-    let parts: [&str; 5] = match rng.below(6) {
+    // Each shape twice as often as the last, shortest one.
+    let parts: [&str; 5] = match rng.below(11) / 2 {
         0 => [rng.pick(TITLE_GERUNDS), " ", adjective, " ", topic],
         1 => ["The ", adjective, " Guide to ", topic, ""],
         2 => [adjective, " ", topic, " for ", rng.pick(TITLE_AUDIENCES)],

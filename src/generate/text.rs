@@ -45,6 +45,8 @@ pub enum TextKind {
     Tag,
     /// A job title (`Senior Product Manager`): `job_title`, and a person's `title`.
     JobTitle,
+    /// Five digits (`04217`): postal and zip codes.
+    PostalCode,
 }
 
 const CITIES: &[&str] = &[
@@ -139,6 +141,8 @@ impl TextKind {
             TextKind::Paragraph
         } else if has("phone") || has("mobile") || has("fax") {
             TextKind::Phone
+        } else if has("postal") || has("zip") || has("postcode") {
+            TextKind::PostalCode
         } else if has("city") || has("town") {
             TextKind::City
         } else if has("country_code") || n == "country_iso" {
@@ -195,6 +199,7 @@ impl TextKind {
             "project" => TextKind::Project,
             "tag" => TextKind::Tag,
             "job_title" => TextKind::JobTitle,
+            "postal_code" => TextKind::PostalCode,
             _ => return None,
         };
         Some(kind)
@@ -229,6 +234,7 @@ impl TextKind {
         "project",
         "tag",
         "job_title",
+        "postal_code",
     ];
 
     /// Whether a value of this kind can take an index suffix and stay valid (unique columns).
@@ -279,6 +285,9 @@ impl TextKind {
                 }
             }
             TextKind::Word => out.push_str(word(rng)),
+            TextKind::PostalCode => {
+                let _ = write!(out, "{:05}", rng.below(100_000));
+            }
             TextKind::Phone => {
                 let _ = write!(out, "+1-555-{:03}-{:04}", rng.below(1000), rng.below(10_000));
             }
@@ -471,6 +480,8 @@ mod tests {
         assert_eq!(TextKind::for_column("title"), Some(TextKind::Title));
         assert_eq!(TextKind::for_column("company_name"), Some(TextKind::Company));
         assert_eq!(TextKind::for_column("job_title"), Some(TextKind::JobTitle));
+        assert_eq!(TextKind::for_column("postalcode"), Some(TextKind::PostalCode));
+        assert_eq!(TextKind::for_column("ship_zip"), Some(TextKind::PostalCode));
         assert_eq!(TextKind::for_column("xyz"), None);
     }
 

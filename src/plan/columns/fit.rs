@@ -85,7 +85,8 @@ fn named_for_table(kind: TableKind, noun: &str, column: &str, generator: &mut Co
 
 /// Words that make a text column a code or a document number (`invoice_number`, `sku`).
 const CODE_WORDS: &[&str] = &["code", "number", "num", "no", "sku", "reference", "ref"];
-/// Codes that are not ours to invent: they have formats of their own.
+/// Codes that are not ours to invent: they have formats of their own (a word of the name that
+/// starts with one of these: `postalcode`, `countryregion`).
 const NOT_CODES: &[&str] =
     &["postal", "zip", "post", "area", "phone", "country", "language", "currency", "color", "colour", "error"];
 
@@ -93,10 +94,10 @@ const NOT_CODES: &[&str] =
 /// `coupons` -> `CPN`), when the column is free text that can hold `PREFIX-` and ten digits.
 fn code_prefix(column: &str, table: &str, generator: &ColumnGen) -> Option<String> {
     let ColumnGen::Text { kind: None, min, max } = generator else { return None };
-    let column_words = words(column);
+    let column_words = unglue_code_word(words(column));
     let is_code = column_words.last().is_some_and(|w| CODE_WORDS.contains(&w.as_str()))
         || column_words.first().is_some_and(|w| w == "invoice");
-    if !is_code || column_words.iter().any(|w| NOT_CODES.contains(&w.as_str())) {
+    if !is_code || column_words.iter().any(|w| NOT_CODES.iter().any(|not| w.starts_with(not))) {
         return None;
     }
     let subject = match column_words.iter().find(|w| !CODE_WORDS.contains(&w.as_str())) {
@@ -107,6 +108,25 @@ fn code_prefix(column: &str, table: &str, generator: &ColumnGen) -> Option<Strin
     let prefix = abbreviate(&subject);
     let fits = (prefix.len() + 1 + CODE_DIGITS) as u32 >= *min && (prefix.len() + 11) as u32 <= *max;
     fits.then_some(prefix)
+}
+
+/// The words of a column's name with `code` or `number` glued to the end of the last one split
+/// off, as all-lowercase names write them (`productnumber` -> `product`, `number`;
+/// `countryregioncode` -> `countryregion`, `code`).
+fn unglue_code_word(mut column_words: Vec<String>) -> Vec<String> {
+    let Some(last) = column_words.last() else { return column_words };
+    if CODE_WORDS.contains(&last.as_str()) {
+        return column_words;
+    }
+    let glued = ["code", "number"].iter().find_map(|code| {
+        let rest = last.strip_suffix(code).filter(|rest| rest.len() >= 3)?;
+        Some([rest.to_string(), code.to_string()])
+    });
+    if let Some(split) = glued {
+        column_words.pop();
+        column_words.extend(split);
+    }
+    column_words
 }
 
 /// Three capitals for a word: itself when that short, else its first letter and next consonants
@@ -179,6 +199,14 @@ mod tests {
         assert_eq!(code("code", "coupons", 40).as_deref(), Some("CPN"));
         assert_eq!(code("reference", "payments", 40).as_deref(), Some("PYM"));
         assert_eq!(code("postal_code", "addresses", 40), None);
+        // All-lowercase names glue the code word on: `productnumber`, `creditcardapprovalcode`.
+        assert_eq!(code("productnumber", "product", 25).as_deref(), Some("PRD"));
+        assert_eq!(code("accountnumber", "vendor", 15).as_deref(), Some("ACC"));
+        assert_eq!(code("creditcardapprovalcode", "salesorderheader", 15).as_deref(), Some("CRD"));
+        assert_eq!(code("postalcode", "address", 15), None);
+        assert_eq!(code("countryregioncode", "countryregion", 15), None);
+        assert_eq!(code("phonenumber", "person", 25), None);
+        assert_eq!(code("episode", "shows", 25), None);
         assert_eq!(code("invoice_number", "payments", 12), None, "too short for PREFIX- and ten digits");
         assert_eq!(code_prefix("code", "coupons", &text(Some(TextKind::Word), 40)), None, "a name chose a kind");
     }
