@@ -4,7 +4,8 @@
 //! `lastLoginAt`), `_on` dates, `valid_from`/`valid_until`, a status beside `published_at`, a
 //! boolean beside `verified_at`, email, username and full name with first and last name (a full
 //! name with a number after it, another cut short), slugs with name and title, a company-like
-//! `tenants`, a `labels` table of short words, `projects` titled as things, a
+//! `tenants`, a `labels` table of short words, `projects` titled as things, an issue `reference`
+//! (a code) beside a `postal_code` with a space (no code of ours), a
 //! self-reference, and three chains (`project_id`, `reporter_id`, the nullable `assignee_id`) to a
 //! tenant three tables reference.
 
@@ -25,7 +26,7 @@ CREATE TABLE hm.projects (id int PRIMARY KEY, tenant_id int NOT NULL REFERENCES 
 CREATE TABLE hm.issues (id int PRIMARY KEY, project_id int NOT NULL REFERENCES hm.projects,
     reporter_id int NOT NULL REFERENCES hm.users, assignee_id int REFERENCES hm.users,
     created_on date NOT NULL, updated_on date,
-    valid_from date, valid_until date);
+    valid_from date, valid_until date, reference text, postal_code text);
 CREATE TABLE hm.events (id serial PRIMARY KEY, created_at timestamptz NOT NULL);
 "#;
 
@@ -48,9 +49,9 @@ INSERT INTO hm.projects VALUES
     (3, 2, NULL, 'Engine', 'engine', 'archived', '2024-02-25 10:00+00', '2024-02-15 10:00+00', '2024-03-01',
      '2024-03-01');
 INSERT INTO hm.issues VALUES
-    (1, 1, 1, 3, '2024-03-01', '2024-03-02', '2024-03-01', '2024-04-01'),
-    (2, 2, 3, NULL, '2024-03-05', NULL, '2024-03-05', NULL),
-    (3, 3, 2, 2, '2024-03-07', '2024-03-07', NULL, NULL);
+    (1, 1, 1, 3, '2024-03-01', '2024-03-02', '2024-03-01', '2024-04-01', 'ISS-00001', 'SW1A 1AA'),
+    (2, 2, 3, NULL, '2024-03-05', NULL, '2024-03-05', NULL, 'ISS-00002', NULL),
+    (3, 3, 2, 2, '2024-03-07', '2024-03-07', NULL, NULL, 'ISS-00003', '94107');
 INSERT INTO hm.events (created_at) SELECT '2024-04-01 00:00+00'::timestamptz + i * interval '1 hour'
     FROM generate_series(1, 10) i;
 "#;
@@ -161,12 +162,13 @@ async fn identities_count_emails_and_slugs_foreign_to_their_row() {
 }
 
 #[tokio::test]
-async fn names_count_full_names_usernames_and_values_foreign_to_their_row_or_table() {
+async fn names_count_full_names_usernames_codes_and_values_foreign_to_their_row_or_table() {
     let report = report_after(
         "UPDATE hm.tenants SET name = 'Grace Turing', slug = 'grace-turing' WHERE id = 2;
          UPDATE hm.labels SET name = 'quia voluptatem dolorem sit amet' WHERE id = 1;
          UPDATE hm.users SET full_name = 'tempora quis' WHERE id = 2;
-         UPDATE hm.users SET username = 'xk_77' WHERE id = 3;",
+         UPDATE hm.users SET username = 'xk_77' WHERE id = 3;
+         UPDATE hm.issues SET reference = 'totam velit veni00000001' WHERE id = 2;",
     )
     .await;
     for rule in [Rule::Order, Rule::Causality, Rule::Status, Rule::Email, Rule::Slug, Rule::Tenant, Rule::PileUp] {
@@ -181,6 +183,8 @@ async fn names_count_full_names_usernames_and_values_foreign_to_their_row_or_tab
     assert_eq!(broken(&report, Rule::FullName, "hm.users", "full_name is first_name last_name"), 1);
     assert_eq!(broken(&report, Rule::Username, "hm.users", "username contains"), 1);
     assert!(report.of(Rule::Username).all(|f| f.fails()), "2 of 3 usernames is under 95%");
+    assert_eq!(broken(&report, Rule::Code, "hm.issues", "reference is a code"), 1);
+    assert_eq!(report.of(Rule::Code).count(), 1, "a postal code is no code of ours");
 }
 
 #[tokio::test]

@@ -45,6 +45,8 @@ pub enum Rule {
     /// 5: the column naming a row fits its table: companies and things are not named like people,
     /// people are, tags are short words (a share: at least 95%).
     Fit,
+    /// 7: a code or document number holds no whitespace (a share: at least 95%).
+    Code,
     /// 6: two chains of NOT NULL foreign keys reach the same row of a table they both reach.
     Tenant,
     /// 7: no moment column holds more than 5% of its values at one moment; no UUID suffix shared.
@@ -64,13 +66,14 @@ impl Rule {
         Rule::FullName,
         Rule::Username,
         Rule::Fit,
+        Rule::Code,
         Rule::Tenant,
         Rule::PileUp,
     ];
 
     /// Rules judged by a share of good rows rather than by zero broken rows.
     pub fn is_share(self) -> bool {
-        matches!(self, Rule::Email | Rule::Slug | Rule::FullName | Rule::Username | Rule::Fit)
+        matches!(self, Rule::Email | Rule::Slug | Rule::FullName | Rule::Username | Rule::Fit | Rule::Code)
     }
 }
 
@@ -122,6 +125,7 @@ impl Report {
                 Rule::FullName => identity::full_names_join_first_and_last(conn, &catalog).await,
                 Rule::Username => identity::usernames_come_from_names(conn, &catalog).await,
                 Rule::Fit => fit::values_fit_their_tables(conn, &catalog).await,
+                Rule::Code => fit::codes_look_like_codes(conn, &catalog).await,
                 Rule::Tenant => tenants::chains_agree(conn, &catalog, fixtures).await,
                 Rule::PileUp => {
                     let mut found = pile_up::no_moment_piles_up(conn, &catalog).await;

@@ -294,6 +294,19 @@ pub fn is_username(name: &str) -> bool {
     ["username", "handle", "login", "nickname", "screenname"].contains(&words(name).concat().as_str())
 }
 
+/// A column holding a code or a document number, free of the formats of others (postal codes,
+/// phone numbers): its last word is `code`, `number`, `no`, `num`, `sku`, `ref` or `reference`,
+/// or ends in `code`/`number` (`productnumber`, `creditcardapprovalcode`); `invoice_*` too.
+pub fn is_code(name: &str) -> bool {
+    const CODES: &[&str] = &["code", "number", "no", "num", "sku", "ref", "reference"];
+    const OTHERS: &[&str] = &["postal", "post", "zip", "phone", "fax", "mobile", "tele", "area"];
+    let w = words(name);
+    let Some(last) = w.last() else { return false };
+    let glued = ["code", "number"].iter().any(|c| last.strip_suffix(c).is_some_and(|rest| rest.len() >= 3));
+    let coded = CODES.contains(&last.as_str()) || glued || w[0] == "invoice";
+    coded && !w.iter().any(|word| OTHERS.iter().any(|other| word.starts_with(other)))
+}
+
 /// A slug column: `slug`, `url_slug`, `teamSlug`.
 pub fn is_slug(name: &str) -> bool {
     words(name).last().is_some_and(|w| w == "slug")
@@ -383,4 +396,14 @@ fn row_kinds_and_the_columns_that_name_a_row() {
     assert_eq!(person_name("username"), None, "a login is no person's name");
     assert_eq!(person_name("hostname"), None);
     assert!(is_username("user_name") && is_username("handle") && !is_username("last_login_at"));
+}
+
+#[test]
+fn codes_by_their_last_word_glued_or_not() {
+    for code in ["code", "invoice_number", "orderNo", "sku", "productnumber", "creditcardapprovalcode", "invoice_id"] {
+        assert!(is_code(code), "{code}");
+    }
+    for other in ["postal_code", "postalcode", "phonenumber", "zip_code", "episode", "name", "decode"] {
+        assert!(!is_code(other), "{other}");
+    }
 }
