@@ -233,24 +233,24 @@ const TITLE_AUDIENCES: &[&str] = &[
     "Nonprofits",
 ];
 
-/// A title as people write them, in one of six shapes (the last one half as often): `Building Better Habits`, `The Practical
-/// Guide to Pricing`, `Simple Onboarding for Small Teams`, `7 Quiet Lessons from Remote Work`,
-/// `Notes on Calm Meetings`, `Pricing, Explained`.
+/// A title as people write them, in one of six shapes (the shortest half as often): `Pricing,
+/// Explained`, `Building Better Habits`, `The Practical Guide to Pricing`, `Simple Onboarding for
+/// Small Teams`, `7 Quiet Lessons from Remote Work`, `Notes on Calm Meetings`.
 pub fn write_title(rng: &mut RowRng, out: &mut String) {
     let adjective = rng.pick(TITLE_ADJECTIVES);
     let topic = rng.pick(TITLE_TOPICS);
-    // Each shape twice as often as the last, shortest one.
-    let parts: [&str; 5] = match rng.below(11) / 2 {
-        0 => [rng.pick(TITLE_GERUNDS), " ", adjective, " ", topic],
-        1 => ["The ", adjective, " Guide to ", topic, ""],
-        2 => [adjective, " ", topic, " for ", rng.pick(TITLE_AUDIENCES)],
-        3 => {
+    // Each shape twice as often as the shortest one (0).
+    let parts: [&str; 5] = match rng.below(11).div_ceil(2) {
+        0 => [topic, ", Explained", "", "", ""],
+        1 => [rng.pick(TITLE_GERUNDS), " ", adjective, " ", topic],
+        2 => ["The ", adjective, " Guide to ", topic, ""],
+        3 => [adjective, " ", topic, " for ", rng.pick(TITLE_AUDIENCES)],
+        4 => {
             let count = rng.range_i64(3, 12);
             let _ = write!(out, "{count} ");
             [adjective, " Lessons from ", topic, "", ""]
         }
-        4 => ["Notes on ", adjective, " ", topic, ""],
-        _ => [topic, ", Explained", "", "", ""],
+        _ => ["Notes on ", adjective, " ", topic, ""],
     };
     parts.iter().for_each(|part| out.push_str(part));
 }

@@ -24,13 +24,16 @@ pub fn apply(
     slots: &mut [ColumnSlot],
     inferred: &mut Vec<String>,
 ) {
-    let kind = table_kind(&table.name.name);
+    let (kind, noun) = match table_kind(&table.name.name) {
+        Some((kind, noun)) => (Some(kind), noun),
+        None => (None, words(&table.name.name).last().map(|w| singular(w)).unwrap_or_default()),
+    };
     for (slot, &c) in slots.iter_mut().zip(written) {
         let name = &table.columns[c].name;
         if !super::left_to_inference(settings, name) {
             continue;
         }
-        let fitted = kind.as_ref().and_then(|(kind, noun)| named_for_table(*kind, noun, name, &mut slot.generator));
+        let fitted = named_for_table(kind, &noun, name, &mut slot.generator);
         if let Some(fitted) = fitted {
             inferred.push(format!("{name}: {} (table {})", describe(fitted), table.name.name));
         } else if let Some(prefix) = code_prefix(name, &table.name.name, &slot.generator) {
@@ -47,6 +50,7 @@ fn describe(kind: TextKind) -> &'static str {
     match kind {
         TextKind::FullName => "a person's name",
         TextKind::JobTitle => "a job title",
+        TextKind::Title => "a title, not a person's name",
         TextKind::Company => "company-like",
         TextKind::Product => "product-like",
         TextKind::Project => "project-like",
@@ -55,9 +59,11 @@ fn describe(kind: TextKind) -> &'static str {
 }
 
 /// A `name`/`title` (or `<noun>_name`: `team_name` in `teams`) that its table's kind says more
-/// about than the column's name alone (a person's `title` is a job title). Returns the kind it
-/// chose, if it applied.
-fn named_for_table(kind: TableKind, noun: &str, column: &str, generator: &mut ColumnGen) -> Option<TextKind> {
+/// about than the column's name alone (a person's `title` is a job title). A table whose name
+/// says nothing of its rows (`kind` None: `templates`, `sources`) holds no people, so a `name`
+/// there is a title rather than the person's name the column's name alone would give. Returns
+/// the kind it chose, if it applied.
+fn named_for_table(kind: Option<TableKind>, noun: &str, column: &str, generator: &mut ColumnGen) -> Option<TextKind> {
     let column_words = words(column);
     let own = match column_words.as_slice() {
         [only] => only.as_str(),
@@ -66,13 +72,13 @@ fn named_for_table(kind: TableKind, noun: &str, column: &str, generator: &mut Co
     };
     let ColumnGen::Text { kind: current, .. } = generator else { return None };
     let wanted = match (kind, own) {
-        (TableKind::People, "name" | "displayname" | "fullname") => TextKind::FullName,
-        (TableKind::People, "title") => TextKind::JobTitle,
-        (TableKind::People, _) => return None,
-        (TableKind::Organizations, "name" | "title") => TextKind::Company,
-        (TableKind::Products, "name" | "title") => TextKind::Product,
-        (TableKind::Projects, "name" | "title") => TextKind::Project,
-        (TableKind::Tags, "name" | "title" | "label") => TextKind::Tag,
+        (None, "name") if *current == Some(TextKind::FullName) => TextKind::Title,
+        (Some(TableKind::People), "name" | "displayname" | "fullname") => TextKind::FullName,
+        (Some(TableKind::People), "title") => TextKind::JobTitle,
+        (Some(TableKind::Organizations), "name" | "title") => TextKind::Company,
+        (Some(TableKind::Products), "name" | "title") => TextKind::Product,
+        (Some(TableKind::Projects), "name" | "title") => TextKind::Project,
+        (Some(TableKind::Tags), "name" | "title" | "label") => TextKind::Tag,
         _ => return None,
     };
     // Only what a name alone chose (or nothing: a `label` is free text) gives way to the table's.
@@ -178,16 +184,33 @@ mod tests {
         ];
         for (kind, noun, column, from, to) in cases {
             let mut generator = text(Some(from), 100);
-            let applied = named_for_table(kind, noun, column, &mut generator);
+            let applied = named_for_table(Some(kind), noun, column, &mut generator);
             assert_eq!(applied, to, "{column} in {noun}");
             assert_eq!(generator, text(Some(to.unwrap_or(from)), 100), "{column} in {noun}");
         }
         let mut lorem = text(None, 40);
-        assert_eq!(named_for_table(TableKind::People, "profile", "displayname", &mut lorem), Some(TextKind::FullName));
+        assert_eq!(
+            named_for_table(Some(TableKind::People), "profile", "displayname", &mut lorem),
+            Some(TextKind::FullName)
+        );
         assert_eq!(lorem, text(Some(TextKind::FullName), 40), "free text in a people table is a name");
         let mut label = text(None, 40);
-        assert_eq!(named_for_table(TableKind::Tags, "label", "label", &mut label), Some(TextKind::Tag));
+        assert_eq!(named_for_table(Some(TableKind::Tags), "label", "label", &mut label), Some(TextKind::Tag));
         assert_eq!(label, text(Some(TextKind::Tag), 40));
+    }
+
+    #[test]
+    fn a_table_that_names_no_people_names_no_one() {
+        let mut name = text(Some(TextKind::FullName), 100);
+        assert_eq!(named_for_table(None, "template", "name", &mut name), Some(TextKind::Title));
+        assert_eq!(name, text(Some(TextKind::Title), 100));
+        let mut own = text(Some(TextKind::FullName), 100);
+        assert_eq!(named_for_table(None, "store", "store_name", &mut own), Some(TextKind::Title));
+        // Another's name is a person's, and a name the profile or a CHECK shaped stays.
+        let mut owner = text(Some(TextKind::FullName), 100);
+        assert_eq!(named_for_table(None, "store", "owner_name", &mut owner), None);
+        let mut word = text(Some(TextKind::Word), 100);
+        assert_eq!(named_for_table(None, "store", "name", &mut word), None);
     }
 
     #[test]
