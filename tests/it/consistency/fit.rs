@@ -2,8 +2,10 @@
 //! `teams`) says what the table holds: in a company-like table (organizations, teams, companies,
 //! workspaces, accounts, brands) and in products, plans, projects, boards and channels it is no
 //! person's name; in a people table (users, members, customers, ...) every name column is a
-//! person's name; in tags, categories and labels it is a short word. A share: at least 95% per
-//! column, as issue 11 asks of the other identity rules.
+//! person's name; in tags, categories and labels it is a short word; and in a table whose name
+//! says nothing of its rows (`templates`, `sources`: no word of it names people or another kind)
+//! it is no person's name either (a `display_name` there may be someone's). A share: at least 95%
+//! per column, as issue 11 asks of the other identity rules.
 //!
 //! "A person's name" is measured, not guessed: two capitalised words that both occur among the
 //! database's own first and last names (every `first_name`/`last_name` column, and the full-name
@@ -40,7 +42,10 @@ pub async fn values_fit_their_tables(conn: &mut PgConnection, catalog: &Catalog)
     collect_person_words(conn, catalog).await;
     let mut findings = Vec::new();
     for table in catalog.tables.values() {
-        let Some(kind) = names::row_kind(&table.name) else { continue };
+        let kind = names::row_kind(&table.name);
+        if kind.is_none() && !names::says_no_kind(&table.name) {
+            continue;
+        }
         let keys = catalog.foreign_key_columns(&table.name);
         for column in table.columns.iter().filter(|c| c.is_text() && !c.generated && !keys.contains(&c.name)) {
             if let Some((subject, kept)) = expectation(kind, &table.name, &column.name) {
@@ -53,11 +58,11 @@ pub async fn values_fit_their_tables(conn: &mut PgConnection, catalog: &Catalog)
 
 /// What a column of a table of `kind` must hold, as (subject, SQL that holds for a fitting value),
 /// or None when rule 5 says nothing of it.
-fn expectation(kind: RowKind, table: &str, column: &str) -> Option<(String, String)> {
+fn expectation(kind: Option<RowKind>, table: &str, column: &str) -> Option<(String, String)> {
     let v = quote(column);
     let matches = |pattern: &str| format!("{v} ~ {}", super::literal(pattern));
     match kind {
-        RowKind::People => {
+        Some(RowKind::People) => {
             let (role, part) = names::person_name(column)?;
             if !role.is_empty() && role != names::table_noun(table) {
                 return None;
@@ -65,18 +70,25 @@ fn expectation(kind: RowKind, table: &str, column: &str) -> Option<(String, Stri
             let pattern = if part == "full" { FULL_NAME } else { NAME_PART };
             Some((format!("{column} is a person's name"), matches(pattern)))
         }
-        RowKind::Company | RowKind::Thing if names::names_its_row(column, table) => {
-            let word = |n: u8| format!("lower(split_part({v}, ' ', {n})) IN (SELECT w FROM {PERSON_WORDS})");
-            let person = format!("({} AND {} AND {})", matches(TWO_WORDS), word(1), word(2));
-            let what = if kind == RowKind::Company { "company-like" } else { "a thing's name" };
-            Some((format!("{column} is {what}, no person's name"), format!("NOT {person}")))
+        Some(RowKind::Company | RowKind::Thing) if names::names_its_row(column, table) => {
+            let what = if kind == Some(RowKind::Company) { "company-like" } else { "a thing's name" };
+            Some((format!("{column} is {what}, no person's name"), not_a_person(&v)))
         }
-        RowKind::Tags if names::names_its_row(column, table) => {
+        None if names::names_its_row(column, table) && names::words(column)[0] != "display" => {
+            Some((format!("{column} is no person's name (the table names no people)"), not_a_person(&v)))
+        }
+        Some(RowKind::Tags) if names::names_its_row(column, table) => {
             let kept = format!("length({v}) <= {SHORT_LENGTH} AND {}", matches(SHORT_WORDS));
             Some((format!("{column} is a short word"), kept))
         }
         _ => None,
     }
+}
+
+/// SQL that holds unless `v` is two capitalised words that both occur among people's names.
+fn not_a_person(v: &str) -> String {
+    let word = |n: u8| format!("lower(split_part({v}, ' ', {n})) IN (SELECT w FROM {PERSON_WORDS})");
+    format!("NOT ({v} ~ {} AND {} AND {})", super::literal(TWO_WORDS), word(1), word(2))
 }
 
 async fn fit_finding(conn: &mut PgConnection, table: &Table, column: &str, subject: &str, kept: &str) -> Finding {

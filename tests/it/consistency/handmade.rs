@@ -4,7 +4,8 @@
 //! `lastLoginAt`), `_on` dates, `valid_from`/`valid_until`, a status beside `published_at`, a
 //! boolean beside `verified_at`, email, username and full name with first and last name (a full
 //! name with a number after it, another cut short), slugs with name and title, a company-like
-//! `tenants`, a `labels` table of short words, `projects` titled as things, an issue `reference`
+//! `tenants`, a `labels` table of short words, `projects` titled as things, `templates` whose name
+//! says no kind of rows, an issue `reference`
 //! (a code) beside a `postal_code` with a space (no code of ours), a
 //! self-reference, and three chains (`project_id`, `reporter_id`, the nullable `assignee_id`) to a
 //! tenant three tables reference.
@@ -28,6 +29,7 @@ CREATE TABLE hm.issues (id int PRIMARY KEY, project_id int NOT NULL REFERENCES h
     created_on date NOT NULL, updated_on date,
     valid_from date, valid_until date, reference text, postal_code text);
 CREATE TABLE hm.events (id serial PRIMARY KEY, created_at timestamptz NOT NULL);
+CREATE TABLE hm.templates (id int PRIMARY KEY, name text);
 "#;
 
 const GOOD_ROWS: &str = r#"
@@ -42,6 +44,7 @@ INSERT INTO hm.users VALUES
     (3, 1, 'b0000000-0000-4000-8000-000000000013', 'Grace', 'Hopper', 'grace.h@example.com', NULL, NULL,
      '2024-02-04 08:00', '2024-02-05 08:00', 'Grace Hop', 'ghopper');
 INSERT INTO hm.labels VALUES (1, 1, 'bug'), (2, 2, 'feature');
+INSERT INTO hm.templates VALUES (1, 'Weekly Digest'), (2, 'Launch Checklist');
 INSERT INTO hm.projects VALUES
     (1, 1, NULL, 'Compiler Work', 'compiler-work', 'published', '2024-02-20 10:00+00', '2024-02-10 10:00+00',
      '2024-02-11', '2024-06-30'),
@@ -168,7 +171,8 @@ async fn names_count_full_names_usernames_codes_and_values_foreign_to_their_row_
          UPDATE hm.labels SET name = 'quia voluptatem dolorem sit amet' WHERE id = 1;
          UPDATE hm.users SET full_name = 'tempora quis' WHERE id = 2;
          UPDATE hm.users SET username = 'xk_77' WHERE id = 3;
-         UPDATE hm.issues SET reference = 'totam velit veni00000001' WHERE id = 2;",
+         UPDATE hm.issues SET reference = 'totam velit veni00000001' WHERE id = 2;
+         UPDATE hm.templates SET name = 'Alan Hopper' WHERE id = 1;",
     )
     .await;
     for rule in [Rule::Order, Rule::Causality, Rule::Status, Rule::Email, Rule::Slug, Rule::Tenant, Rule::PileUp] {
@@ -179,7 +183,8 @@ async fn names_count_full_names_usernames_codes_and_values_foreign_to_their_row_
     assert_eq!(broken(&report, Rule::Fit, "hm.users", "full_name is a person's name"), 1);
     assert_eq!(broken(&report, Rule::Fit, "hm.users", "first_name is a person's name"), 0);
     assert_eq!(broken(&report, Rule::Fit, "hm.projects", "title is a thing's name"), 0);
-    assert_eq!(report.totals(Rule::Fit).1, 3);
+    assert_eq!(broken(&report, Rule::Fit, "hm.templates", "name is no person's name"), 1);
+    assert_eq!(report.totals(Rule::Fit).1, 4);
     assert_eq!(broken(&report, Rule::FullName, "hm.users", "full_name is first_name last_name"), 1);
     assert_eq!(broken(&report, Rule::Username, "hm.users", "username contains"), 1);
     assert!(report.of(Rule::Username).all(|f| f.fails()), "2 of 3 usernames is under 95%");

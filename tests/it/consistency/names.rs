@@ -218,6 +218,84 @@ pub enum RowKind {
     Tags,
 }
 
+/// Words of a table's name that say its rows are people, besides [`is_people_table`]'s (whose list
+/// the tenant rule reads): any table whose name holds one of these, or of the kinds of
+/// [`row_kind`], says what its rows are.
+const MORE_PEOPLE: &[&str] = &[
+    "teacher",
+    "attendee",
+    "agent",
+    "guest",
+    "speaker",
+    "instructor",
+    "candidate",
+    "applicant",
+    "reviewer",
+    "writer",
+    "artist",
+    "owner",
+    "actor",
+    "recipient",
+    "volunteer",
+    "doctor",
+    "nurse",
+    "coach",
+    "musician",
+    "athlete",
+    "buyer",
+    "seller",
+    "passenger",
+    "tutor",
+    "mentor",
+    "learner",
+    "investor",
+    "donor",
+    "visitor",
+    "friend",
+    "contributor",
+    "moderator",
+    "sender",
+    "host",
+    "client",
+    "driver",
+    "worker",
+    "manager",
+    "owner",
+    "lead",
+];
+/// Words that say a table's rows are organizations, products or tags, besides [`row_kind`]'s.
+const MORE_KINDS: &[&str] = &[
+    "business",
+    "agency",
+    "vendor",
+    "supplier",
+    "publisher",
+    "firm",
+    "studio",
+    "partner",
+    "merchant",
+    "offering",
+    "tier",
+    "repository",
+    "repo",
+    "campaign",
+    "space",
+    "collection",
+    "playlist",
+    "genre",
+    "keyword",
+];
+
+/// Whether no word of `table`'s name says what its rows are (`templates`, `sources`, `public.film`):
+/// then it holds no people, and its rows are not named like people (rule 5).
+pub fn says_no_kind(table: &str) -> bool {
+    let relname = table.rsplit('.').next().unwrap_or(table);
+    words(relname).iter().all(|word| {
+        let one = table_noun(word);
+        row_kind(&one).is_none() && !MORE_PEOPLE.contains(&one.as_str()) && !MORE_KINDS.contains(&one.as_str())
+    })
+}
+
 /// The kind of rows of `table` (`schema.name`), by the last word of its name.
 pub fn row_kind(table: &str) -> Option<RowKind> {
     const COMPANY: &[&str] =
@@ -387,6 +465,8 @@ fn row_kinds_and_the_columns_that_name_a_row() {
     assert_eq!(row_kind("story.customer_tags"), Some(RowKind::Tags));
     assert_eq!(row_kind("public.categories"), Some(RowKind::Tags));
     assert_eq!(row_kind("public.templates"), None);
+    assert!(says_no_kind("creator.templates") && says_no_kind("public.film"));
+    assert!(!says_no_kind("public.user_settings") && !says_no_kind("speakers") && !says_no_kind("team_invites"));
     assert!(names_its_row("name", "teams") && names_its_row("team_name", "teams"));
     assert!(names_its_row("displayName", "teams") && !names_its_row("owner_name", "teams"));
     assert_eq!(person_name("first_name"), Some((String::new(), "first")));
