@@ -1,6 +1,8 @@
 //! Values that fit their table and column: a `name` in `organizations` is company-like, in
-//! `products` product-like, in `tags` a short word; text codes look like codes (`INV-00042`);
-//! arrays of tags hold tags.
+//! `products` product-like, in `tags` a short word, in `users` a person's name (and their `title`
+//! a job title), and in a table whose name says nothing of its rows (`templates`) a title, since
+//! nothing says its rows are people; text codes look like codes (`INV-00042`, also when the name
+//! glues the word on: `productnumber`); arrays of tags hold tags.
 //!
 //! Runs after the type, name, CHECKs and profile have chosen each column's generator
 //! ([`super::choose_all`]), and only refines what the column's own name chose: a profile rule on
@@ -54,7 +56,8 @@ fn describe(kind: TextKind) -> &'static str {
         TextKind::Company => "company-like",
         TextKind::Product => "product-like",
         TextKind::Project => "project-like",
-        _ => "a short word",
+        TextKind::Tag => "a short word",
+        _ => "fitted to its table",
     }
 }
 
