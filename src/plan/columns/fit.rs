@@ -10,7 +10,7 @@
 //! the plan (`name: company-like (table organizations)`).
 
 use crate::generate::column::ColumnGen;
-use crate::generate::identity::CODE_DIGITS;
+use crate::generate::identity::{CODE_DIGITS, SHORT_CODE_MIN};
 use crate::generate::table::ColumnSlot;
 use crate::generate::text::TextKind;
 use crate::profile::TableSettings;
@@ -38,9 +38,9 @@ pub fn apply(
         let fitted = named_for_table(kind, &noun, name, &mut slot.generator);
         if let Some(fitted) = fitted {
             inferred.push(format!("{name}: {} (table {})", describe(fitted), table.name.name));
-        } else if let Some(prefix) = code_prefix(name, &table.name.name, &slot.generator) {
-            inferred.push(format!("{name}: a code ({prefix}-{:0width$})", 42, width = CODE_DIGITS));
-            slot.generator = ColumnGen::Code { prefix };
+        } else if let Some((code, example)) = code_for(name, &table.name.name, &slot.generator) {
+            inferred.push(format!("{name}: a code ({example})"));
+            slot.generator = code;
         } else if tags_of_words(name, &mut slot.generator) {
             inferred.push(format!("{name}: elements are tags"));
         }
@@ -99,9 +99,11 @@ const CODE_WORDS: &[&str] = &["code", "number", "num", "no", "sku", "reference",
 const NOT_CODES: &[&str] =
     &["postal", "zip", "post", "area", "phone", "country", "language", "currency", "color", "colour", "error"];
 
-/// The prefix of a code column's values (`invoice_number` -> `INV`, `sku` -> `SKU`, `code` in
-/// `coupons` -> `CPN`), when the column is free text that can hold `PREFIX-` and ten digits.
-fn code_prefix(column: &str, table: &str, generator: &ColumnGen) -> Option<String> {
+/// What a code column of free text holds: its prefix and a number (`invoice_number` -> `INV`,
+/// `sku` -> `SKU`, `code` in `coupons` -> `CPN`) when it can hold `PREFIX-` and ten digits, else
+/// (a `char(4)`) as many capitals and digits as it holds, when that is at least
+/// [`SHORT_CODE_MIN`]; shorter ones stay as they were. With an example value for the plan.
+fn code_for(column: &str, table: &str, generator: &ColumnGen) -> Option<(ColumnGen, String)> {
     let ColumnGen::Text { kind: None, min, max } = generator else { return None };
     let column_words = unglue_code_word(words(column));
     let is_code = column_words.last().is_some_and(|w| CODE_WORDS.contains(&w.as_str()))
@@ -116,7 +118,13 @@ fn code_prefix(column: &str, table: &str, generator: &ColumnGen) -> Option<Strin
     };
     let prefix = abbreviate(&subject);
     let fits = (prefix.len() + 1 + CODE_DIGITS) as u32 >= *min && (prefix.len() + 11) as u32 <= *max;
-    fits.then_some(prefix)
+    if fits {
+        let example = format!("{prefix}-{:0width$}", 42, width = CODE_DIGITS);
+        Some((ColumnGen::Code { prefix }, example))
+    } else {
+        let example = "K7QZ".chars().cycle().take(*max as usize).collect();
+        (*max >= SHORT_CODE_MIN).then_some((ColumnGen::ShortCode { len: *max }, example))
+    }
 }
 
 /// The words of a column's name with `code` or `number` glued to the end of the last one split
@@ -218,7 +226,11 @@ mod tests {
 
     #[test]
     fn codes_are_found_by_their_words() {
-        let code = |column: &str, table: &str, max: u32| code_prefix(column, table, &text(None, max));
+        let code = |column: &str, table: &str, max: u32| match code_for(column, table, &text(None, max)) {
+            Some((ColumnGen::Code { prefix }, _)) => Some(prefix),
+            Some((other, _)) => Some(format!("{other:?}")),
+            None => None,
+        };
         assert_eq!(code("invoice_number", "payments", 40).as_deref(), Some("INV"));
         assert_eq!(code("orderNumber", "orders", 40).as_deref(), Some("ORD"));
         assert_eq!(code("sku", "products", 40).as_deref(), Some("SKU"));
@@ -233,8 +245,11 @@ mod tests {
         assert_eq!(code("countryregioncode", "countryregion", 15), None);
         assert_eq!(code("phonenumber", "person", 25), None);
         assert_eq!(code("episode", "shows", 25), None);
-        assert_eq!(code("invoice_number", "payments", 12), None, "too short for PREFIX- and ten digits");
-        assert_eq!(code_prefix("code", "coupons", &text(Some(TextKind::Word), 40)), None, "a name chose a kind");
+        // Too short for PREFIX- and ten digits (`char(4)`): capitals and digits; under four, as it was.
+        assert_eq!(code("invoice_number", "payments", 12).as_deref(), Some("ShortCode { len: 12 }"));
+        assert_eq!(code("code", "factory_buildings", 4).as_deref(), Some("ShortCode { len: 4 }"));
+        assert_eq!(code("stateprovincecode", "stateprovince", 3), None);
+        assert_eq!(code_for("code", "coupons", &text(Some(TextKind::Word), 40)), None, "a name chose a kind");
     }
 
     #[test]
