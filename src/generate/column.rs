@@ -161,6 +161,11 @@ pub enum ColumnGen {
     Code {
         prefix: String,
     },
+    /// `K7QZ`: `len` capitals and digits, a code too short for a prefix (see
+    /// [`identity::write_short_code`]).
+    ShortCode {
+        len: u32,
+    },
     /// A UUID like [`ColumnGen::Uuid`] whose injective low bits are also keyed by `table` (a hash
     /// of the table's name), so the same row index in two tables never gives the same last 12
     /// hex digits.
@@ -358,6 +363,7 @@ impl ColumnGen {
                 fit_length(rng, unique, *min as usize, *max as usize, text);
             }
             ColumnGen::Code { prefix } => identity::write_code(prefix, rng, unique, out.text_mut()),
+            ColumnGen::ShortCode { len } => identity::write_short_code(*len, rng, unique, out.text_mut()),
             ColumnGen::TableUuid { table } => *out = Value::Uuid(uuid_value(rng, unique.map(|k| (k, *table)))),
         }
     }

@@ -1,5 +1,5 @@
 //! Values that identify a row and read like it: slugs made from the row's own name or title, and
-//! codes that look like codes (`INV-00042`).
+//! codes that look like codes (`INV-00042`, or `K7QZ` where only four characters fit).
 //!
 //! The planner (`plan::columns::identity` and `plan::columns::fit`) decides which columns get
 //! these; here is only how one value is written, into the row's reused `String`. A slug reads a
@@ -58,6 +58,21 @@ pub fn write_code(prefix: &str, rng: &mut RowRng, unique: Option<u64>, out: &mut
     let _ = write!(out, "{prefix}-{number:0width$}", width = CODE_DIGITS);
 }
 
+/// Capitals and digits a short code is made of (no `0`/`O` or `1`/`I` to mistake for each other).
+const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/// The fewest characters a short code takes: 32^4, about a million, distinct codes.
+pub const SHORT_CODE_MIN: u32 = 4;
+
+/// `K7QZ`: a code too short for a prefix and a number, `len` capitals and digits: the index in
+/// base 32 for a unique column (distinct for the first 32^`len` indexes), else random ones.
+pub fn write_short_code(len: u32, rng: &mut RowRng, unique: Option<u64>, out: &mut String) {
+    let mut digits = unique.unwrap_or_else(|| rng.next_word());
+    for _ in 0..len {
+        out.push(char::from(CODE_ALPHABET[(digits % 32) as usize]));
+        digits /= 32;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +120,19 @@ mod tests {
         let mut out = String::new();
         write_code("INV", &mut RowRng::at(StreamKey(1), 0), Some(41), &mut out);
         assert_eq!(out, "INV-00042");
+    }
+
+    #[test]
+    fn short_codes_are_capitals_and_digits_distinct_by_index() {
+        let mut seen = std::collections::HashSet::new();
+        for k in 0..5000u64 {
+            let mut out = String::new();
+            write_short_code(4, &mut RowRng::at(StreamKey(1), k), Some(k), &mut out);
+            assert!(out.len() == 4 && out.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{out}");
+            assert!(seen.insert(out), "{k}");
+        }
+        let mut random = String::new();
+        write_short_code(6, &mut RowRng::at(StreamKey(1), 3), None, &mut random);
+        assert!(random.len() == 6 && !random.contains(' '), "{random}");
     }
 }

@@ -43,6 +43,10 @@ pub enum TextKind {
     Project,
     /// One short lowercase word (`marketing`): tags, categories, labels.
     Tag,
+    /// A job title (`Senior Product Manager`): `job_title`, and a person's `title`.
+    JobTitle,
+    /// Five digits (`04217`): postal and zip codes.
+    PostalCode,
 }
 
 const CITIES: &[&str] = &[
@@ -115,6 +119,8 @@ impl TextKind {
             TextKind::Slug
         } else if has("hashtag") {
             TextKind::Hashtag
+        } else if has("job_title") || has("jobtitle") || n == "occupation" {
+            TextKind::JobTitle
         } else if n.ends_with("name") && (has("company") || has("org") || has("team") || has("brand")) {
             TextKind::Company
         } else if n == "name" || has("full_name") || has("display_name") || has("author") || n.ends_with("_name") {
@@ -135,6 +141,8 @@ impl TextKind {
             TextKind::Paragraph
         } else if has("phone") || has("mobile") || has("fax") {
             TextKind::Phone
+        } else if has("postal") || has("zip") || has("postcode") {
+            TextKind::PostalCode
         } else if has("city") || has("town") {
             TextKind::City
         } else if has("country_code") || n == "country_iso" {
@@ -190,6 +198,8 @@ impl TextKind {
             "product" => TextKind::Product,
             "project" => TextKind::Project,
             "tag" => TextKind::Tag,
+            "job_title" => TextKind::JobTitle,
+            "postal_code" => TextKind::PostalCode,
             _ => return None,
         };
         Some(kind)
@@ -223,6 +233,8 @@ impl TextKind {
         "product",
         "project",
         "tag",
+        "job_title",
+        "postal_code",
     ];
 
     /// Whether a value of this kind can take an index suffix and stay valid (unique columns).
@@ -261,7 +273,8 @@ impl TextKind {
             TextKind::Product => names::write_product(rng, out),
             TextKind::Project => names::write_project(rng, out),
             TextKind::Tag => out.push_str(names::tag(rng)),
-            TextKind::Title => write_words(rng, 3, 7, true, out),
+            TextKind::Title => names::write_title(rng, out),
+            TextKind::JobTitle => names::write_job_title(rng, out),
             TextKind::Sentence => write_sentence(rng, out),
             TextKind::Paragraph => {
                 for i in 0..rng.range_i64(2, 4) {
@@ -272,6 +285,9 @@ impl TextKind {
                 }
             }
             TextKind::Word => out.push_str(word(rng)),
+            TextKind::PostalCode => {
+                let _ = write!(out, "{:05}", rng.below(100_000));
+            }
             TextKind::Phone => {
                 let _ = write!(out, "+1-555-{:03}-{:04}", rng.below(1000), rng.below(10_000));
             }
@@ -376,15 +392,14 @@ fn write_company(rng: &mut RowRng, out: &mut String) {
     out.push_str(rng.pick(<EN as Data>::COMPANY_SUFFIX));
 }
 
-fn write_words(rng: &mut RowRng, min: i64, max: i64, capitalize: bool, out: &mut String) {
+/// Lorem words, the first capitalised: the words of a sentence.
+fn write_words(rng: &mut RowRng, min: i64, max: i64, out: &mut String) {
     for i in 0..rng.range_i64(min, max) {
-        if i > 0 {
-            out.push(' ');
-        }
         let w = word(rng);
-        if capitalize || i == 0 {
+        if i == 0 {
             push_capitalized(w, out);
         } else {
+            out.push(' ');
             out.push_str(w);
         }
     }
@@ -399,7 +414,7 @@ fn push_capitalized(word: &str, out: &mut String) {
 }
 
 fn write_sentence(rng: &mut RowRng, out: &mut String) {
-    write_words(rng, 4, 12, false, out);
+    write_words(rng, 4, 12, out);
     out.push('.');
 }
 
@@ -464,6 +479,9 @@ mod tests {
         assert_eq!(TextKind::for_column("avatar_url"), Some(TextKind::Url));
         assert_eq!(TextKind::for_column("title"), Some(TextKind::Title));
         assert_eq!(TextKind::for_column("company_name"), Some(TextKind::Company));
+        assert_eq!(TextKind::for_column("job_title"), Some(TextKind::JobTitle));
+        assert_eq!(TextKind::for_column("postalcode"), Some(TextKind::PostalCode));
+        assert_eq!(TextKind::for_column("ship_zip"), Some(TextKind::PostalCode));
         assert_eq!(TextKind::for_column("xyz"), None);
     }
 

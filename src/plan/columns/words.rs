@@ -65,19 +65,6 @@ pub enum TableKind {
     Tags,
 }
 
-impl TableKind {
-    /// How `seed plan` names the values this kind of table gets.
-    pub fn describe(self) -> &'static str {
-        match self {
-            TableKind::People => "a person's name",
-            TableKind::Organizations => "company-like",
-            TableKind::Products => "product-like",
-            TableKind::Projects => "project-like",
-            TableKind::Tags => "a short word",
-        }
-    }
-}
-
 const KINDS: &[(TableKind, &[&str])] = &[
     (
         TableKind::People,
@@ -110,6 +97,27 @@ const KINDS: &[(TableKind, &[&str])] = &[
             "reviewer",
             "writer",
             "artist",
+            "owner",
+            "actor",
+            "recipient",
+            "volunteer",
+            "doctor",
+            "nurse",
+            "coach",
+            "musician",
+            "athlete",
+            "buyer",
+            "seller",
+            "passenger",
+            "tutor",
+            "mentor",
+            "learner",
+            "investor",
+            "donor",
+            "visitor",
+            "friend",
+            "contributor",
+            "moderator",
         ],
     ),
     (

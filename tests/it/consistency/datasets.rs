@@ -76,3 +76,21 @@ pub fn assert_kept(report: &Report, label: &str) {
         report.assert_holds(*rule, label);
     }
 }
+
+/// A tool, not a check: prints every rule's report over the database `SEED_CONSISTENCY_URL` names
+/// (loaded by any binary, e.g. an older commit's, to recount `BASELINE.md`), leaving out the tables
+/// listed in `SEED_CONSISTENCY_FIXTURES` (comma-separated `schema.table`). Asserts nothing.
+#[tokio::test]
+#[ignore = "a tool: SEED_CONSISTENCY_URL=... cargo test --test it -- --ignored --nocapture report_of_a_database"]
+async fn report_of_a_database() {
+    let Ok(url) = std::env::var("SEED_CONSISTENCY_URL") else { return };
+    let fixtures: Vec<String> = std::env::var("SEED_CONSISTENCY_FIXTURES")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.expect("connect");
+    let rules = [Rule::GENERAL, &[Rule::Correlation]].concat();
+    Report::run(&mut conn, &rules, &fixtures).await.print(&url);
+}

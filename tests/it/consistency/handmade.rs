@@ -2,7 +2,11 @@
 //! consistent rows break nothing, and each rule counts exactly the rows broken on purpose. The
 //! schema holds the name variants the checks must read: snake_case and camelCase (`createdAt`,
 //! `lastLoginAt`), `_on` dates, `valid_from`/`valid_until`, a status beside `published_at`, a
-//! boolean beside `verified_at`, email with first and last name, slugs with name and title, a
+//! boolean beside `verified_at`, email, username and full name with first and last name (a full
+//! name with a number after it, another cut short), slugs with name and title, a company-like
+//! `tenants`, a `labels` table of short words, `projects` titled as things, `templates` whose name
+//! says no kind of rows, an issue `reference`
+//! (a code) beside a `postal_code` with a space (no code of ours), a
 //! self-reference, and three chains (`project_id`, `reporter_id`, the nullable `assignee_id`) to a
 //! tenant three tables reference.
 
@@ -15,7 +19,7 @@ CREATE TABLE hm.tenants (id int PRIMARY KEY, name text NOT NULL, slug text NOT N
     "createdAt" timestamptz NOT NULL);
 CREATE TABLE hm.users (id int PRIMARY KEY, tenant_id int NOT NULL REFERENCES hm.tenants, uid uuid,
     first_name text, last_name text, email text, is_verified boolean, verified_at timestamptz,
-    created_at timestamp NOT NULL, "lastLoginAt" timestamp);
+    created_at timestamp NOT NULL, "lastLoginAt" timestamp, full_name text, username text);
 CREATE TABLE hm.labels (id int PRIMARY KEY, tenant_id int NOT NULL REFERENCES hm.tenants, name text);
 CREATE TABLE hm.projects (id int PRIMARY KEY, tenant_id int NOT NULL REFERENCES hm.tenants,
     parent_id int REFERENCES hm.projects, title text, slug text, status text, published_at timestamptz,
@@ -23,8 +27,9 @@ CREATE TABLE hm.projects (id int PRIMARY KEY, tenant_id int NOT NULL REFERENCES 
 CREATE TABLE hm.issues (id int PRIMARY KEY, project_id int NOT NULL REFERENCES hm.projects,
     reporter_id int NOT NULL REFERENCES hm.users, assignee_id int REFERENCES hm.users,
     created_on date NOT NULL, updated_on date,
-    valid_from date, valid_until date);
+    valid_from date, valid_until date, reference text, postal_code text);
 CREATE TABLE hm.events (id serial PRIMARY KEY, created_at timestamptz NOT NULL);
+CREATE TABLE hm.templates (id int PRIMARY KEY, name text);
 "#;
 
 const GOOD_ROWS: &str = r#"
@@ -33,12 +38,13 @@ INSERT INTO hm.tenants VALUES
     (2, 'Globex', 'globex-2', 'a0000000-0000-4000-8000-000000000002', '2024-01-02 11:00+00');
 INSERT INTO hm.users VALUES
     (1, 1, 'b0000000-0000-4000-8000-000000000011', 'Ada', 'Lovelace', 'ada.lovelace@example.com', true,
-     '2024-02-02 09:00+00', '2024-02-01 08:00', '2024-03-01 12:00'),
+     '2024-02-02 09:00+00', '2024-02-01 08:00', '2024-03-01 12:00', 'Ada Lovelace 2', 'ada_l'),
     (2, 2, 'b0000000-0000-4000-8000-000000000012', 'Alan', 'Turing', 'turing7@example.com', false, NULL,
-     '2024-02-03 08:00', NULL),
+     '2024-02-03 08:00', NULL, 'Alan Turing', 'aturing'),
     (3, 1, 'b0000000-0000-4000-8000-000000000013', 'Grace', 'Hopper', 'grace.h@example.com', NULL, NULL,
-     '2024-02-04 08:00', '2024-02-05 08:00');
+     '2024-02-04 08:00', '2024-02-05 08:00', 'Grace Hop', 'ghopper');
 INSERT INTO hm.labels VALUES (1, 1, 'bug'), (2, 2, 'feature');
+INSERT INTO hm.templates VALUES (1, 'Weekly Digest'), (2, 'Launch Checklist');
 INSERT INTO hm.projects VALUES
     (1, 1, NULL, 'Compiler Work', 'compiler-work', 'published', '2024-02-20 10:00+00', '2024-02-10 10:00+00',
      '2024-02-11', '2024-06-30'),
@@ -46,9 +52,9 @@ INSERT INTO hm.projects VALUES
     (3, 2, NULL, 'Engine', 'engine', 'archived', '2024-02-25 10:00+00', '2024-02-15 10:00+00', '2024-03-01',
      '2024-03-01');
 INSERT INTO hm.issues VALUES
-    (1, 1, 1, 3, '2024-03-01', '2024-03-02', '2024-03-01', '2024-04-01'),
-    (2, 2, 3, NULL, '2024-03-05', NULL, '2024-03-05', NULL),
-    (3, 3, 2, 2, '2024-03-07', '2024-03-07', NULL, NULL);
+    (1, 1, 1, 3, '2024-03-01', '2024-03-02', '2024-03-01', '2024-04-01', 'ISS-00001', 'SW1A 1AA'),
+    (2, 2, 3, NULL, '2024-03-05', NULL, '2024-03-05', NULL, 'ISS-00002', NULL),
+    (3, 3, 2, 2, '2024-03-07', '2024-03-07', NULL, NULL, 'ISS-00003', '94107');
 INSERT INTO hm.events (created_at) SELECT '2024-04-01 00:00+00'::timestamptz + i * interval '1 hour'
     FROM generate_series(1, 10) i;
 "#;
@@ -156,6 +162,34 @@ async fn identities_count_emails_and_slugs_foreign_to_their_row() {
     assert_eq!(broken(&report, Rule::Slug, "hm.tenants", "slug starts with name"), 1);
     assert_eq!(broken(&report, Rule::Slug, "hm.projects", "slug starts with title"), 1);
     assert!(report.of(Rule::Email).all(|f| f.fails()), "2 of 3 emails is under 95%");
+}
+
+#[tokio::test]
+async fn names_count_full_names_usernames_codes_and_values_foreign_to_their_row_or_table() {
+    let report = report_after(
+        "UPDATE hm.tenants SET name = 'Grace Turing', slug = 'grace-turing' WHERE id = 2;
+         UPDATE hm.labels SET name = 'quia voluptatem dolorem sit amet' WHERE id = 1;
+         UPDATE hm.users SET full_name = 'tempora quis' WHERE id = 2;
+         UPDATE hm.users SET username = 'xk_77' WHERE id = 3;
+         UPDATE hm.issues SET reference = 'totam velit veni00000001' WHERE id = 2;
+         UPDATE hm.templates SET name = 'Alan Hopper' WHERE id = 1;",
+    )
+    .await;
+    for rule in [Rule::Order, Rule::Causality, Rule::Status, Rule::Email, Rule::Slug, Rule::Tenant, Rule::PileUp] {
+        assert_eq!(report.totals(rule).1, 0, "{rule:?}");
+    }
+    assert_eq!(broken(&report, Rule::Fit, "hm.tenants", "name is company-like"), 1);
+    assert_eq!(broken(&report, Rule::Fit, "hm.labels", "name is a short word"), 1);
+    assert_eq!(broken(&report, Rule::Fit, "hm.users", "full_name is a person's name"), 1);
+    assert_eq!(broken(&report, Rule::Fit, "hm.users", "first_name is a person's name"), 0);
+    assert_eq!(broken(&report, Rule::Fit, "hm.projects", "title is a thing's name"), 0);
+    assert_eq!(broken(&report, Rule::Fit, "hm.templates", "name is no person's name"), 1);
+    assert_eq!(report.totals(Rule::Fit).1, 4);
+    assert_eq!(broken(&report, Rule::FullName, "hm.users", "full_name is first_name last_name"), 1);
+    assert_eq!(broken(&report, Rule::Username, "hm.users", "username contains"), 1);
+    assert!(report.of(Rule::Username).all(|f| f.fails()), "2 of 3 usernames is under 95%");
+    assert_eq!(broken(&report, Rule::Code, "hm.issues", "reference is a code"), 1);
+    assert_eq!(report.of(Rule::Code).count(), 1, "a postal code is no code of ours");
 }
 
 #[tokio::test]

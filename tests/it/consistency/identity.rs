@@ -1,8 +1,12 @@
 //! Rule 4: identities agree in a row. An email's local part contains a name part of its own row
-//! (a word of at least two letters of a first, last, user, full or display name column), and a slug
-//! starts with its row's name or title slugified (the first 20 characters, so that a slug cut to
-//! its column's length still counts). Both are shares: issue 11 asks for at least 95% per column.
-//! Rows without a name part (or name, or title) are not checked.
+//! (a word of at least two letters of a first, last, user, full or display name column), and so
+//! does a username or handle (of a name column other than a login); a slug starts with its row's
+//! name or title slugified (the first 20 characters, so that a slug cut to its column's length
+//! still counts); a full name (`full_name`, `display_name`, `name`) is the first and the last name
+//! of its row, of the same role (`contact_name` of `contact_first_name`), joined by a space (or a
+//! start of it, cut to the column's length; a number after it, as a unique key adds, is allowed).
+//! All are shares: issue 11 asks for at least 95% per column. Rows without a name part (or name,
+//! or title, or first and last name) are not checked.
 
 use sqlx::PgConnection;
 
@@ -23,14 +27,39 @@ pub async fn emails_name_their_person(conn: &mut PgConnection, catalog: &Catalog
             continue;
         }
         for email in table.columns.iter().filter(|c| c.is_text() && names::is_email(&c.name)) {
-            findings.push(email_finding(conn, table, &email.name, &parts).await);
+            findings.push(name_part_finding(conn, table, &email.name, &parts, Rule::Email).await);
         }
     }
     findings
 }
 
-async fn email_finding(conn: &mut PgConnection, table: &Table, email: &str, parts: &[&Column]) -> Finding {
-    let e = quote(email);
+/// Usernames, handles and logins contain a word of their row's name (a name column that is no
+/// login itself).
+pub async fn usernames_come_from_names(conn: &mut PgConnection, catalog: &Catalog) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for table in catalog.tables.values() {
+        let text = || table.columns.iter().filter(|c| c.is_text());
+        let parts: Vec<&Column> =
+            text().filter(|c| names::is_name_part(&c.name) && !names::is_username(&c.name)).collect();
+        if parts.is_empty() {
+            continue;
+        }
+        for login in text().filter(|c| names::is_username(&c.name)) {
+            findings.push(name_part_finding(conn, table, &login.name, &parts, Rule::Username).await);
+        }
+    }
+    findings
+}
+
+/// `column` (an email's local part, or a login) contains a word of two letters or more of `parts`.
+async fn name_part_finding(
+    conn: &mut PgConnection,
+    table: &Table,
+    column: &str,
+    parts: &[&Column],
+    rule: Rule,
+) -> Finding {
+    let e = quote(column);
     let local = letters(&format!("split_part({e}, '@', 1)"));
     let words: Vec<String> =
         parts.iter().map(|p| format!("regexp_split_to_array(lower({}), '[^a-z0-9]+')", quote(&p.name))).collect();
@@ -40,14 +69,14 @@ async fn email_finding(conn: &mut PgConnection, table: &Table, email: &str, part
         "EXISTS (SELECT 1 FROM unnest(array[]::text[] || {}) w WHERE length(w) >= 2 AND strpos({local}, w) > 0)",
         words.join(" || ")
     );
-    let mut shown: Vec<(&str, String)> = vec![(email, e.clone())];
+    let mut shown: Vec<(&str, String)> = vec![(column, e.clone())];
     shown.extend(parts.iter().map(|p| (p.name.as_str(), quote(&p.name))));
     let shown: Vec<(&str, &str)> = shown.iter().map(|(l, s)| (*l, s.as_str())).collect();
     let (checked, broken, sample) =
         measure(conn, &table.sql, &checked, &format!("{checked} AND NOT {named}"), &show(&shown)).await;
     let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
-    let subject = format!("{email} contains a word of {}", names.join(" or "));
-    Finding { rule: Rule::Email, table: table.name.clone(), subject, checked, broken, sample }
+    let subject = format!("{column} contains a word of {}", names.join(" or "));
+    Finding { rule, table: table.name.clone(), subject, checked, broken, sample }
 }
 
 pub async fn slugs_come_from_names(conn: &mut PgConnection, catalog: &Catalog) -> Vec<Finding> {
@@ -78,4 +107,40 @@ async fn slug_finding(conn: &mut PgConnection, table: &Table, slug: &str, source
         measure(conn, &table.sql, &checked, &broken, &show(&[(slug, &s), (source, &n)])).await;
     let subject = format!("{slug} starts with {source} slugified");
     Finding { rule: Rule::Slug, table: table.name.clone(), subject, checked, broken, sample }
+}
+
+/// Full names are their row's first and last name, role by role.
+pub async fn full_names_join_first_and_last(conn: &mut PgConnection, catalog: &Catalog) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for table in catalog.tables.values() {
+        let named: Vec<(String, &'static str, &str)> = table
+            .columns
+            .iter()
+            .filter(|c| c.is_text() && !c.generated)
+            .filter_map(|c| names::person_name(&c.name).map(|(role, part)| (role, part, c.name.as_str())))
+            .collect();
+        let of = |role: &str, part: &str| named.iter().find(|n| n.0 == role && n.1 == part).map(|n| n.2);
+        for (role, _, full) in named.iter().filter(|n| n.1 == "full") {
+            if let (Some(first), Some(last)) = (of(role, "first"), of(role, "last")) {
+                findings.push(full_name_finding(conn, table, full, first, last).await);
+            }
+        }
+    }
+    findings
+}
+
+async fn full_name_finding(conn: &mut PgConnection, table: &Table, full: &str, first: &str, last: &str) -> Finding {
+    let (f, a, b) = (quote(full), quote(first), quote(last));
+    let joined = format!("lower({a} || ' ' || {b})");
+    let number_after = format!("substr(lower({f}), length({joined}) + 2) ~ '^[0-9]+$'");
+    let kept = format!(
+        "lower({f}) = {joined} OR (starts_with(lower({f}), {joined} || ' ') AND {number_after}) \
+         OR (length({f}) < length({joined}) AND starts_with({joined}, lower({f})))"
+    );
+    let checked = format!("{f} IS NOT NULL AND {a} IS NOT NULL AND {b} IS NOT NULL");
+    let broken = format!("{checked} AND NOT ({kept})");
+    let (checked, broken, sample) =
+        measure(conn, &table.sql, &checked, &broken, &show(&[(full, &f), (first, &a), (last, &b)])).await;
+    let subject = format!("{full} is {first} {last}");
+    Finding { rule: Rule::FullName, table: table.name.clone(), subject, checked, broken, sample }
 }

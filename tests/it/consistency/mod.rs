@@ -1,6 +1,6 @@
 //! The measuring stick for issue 11: SQL checks of the rules an application assumes of its data
-//! (time runs forward, statuses and timestamps agree, identities agree, tenants stay whole, nothing
-//! piles up), run over any loaded database.
+//! (time runs forward, statuses and timestamps agree, identities agree, values fit their table,
+//! tenants stay whole, nothing piles up), run over any loaded database.
 //!
 //! The checks find their columns by names and types alone (`names`), over every table the catalog
 //! lists (`catalog`): no schema's table is named anywhere, so the same checks judge the example
@@ -12,6 +12,7 @@
 pub mod catalog;
 mod causality;
 pub mod datasets;
+mod fit;
 mod handmade;
 mod identity;
 pub mod names;
@@ -37,6 +38,15 @@ pub enum Rule {
     Email,
     /// 4: slugs come from their row's name or title (a share: at least 95%).
     Slug,
+    /// 4: a full name is its row's first and last name (a share: at least 95%).
+    FullName,
+    /// 4: a username or handle contains a part of its row's name (a share: at least 95%).
+    Username,
+    /// 5: the column naming a row fits its table: companies and things are not named like people,
+    /// people are, tags are short words (a share: at least 95%).
+    Fit,
+    /// 7: a code or document number holds no whitespace (a share: at least 95%).
+    Code,
     /// 6: two chains of NOT NULL foreign keys reach the same row of a table they both reach.
     Tenant,
     /// 7: no moment column holds more than 5% of its values at one moment; no UUID suffix shared.
@@ -47,12 +57,23 @@ pub enum Rule {
 
 impl Rule {
     /// The rules that hold on any data seed makes (`Correlation` needs `ANALYZE` and holds for `dev`).
-    pub const GENERAL: &[Rule] =
-        &[Rule::Order, Rule::Causality, Rule::Status, Rule::Email, Rule::Slug, Rule::Tenant, Rule::PileUp];
+    pub const GENERAL: &[Rule] = &[
+        Rule::Order,
+        Rule::Causality,
+        Rule::Status,
+        Rule::Email,
+        Rule::Slug,
+        Rule::FullName,
+        Rule::Username,
+        Rule::Fit,
+        Rule::Code,
+        Rule::Tenant,
+        Rule::PileUp,
+    ];
 
     /// Rules judged by a share of good rows rather than by zero broken rows.
     pub fn is_share(self) -> bool {
-        matches!(self, Rule::Email | Rule::Slug)
+        matches!(self, Rule::Email | Rule::Slug | Rule::FullName | Rule::Username | Rule::Fit | Rule::Code)
     }
 }
 
@@ -101,6 +122,10 @@ impl Report {
                 Rule::Status => status::statuses_agree(conn, &catalog).await,
                 Rule::Email => identity::emails_name_their_person(conn, &catalog).await,
                 Rule::Slug => identity::slugs_come_from_names(conn, &catalog).await,
+                Rule::FullName => identity::full_names_join_first_and_last(conn, &catalog).await,
+                Rule::Username => identity::usernames_come_from_names(conn, &catalog).await,
+                Rule::Fit => fit::values_fit_their_tables(conn, &catalog).await,
+                Rule::Code => fit::codes_look_like_codes(conn, &catalog).await,
                 Rule::Tenant => tenants::chains_agree(conn, &catalog, fixtures).await,
                 Rule::PileUp => {
                     let mut found = pile_up::no_moment_piles_up(conn, &catalog).await;

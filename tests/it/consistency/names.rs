@@ -204,6 +204,187 @@ pub fn is_people_table(table: &str) -> bool {
     PEOPLE.iter().any(|p| last == *p || last.strip_suffix('s') == Some(p))
 }
 
+/// What a table's rows are, as rule 5 reads its name (the last word, singular): the kinds whose
+/// names issue 11 says something about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// `users`, `team_members`, `customers` ([`is_people_table`]): names are people's names.
+    People,
+    /// Organizations, teams, companies, workspaces, accounts, brands, tenants: company-like.
+    Company,
+    /// Products and plans, projects, boards and channels: named, but never after a person.
+    Thing,
+    /// Tags, categories, labels: short words.
+    Tags,
+}
+
+/// Words of a table's name that say its rows are people, besides [`is_people_table`]'s (whose list
+/// the tenant rule reads): any table whose name holds one of these, or of the kinds of
+/// [`row_kind`], says what its rows are.
+const MORE_PEOPLE: &[&str] = &[
+    "teacher",
+    "attendee",
+    "agent",
+    "guest",
+    "speaker",
+    "instructor",
+    "candidate",
+    "applicant",
+    "reviewer",
+    "writer",
+    "artist",
+    "owner",
+    "actor",
+    "recipient",
+    "volunteer",
+    "doctor",
+    "nurse",
+    "coach",
+    "musician",
+    "athlete",
+    "buyer",
+    "seller",
+    "passenger",
+    "tutor",
+    "mentor",
+    "learner",
+    "investor",
+    "donor",
+    "visitor",
+    "friend",
+    "contributor",
+    "moderator",
+    "sender",
+    "host",
+    "client",
+    "driver",
+    "worker",
+    "manager",
+    "owner",
+    "lead",
+];
+/// Words that say a table's rows are organizations, products or tags, besides [`row_kind`]'s.
+const MORE_KINDS: &[&str] = &[
+    "business",
+    "agency",
+    "vendor",
+    "supplier",
+    "publisher",
+    "firm",
+    "studio",
+    "partner",
+    "merchant",
+    "offering",
+    "tier",
+    "repository",
+    "repo",
+    "campaign",
+    "space",
+    "collection",
+    "playlist",
+    "genre",
+    "keyword",
+];
+
+/// Whether no word of `table`'s name says what its rows are (`templates`, `sources`, `public.film`):
+/// then it holds no people, and its rows are not named like people (rule 5).
+pub fn says_no_kind(table: &str) -> bool {
+    let relname = table.rsplit('.').next().unwrap_or(table);
+    words(relname).iter().all(|word| {
+        let one = table_noun(word);
+        row_kind(&one).is_none() && !MORE_PEOPLE.contains(&one.as_str()) && !MORE_KINDS.contains(&one.as_str())
+    })
+}
+
+/// The kind of rows of `table` (`schema.name`), by the last word of its name.
+pub fn row_kind(table: &str) -> Option<RowKind> {
+    const COMPANY: &[&str] =
+        &["organization", "organisation", "org", "team", "company", "workspace", "account", "brand", "tenant"];
+    const THING: &[&str] = &["product", "plan", "project", "board", "channel"];
+    const TAGS: &[&str] = &["tag", "category", "label"];
+    if is_people_table(table) {
+        return Some(RowKind::People);
+    }
+    let last = table_noun(table);
+    [(COMPANY, RowKind::Company), (THING, RowKind::Thing), (TAGS, RowKind::Tags)]
+        .iter()
+        .find(|(nouns, _)| nouns.contains(&last.as_str()))
+        .map(|(_, kind)| *kind)
+}
+
+/// The last word of a table's name, singular (`story.team_members` -> `member`, `categories` ->
+/// `category`, `companies` -> `company`).
+pub fn table_noun(table: &str) -> String {
+    let last = words(table.rsplit('.').next().unwrap_or(table)).pop().unwrap_or_default();
+    if let Some(stem) = last.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    match last.strip_suffix('s') {
+        Some(stem) if !stem.ends_with('s') => stem.to_string(),
+        _ => last,
+    }
+}
+
+/// The column that names a row of `table`: `name`, `title`, `display_name`, or the table's noun
+/// and `name` (`team_name` in `teams`, `account_name` in `social_accounts`); a tag's `label` too.
+pub fn names_its_row(column: &str, table: &str) -> bool {
+    match words(column).as_slice() {
+        [only] => ["name", "title", "label"].contains(&only.as_str()),
+        [first, last] => last == "name" && (first == "display" || *first == table_noun(table)),
+        _ => false,
+    }
+}
+
+/// Which part of a person a column holds, with the role words before it (`contact_first_name`:
+/// `contact`, first): first, last or full name (`full_name`, `display_name`, `name`). A login
+/// name (`username`) is none.
+pub fn person_name(column: &str) -> Option<(String, &'static str)> {
+    if is_username(column) {
+        return None;
+    }
+    let w = words(column);
+    let joined = w.concat();
+    let (part, role_words) = [
+        ("first", &["firstname", "givenname", "forename"][..]),
+        ("last", &["lastname", "surname", "familyname"][..]),
+        ("full", &["fullname", "displayname", "name"][..]),
+    ]
+    .iter()
+    .find_map(|(part, spellings)| {
+        spellings.iter().find(|s| joined.ends_with(**s)).map(|s| (*part, joined.len() - s.len()))
+    })?;
+    // The role is the words before the name's own; they must end where a word ends.
+    let mut taken = 0;
+    let mut role = Vec::new();
+    for word in &w {
+        if taken == role_words {
+            break;
+        }
+        taken += word.len();
+        role.push(word.as_str());
+    }
+    (taken == role_words).then(|| (role.join("_"), part))
+}
+
+/// A column holding a login name: `username`, `user_name`, `handle`, `login`, `nickname`,
+/// `screen_name`.
+pub fn is_username(name: &str) -> bool {
+    ["username", "handle", "login", "nickname", "screenname"].contains(&words(name).concat().as_str())
+}
+
+/// A column holding a code or a document number, free of the formats of others (postal codes,
+/// phone numbers): its last word is `code`, `number`, `no`, `num`, `sku`, `ref` or `reference`,
+/// or ends in `code`/`number` (`productnumber`, `creditcardapprovalcode`); `invoice_*` too.
+pub fn is_code(name: &str) -> bool {
+    const CODES: &[&str] = &["code", "number", "no", "num", "sku", "ref", "reference"];
+    const OTHERS: &[&str] = &["postal", "post", "zip", "phone", "fax", "mobile", "tele", "area"];
+    let w = words(name);
+    let Some(last) = w.last() else { return false };
+    let glued = ["code", "number"].iter().any(|c| last.strip_suffix(c).is_some_and(|rest| rest.len() >= 3));
+    let coded = CODES.contains(&last.as_str()) || glued || w[0] == "invoice";
+    coded && !w.iter().any(|word| OTHERS.iter().any(|other| word.starts_with(other)))
+}
+
 /// A slug column: `slug`, `url_slug`, `teamSlug`.
 pub fn is_slug(name: &str) -> bool {
     words(name).last().is_some_and(|w| w == "slug")
@@ -271,5 +452,38 @@ fn people_tables_by_their_last_word() {
     }
     for other in ["app.organizations", "public.instance", "story.teams", "user_tags", "public.comment"] {
         assert!(!is_people_table(other), "{other}");
+    }
+}
+
+#[test]
+fn row_kinds_and_the_columns_that_name_a_row() {
+    assert_eq!(row_kind("story.teams"), Some(RowKind::Company));
+    assert_eq!(row_kind("app.companies"), Some(RowKind::Company));
+    assert_eq!(row_kind("creator.social_accounts"), Some(RowKind::Company));
+    assert_eq!(row_kind("story.team_members"), Some(RowKind::People));
+    assert_eq!(row_kind("billing_plans"), Some(RowKind::Thing));
+    assert_eq!(row_kind("story.customer_tags"), Some(RowKind::Tags));
+    assert_eq!(row_kind("public.categories"), Some(RowKind::Tags));
+    assert_eq!(row_kind("public.templates"), None);
+    assert!(says_no_kind("creator.templates") && says_no_kind("public.film"));
+    assert!(!says_no_kind("public.user_settings") && !says_no_kind("speakers") && !says_no_kind("team_invites"));
+    assert!(names_its_row("name", "teams") && names_its_row("team_name", "teams"));
+    assert!(names_its_row("displayName", "teams") && !names_its_row("owner_name", "teams"));
+    assert_eq!(person_name("first_name"), Some((String::new(), "first")));
+    assert_eq!(person_name("contactLastName"), Some(("contact".to_string(), "last")));
+    assert_eq!(person_name("display_name"), Some((String::new(), "full")));
+    assert_eq!(person_name("fullname"), Some((String::new(), "full")));
+    assert_eq!(person_name("username"), None, "a login is no person's name");
+    assert_eq!(person_name("hostname"), None);
+    assert!(is_username("user_name") && is_username("handle") && !is_username("last_login_at"));
+}
+
+#[test]
+fn codes_by_their_last_word_glued_or_not() {
+    for code in ["code", "invoice_number", "orderNo", "sku", "productnumber", "creditcardapprovalcode", "invoice_id"] {
+        assert!(is_code(code), "{code}");
+    }
+    for other in ["postal_code", "postalcode", "phonenumber", "zip_code", "episode", "name", "decode"] {
+        assert!(!is_code(other), "{other}");
     }
 }
