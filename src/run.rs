@@ -70,9 +70,29 @@ async fn seed_unwatched(
         // Bulk mode cleans, loads and commits itself (see load::bulk). It is never chosen on its own
         // for a `--rows` run that skips refused tables: that needs the transactional mode's savepoints.
         if load::bulk::wanted(&mut tx, &options.load, &plan, !skippable).await? {
-            let rows = load::bulk::run(tx, &plan, &options.load, cleaning, reporter).await?;
-            report_skipped(&plan, reporter);
-            return Ok(Summary { rows, tables: plan.tables.len() });
+            // One connection: a refusal rolled everything back, so a `--rows` run may start again
+            // without the refused table (with --jobs the cleanup has committed: no second try).
+            let again = skippable && options.load.jobs < 2;
+            match load::bulk::run(tx, &plan, &options.load, cleaning, reporter).await {
+                Ok(rows) => {
+                    report_skipped(&plan, reporter);
+                    return Ok(Summary { rows, tables: plan.tables.len() });
+                }
+                Err(Error::Load { table, message }) if again => {
+                    let Some(name) = plan.tables.iter().map(|t| &t.name).find(|n| n.plain() == table) else {
+                        return Err(Error::Load { table, message });
+                    };
+                    let reason = refusal(&schema, name, &message, options.disable_triggers);
+                    options.skip.push((name.clone(), reason));
+                    reloads += 1;
+                    if reloads >= MAX_RELOADS {
+                        return Err(gave_up(&options.skip));
+                    }
+                    tx = begin(conn, profile, &options).await?;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            }
         }
         let loaded = if skippable {
             load::execute(&mut tx, "SAVEPOINT seed_attempt", "setting a savepoint").await?;

@@ -192,7 +192,14 @@ mod tests {
 
     fn slot(name: &str) -> ColumnSlot {
         let generator = ColumnGen::Moment { lo: 0, hi: 1, unit: MomentUnit::Timestamp };
-        ColumnSlot { name: name.into(), generator, null_rate: 0.0, unique: None, key: StreamKey::new(3, "t", name), presence: None }
+        ColumnSlot {
+            name: name.into(),
+            generator,
+            null_rate: 0.0,
+            unique: None,
+            key: StreamKey::new(3, "t", name),
+            presence: None,
+        }
     }
 
     fn table(rows: u64, fk: FkGen, creation: Creation) -> TableGen {

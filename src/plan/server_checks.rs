@@ -243,7 +243,8 @@ mod tests {
             vec![Column::plain("id", int()), Column::plain("code", text()), Column::plain("note", text())],
         );
         codes.primary_key = primary_key("codes");
-        codes.checks = vec![CheckConstraint { name: "codes_valid".into(), definition: check.into(), functions: vec![] }];
+        codes.checks =
+            vec![CheckConstraint { name: "codes_valid".into(), definition: check.into(), functions: vec![] }];
         let mut uses = Table::with_columns("uses", vec![Column::plain("id", int()), Column::plain("code_id", int())]);
         uses.primary_key = primary_key("uses");
         uses.foreign_keys =
